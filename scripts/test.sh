@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole test flow (`make test`, CI): tools, format, lints, unit and
+# integration tests on SQLite and PostgreSQL, wasm guards, release build,
+# then browser tests against that release build.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+# cargo-leptos builds debug code with `--cfg erase_components`; using the same
+# RUSTFLAGS for clippy/test lets them share dependency artifacts with
+# `cargo leptos serve` (otherwise every dependency is rebuilt: +2 min, +4 GB).
+# It is passed per command, never exported: cargo-leptos passes an inherited
+# RUSTFLAGS through to release builds, which would then differ from
+# `make bench`'s and rebuild everything (about 6 min).
+DEBUG_RUSTFLAGS="--cfg erase_components"
+unset RUSTFLAGS
+
+scripts/install.sh
+
+scripts/lint.sh
+
+# Fail fast, before the slow builds, if a server crate leaked into the wasm graph.
+scripts/check-wasm.sh deps
+
+# --- Rust tests, SQLite and PostgreSQL ----------------------------------------
+
+E2E_TMP=""
+cleanup() {
+  local rc=$?
+  scripts/pg.sh stop || true
+  [ -n "$E2E_TMP" ] && rm -rf "$E2E_TMP"
+  exit "$rc"
+}
+# EXIT covers failures under set -e; INT/TERM so Ctrl-C or a CI timeout does
+# not leave a postgres running.
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "starting a throwaway PostgreSQL"
+TEST_POSTGRES_URL="$(scripts/pg.sh start)"
+# REQUIRE_POSTGRES=1: the PostgreSQL tests must fail, not skip, when the URL
+# is missing or unusable, so CI cannot go green without having run them.
+export TEST_POSTGRES_URL REQUIRE_POSTGRES=1
+
+log "cargo test (ssr)"
+RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --features ssr
+
+# Frees memory for the release build (2-core, shared machine).
+scripts/pg.sh stop
+
+# --- Release build, bundle scan, browser tests --------------------------------
+
+log "cargo leptos build --release"
+cargo leptos build --release
+scripts/check-wasm.sh bundle
+
+# Own ports: 3000/3001 may be taken by a dev server on a shared machine.
+E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/upsell-e2e.XXXXXX")"
+port="$(free_port)"
+export LEPTOS_SITE_ADDR="127.0.0.1:$port"
+reload_port="$(free_port)"
+export LEPTOS_RELOAD_PORT="$reload_port"
+export BASE_URL="http://$LEPTOS_SITE_ADDR"
+# A fresh SQLite database per run, never the developer's data/.
+export DATABASE_URL="${E2E_DATABASE_URL:-sqlite://$E2E_TMP/e2e.db}"
+export LEPTOS_ENV=PROD
+
+log "browser tests against the release build at $BASE_URL"
+# Reuses the release build above (cargo-leptos rebuilds incrementally: no-op).
+cargo leptos end-to-end --release
+
+log "all tests passed"

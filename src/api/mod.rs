@@ -1,0 +1,72 @@
+//! Server functions, one module per screen. Each is thin: authorise, validate, call one
+//! service, map the error (with its HTTP status).
+pub mod rules;
+pub mod session;
+pub mod users;
+
+use crate::domain::error::{AppError, ErrorCode};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::new(
+                ErrorCode::BadRequest,
+                "The request was not understood (a field is missing or has the wrong type). Reload the page and try again.",
+            ),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::new(
+                ErrorCode::Upstream,
+                "The server could not be reached. Check your connection and try again.",
+            ),
+            _ => AppError::internal(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod guard {
+    use crate::domain::error::AppError;
+    use crate::domain::role::{CurrentUser, Role};
+    use crate::server::auth;
+    use crate::server::state::AppState;
+    use leptos::prelude::{expect_context, use_context};
+    use leptos_axum::ResponseOptions;
+
+    pub fn state() -> AppState {
+        expect_context::<AppState>()
+    }
+
+    pub fn parts() -> Option<http::request::Parts> {
+        use_context::<http::request::Parts>()
+    }
+
+    /// The signed-in user, or `None`.
+    pub async fn user() -> Result<Option<CurrentUser>, AppError> {
+        let Some(token) = parts().and_then(|p| auth::session_token(&p.headers)) else {
+            return Ok(None);
+        };
+        auth::user_for_token(&state().db, &token).await
+    }
+
+    /// The signed-in user if their role passes `allowed`: 401 when signed out, 403 otherwise.
+    pub async fn require(allowed: fn(Role) -> bool) -> Result<(AppState, CurrentUser), AppError> {
+        let user = user().await?.ok_or_else(AppError::unauthenticated)?;
+        if !allowed(user.role) {
+            return Err(AppError::forbidden());
+        }
+        Ok((state(), user))
+    }
+
+    /// Sets the HTTP status of a failed call, so API clients see 401/403/409/422 and not 500.
+    pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &r {
+            if let Some(opts) = use_context::<ResponseOptions>() {
+                opts.set_status(http::StatusCode::from_u16(e.code.http_status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            }
+        }
+        r
+    }
+}

@@ -1,0 +1,90 @@
+use crate::domain::audit::AuditEntry;
+use crate::domain::error::AppError;
+use crate::domain::rule::{ProductSummary, Rule, RuleDraft};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Everything the rules screen shows, in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RulesData {
+    pub rules: Vec<Rule>,
+    pub products: Vec<ProductSummary>,
+    pub audit: Vec<AuditEntry>,
+}
+
+#[cfg(feature = "ssr")]
+fn can_edit(r: crate::domain::role::Role) -> bool {
+    r.can_edit_rules()
+}
+
+#[server(endpoint = "rules/page")]
+pub async fn rules_page() -> Result<RulesData, AppError> {
+    use crate::server::{audit, rules};
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            Ok(RulesData {
+                rules: rules::list(&state.db).await?,
+                products: state.dodo.products().await?.to_vec(),
+                audit: audit::recent(&state.db, "rule", 50).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rules/products")]
+pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            Ok(state.dodo.products().await?.to_vec())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rules/save", input = Json)]
+pub async fn save_rule(draft: RuleDraft) -> Result<Rule, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::rules::save(&state.db, &state.dodo, &user, draft).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rules/enable", input = Json)]
+pub async fn set_rule_enabled(id: String, version: i64, enabled: bool) -> Result<Rule, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::rules::set_enabled(&state.db, &user, &id, version, enabled).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rules/delete", input = Json)]
+pub async fn delete_rule(id: String, version: i64) -> Result<(), AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::rules::delete(&state.db, &user, &id, version).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "rules/reorder", input = Json)]
+pub async fn reorder_rules(ids: Vec<String>) -> Result<Vec<Rule>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::rules::reorder(&state.db, &user, &ids).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,58 @@
+use crate::domain::error::AppError;
+use crate::domain::role::{CurrentUser, Role};
+use leptos::prelude::*;
+
+/// Where each role starts after signing in.
+pub fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Merchant => "/rules",
+        Role::Analyst | Role::Support => "/",
+    }
+}
+
+#[server(endpoint = "session/me")]
+pub async fn get_session() -> Result<Option<CurrentUser>, AppError> {
+    super::guard::finish(super::guard::user().await)
+}
+
+/// A plain form post: works with JavaScript off too (the server redirects).
+#[server(endpoint = "session/login")]
+pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
+    use crate::server::auth;
+    use leptos_axum::ResponseOptions;
+    let r = async {
+        let state = super::guard::state();
+        let address = super::guard::parts()
+            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+            .unwrap_or_default();
+        let (token, user) = auth::sign_in(&state.db, &email, &password, &address).await?;
+        let secure = state.app_url.starts_with("https://");
+        if let Some(opts) = use_context::<ResponseOptions>() {
+            if let Ok(v) = http::HeaderValue::from_str(&auth::session_cookie(&token, secure)) {
+                opts.append_header(http::header::SET_COOKIE, v);
+            }
+        }
+        tracing::info!(user_id = %user.id, "signed in");
+        leptos_axum::redirect(landing(user.role));
+        Ok(user)
+    }
+    .await;
+    super::guard::finish(r)
+}
+
+#[server(endpoint = "session/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::auth;
+    use leptos_axum::ResponseOptions;
+    let state = super::guard::state();
+    if let Some(token) = super::guard::parts().and_then(|p| auth::session_token(&p.headers)) {
+        super::guard::finish(auth::sign_out(&state.db, &token).await)?;
+    }
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        if let Ok(v) = http::HeaderValue::from_str(&auth::clear_session_cookie()) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The shell, routes and layout. Pages live in `ui/`, one module per screen.
+use crate::api::session::{get_session, Login, Logout};
+use crate::domain::error::AppError;
+use crate::domain::role::CurrentUser;
+use crate::ui::i18n::{I18n, Lang};
+use crate::ui::{home::HomePage, layout::Layout, login::LoginPage, rules::RulesPage, users::UsersPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The language: on the server from the `lang` cookie, in the browser from `<html lang>`
+/// (which the server rendered from that cookie), so both sides agree during hydration.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| crate::server::auth::cookie_value(&p.headers, crate::ui::i18n::LANG_COOKIE))
+            .map(|c| Lang::from_code(&c))
+            .unwrap_or(Lang::En)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|c| Lang::from_code(&c))
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// Who is signed in; refetched after sign-in and sign-out.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(I18n(RwSignal::new(initial_lang())));
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| get_session(),
+    );
+    provide_context(Session { user, login, logout });
+
+    // Effects never run on the server: this marks the page as hydrated for people and tests.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/upsell_dashboard.css"/>
+        <Title text="Upsell Dashboard"/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <p class="notice">"404"</p> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/rules") view=RulesPage/>
+                    <Route path=path!("/users") view=UsersPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure types and rules shared by the server and the browser. No I/O here.
+pub mod audit;
+pub mod error;
+pub mod money;
+pub mod role;
+pub mod rule;
+pub mod time;

@@ -1,0 +1,401 @@
+//! The upsell map: rule types and the validation the server enforces and the browser mirrors.
+use super::error::FieldError;
+use super::money::format_money;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    Upsell,
+    CrossSell,
+    Downsell,
+}
+
+impl RuleKind {
+    pub const ALL: [RuleKind; 3] = [RuleKind::Upsell, RuleKind::CrossSell, RuleKind::Downsell];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Upsell => "upsell",
+            RuleKind::CrossSell => "cross_sell",
+            RuleKind::Downsell => "downsell",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    PostPurchase,
+    UsageMilestone,
+    NearPlanLimit,
+    OnboardingComplete,
+}
+
+impl Timing {
+    pub const ALL: [Timing; 4] = [
+        Timing::PostPurchase,
+        Timing::UsageMilestone,
+        Timing::NearPlanLimit,
+        Timing::OnboardingComplete,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timing::PostPurchase => "post_purchase",
+            Timing::UsageMilestone => "usage_milestone",
+            Timing::NearPlanLimit => "near_plan_limit",
+            Timing::OnboardingComplete => "onboarding_complete",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A product as the rule editor needs it (from Dodo's product list).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub id: String,
+    pub name: String,
+    /// Minor units; per billing period for recurring products.
+    pub price: i64,
+    pub currency: String,
+    pub is_recurring: bool,
+    /// `Month`, `Year`, … for recurring products.
+    pub interval: Option<String>,
+}
+
+impl ProductSummary {
+    pub fn price_label(&self) -> String {
+        let base = format_money(self.price, &self.currency);
+        match &self.interval {
+            Some(i) if self.is_recurring => format!("{base} / {}", i.to_lowercase()),
+            _ => base,
+        }
+    }
+}
+
+/// What the editor submits. `id` and `version` are set when editing an existing rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDraft {
+    pub id: Option<String>,
+    pub version: Option<i64>,
+    pub name: String,
+    pub kind: RuleKind,
+    pub parent_rule_id: Option<String>,
+    pub trigger_product_id: String,
+    pub offer_product_id: String,
+    pub quantity: i32,
+    pub headline: String,
+    pub value_prop: String,
+    pub badge: String,
+    pub timing: Timing,
+    pub expiry_minutes: i32,
+    pub enabled: bool,
+}
+
+impl Default for RuleDraft {
+    fn default() -> Self {
+        Self {
+            id: None,
+            version: None,
+            name: String::new(),
+            kind: RuleKind::Upsell,
+            parent_rule_id: None,
+            trigger_product_id: String::new(),
+            offer_product_id: String::new(),
+            quantity: 1,
+            headline: String::new(),
+            value_prop: String::new(),
+            badge: String::new(),
+            timing: Timing::PostPurchase,
+            expiry_minutes: 60,
+            enabled: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub version: i64,
+    pub name: String,
+    pub kind: RuleKind,
+    pub parent_rule_id: Option<String>,
+    pub trigger_product_id: String,
+    pub offer_product_id: String,
+    pub quantity: i32,
+    pub headline: String,
+    pub value_prop: String,
+    pub badge: Option<String>,
+    pub timing: Timing,
+    pub expiry_minutes: i32,
+    pub priority: i64,
+    pub enabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Rule {
+    pub fn to_draft(&self) -> RuleDraft {
+        RuleDraft {
+            id: Some(self.id.clone()),
+            version: Some(self.version),
+            name: self.name.clone(),
+            kind: self.kind,
+            parent_rule_id: self.parent_rule_id.clone(),
+            trigger_product_id: self.trigger_product_id.clone(),
+            offer_product_id: self.offer_product_id.clone(),
+            quantity: self.quantity,
+            headline: self.headline.clone(),
+            value_prop: self.value_prop.clone(),
+            badge: self.badge.clone().unwrap_or_default(),
+            timing: self.timing,
+            expiry_minutes: self.expiry_minutes,
+            enabled: self.enabled,
+        }
+    }
+}
+
+pub const NAME_MAX: usize = 80;
+pub const HEADLINE_MAX: usize = 120;
+pub const VALUE_PROP_MAX: usize = 500;
+pub const BADGE_MAX: usize = 24;
+pub const QUANTITY_MAX: i32 = 100;
+/// One week: an offer older than that is no longer "post-purchase".
+pub const EXPIRY_MAX_MINUTES: i32 = 7 * 24 * 60;
+
+/// Case- and space-insensitive key under which rule names must be unique.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Trims text fields and, for a downsell, takes the trigger from its parent rule: a downsell
+/// is shown after the parent's offer for the same purchase is declined.
+pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
+    d.name = d.name.trim().to_string();
+    d.headline = d.headline.trim().to_string();
+    d.value_prop = d.value_prop.trim().to_string();
+    d.badge = d.badge.trim().to_string();
+    d.trigger_product_id = d.trigger_product_id.trim().to_string();
+    d.offer_product_id = d.offer_product_id.trim().to_string();
+    d.parent_rule_id = d
+        .parent_rule_id
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    if d.kind == RuleKind::Downsell {
+        if let Some(parent) = d
+            .parent_rule_id
+            .as_ref()
+            .and_then(|p| rules.iter().find(|r| &r.id == p))
+        {
+            d.trigger_product_id = parent.trigger_product_id.clone();
+        }
+    } else {
+        d.parent_rule_id = None;
+    }
+    d
+}
+
+fn product<'a>(products: &'a [ProductSummary], id: &str) -> Option<&'a ProductSummary> {
+    products.iter().find(|p| p.id == id)
+}
+
+fn check_len(errs: &mut Vec<FieldError>, field: &str, value: &str, min: usize, max: usize) {
+    let n = value.chars().count();
+    if n < min {
+        errs.push(FieldError::new(field, "required", "This field is required."));
+    } else if n > max {
+        errs.push(FieldError::new(
+            field,
+            "too_long",
+            format!("Keep this under {max} characters (it has {n})."),
+        ));
+    }
+}
+
+/// Every rule the upsell map must satisfy. `rules` is the current map (the draft's own stored
+/// version included or not: it is skipped by id). Call `normalize` first.
+pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let others: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| Some(&r.id) != d.id.as_ref())
+        .collect();
+
+    check_len(&mut errs, "name", &d.name, 1, NAME_MAX);
+    let key = name_key(&d.name);
+    if !key.is_empty() && others.iter().any(|r| name_key(&r.name) == key) {
+        errs.push(FieldError::new(
+            "name",
+            "name_taken",
+            "Another rule already has this name; choose a different one.",
+        ));
+    }
+    check_len(&mut errs, "headline", &d.headline, 1, HEADLINE_MAX);
+    check_len(&mut errs, "value_prop", &d.value_prop, 1, VALUE_PROP_MAX);
+    check_len(&mut errs, "badge", &d.badge, 0, BADGE_MAX);
+    if !(1..=QUANTITY_MAX).contains(&d.quantity) {
+        errs.push(FieldError::new(
+            "quantity",
+            "quantity_range",
+            format!("Quantity must be between 1 and {QUANTITY_MAX}."),
+        ));
+    }
+    if !(1..=EXPIRY_MAX_MINUTES).contains(&d.expiry_minutes) {
+        errs.push(FieldError::new(
+            "expiry_minutes",
+            "expiry_range",
+            format!("The offer must expire after 1 to {EXPIRY_MAX_MINUTES} minutes (7 days)."),
+        ));
+    }
+
+    let trigger = if d.trigger_product_id.is_empty() {
+        errs.push(FieldError::new(
+            "trigger_product_id",
+            "required",
+            "Pick the product whose purchase triggers this offer.",
+        ));
+        None
+    } else {
+        let p = product(products, &d.trigger_product_id);
+        if p.is_none() {
+            errs.push(FieldError::new(
+                "trigger_product_id",
+                "product_missing",
+                "This product no longer exists in Dodo Payments; pick another one.",
+            ));
+        }
+        p
+    };
+    let offer = if d.offer_product_id.is_empty() {
+        errs.push(FieldError::new(
+            "offer_product_id",
+            "required",
+            "Pick the product to offer.",
+        ));
+        None
+    } else {
+        let p = product(products, &d.offer_product_id);
+        if p.is_none() {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "product_missing",
+                "This product no longer exists in Dodo Payments; pick another one.",
+            ));
+        }
+        p
+    };
+    if !d.offer_product_id.is_empty() && d.offer_product_id == d.trigger_product_id {
+        errs.push(FieldError::new(
+            "offer_product_id",
+            "same_product",
+            "The offer must be a different product from the one just bought.",
+        ));
+    }
+    if let (Some(t), Some(o)) = (trigger, offer) {
+        if t.currency != o.currency {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "currency_mismatch",
+                format!(
+                    "The offer is priced in {} but the purchase is in {}. A one-click charge uses \
+                     the customer's saved method in the purchase currency, so pick an offer \
+                     priced in {}.",
+                    o.currency, t.currency, t.currency
+                ),
+            ));
+        }
+    }
+
+    if d.kind == RuleKind::Downsell {
+        validate_downsell(d, products, &others, offer, &mut errs);
+    }
+    errs
+}
+
+fn validate_downsell(
+    d: &RuleDraft,
+    products: &[ProductSummary],
+    others: &[&Rule],
+    offer: Option<&ProductSummary>,
+    errs: &mut Vec<FieldError>,
+) {
+    let Some(parent_id) = d.parent_rule_id.as_deref() else {
+        errs.push(FieldError::new(
+            "parent_rule_id",
+            "parent_required",
+            "A downsell replaces another rule's offer: choose which rule it follows.",
+        ));
+        return;
+    };
+    let Some(parent) = others.iter().find(|r| r.id == parent_id) else {
+        errs.push(FieldError::new(
+            "parent_rule_id",
+            if Some(parent_id) == d.id.as_deref() {
+                "downsell_loop"
+            } else {
+                "parent_missing"
+            },
+            "Choose another rule: a downsell cannot follow itself or a rule that no longer exists.",
+        ));
+        return;
+    };
+    if others
+        .iter()
+        .any(|r| r.kind == RuleKind::Downsell && r.parent_rule_id.as_deref() == Some(parent_id))
+    {
+        errs.push(FieldError::new(
+            "parent_rule_id",
+            "parent_has_downsell",
+            "That rule already has a downsell. Edit that one, or pick another rule.",
+        ));
+    }
+    // Walk up the chain of parents; reaching the draft again means a loop.
+    let mut seen = vec![parent.id.as_str()];
+    let mut cur = parent.parent_rule_id.as_deref();
+    while let Some(id) = cur {
+        if Some(id) == d.id.as_deref() || seen.contains(&id) {
+            errs.push(FieldError::new(
+                "parent_rule_id",
+                "downsell_loop",
+                "This would make a loop of downsells (each declining into the other). Pick a \
+                 rule that is not below this one.",
+            ));
+            break;
+        }
+        seen.push(id);
+        cur = others
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.parent_rule_id.as_deref());
+    }
+    if let (Some(o), Some(po)) = (offer, product(products, &parent.offer_product_id)) {
+        let ours = o.price.saturating_mul(d.quantity as i64);
+        let theirs = po.price.saturating_mul(parent.quantity as i64);
+        if o.currency == po.currency && ours >= theirs {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "downsell_not_cheaper",
+                format!(
+                    "A downsell must cost less than the offer it replaces ({} here vs {}).",
+                    format_money(ours, &o.currency),
+                    format_money(theirs, &po.currency)
+                ),
+            ));
+        }
+    }
+}
+
+/// Price of the offer (times quantity) minus the price of the product just bought.
+pub fn price_difference(offer: &ProductSummary, quantity: i32, trigger: &ProductSummary) -> i64 {
+    offer.price.saturating_mul(quantity as i64) - trigger.price
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,196 @@
+use super::*;
+
+fn p(id: &str, price: i64, cur: &str) -> ProductSummary {
+    ProductSummary {
+        id: id.into(),
+        name: id.into(),
+        price,
+        currency: cur.into(),
+        is_recurring: false,
+        interval: None,
+    }
+}
+
+fn catalogue() -> Vec<ProductSummary> {
+    vec![
+        p("a", 2900, "USD"),
+        p("b", 4900, "USD"),
+        p("c", 1900, "USD"),
+        p("e", 2500, "EUR"),
+    ]
+}
+
+fn draft(name: &str, t: &str, o: &str) -> RuleDraft {
+    RuleDraft {
+        name: name.into(),
+        trigger_product_id: t.into(),
+        offer_product_id: o.into(),
+        headline: "Add the course".into(),
+        value_prop: "Learn faster".into(),
+        ..Default::default()
+    }
+}
+
+fn stored(id: &str, d: &RuleDraft) -> Rule {
+    Rule {
+        id: id.into(),
+        version: 1,
+        name: d.name.clone(),
+        kind: d.kind,
+        parent_rule_id: d.parent_rule_id.clone(),
+        trigger_product_id: d.trigger_product_id.clone(),
+        offer_product_id: d.offer_product_id.clone(),
+        quantity: d.quantity,
+        headline: d.headline.clone(),
+        value_prop: d.value_prop.clone(),
+        badge: None,
+        timing: d.timing,
+        expiry_minutes: d.expiry_minutes,
+        priority: 1,
+        enabled: true,
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+fn codes(errs: &[FieldError]) -> Vec<(&str, &str)> {
+    errs.iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_good_rule_passes() {
+    assert!(validate(&draft("A to B", "a", "b"), &catalogue(), &[]).is_empty());
+}
+
+#[test]
+fn trigger_and_offer_must_differ() {
+    let errs = validate(&draft("x", "a", "a"), &catalogue(), &[]);
+    assert_eq!(codes(&errs), vec![("offer_product_id", "same_product")]);
+}
+
+#[test]
+fn products_must_exist() {
+    let errs = validate(&draft("x", "zz", "b"), &catalogue(), &[]);
+    assert_eq!(codes(&errs), vec![("trigger_product_id", "product_missing")]);
+    let errs = validate(&draft("x", "a", ""), &catalogue(), &[]);
+    assert_eq!(codes(&errs), vec![("offer_product_id", "required")]);
+}
+
+#[test]
+fn currencies_must_match_and_say_why() {
+    let errs = validate(&draft("x", "a", "e"), &catalogue(), &[]);
+    assert_eq!(codes(&errs), vec![("offer_product_id", "currency_mismatch")]);
+    assert!(errs[0].message.contains("EUR") && errs[0].message.contains("USD"));
+}
+
+#[test]
+fn names_are_unique_ignoring_case_and_spaces() {
+    let existing = stored("r1", &draft("Course  upsell", "a", "b"));
+    let errs = validate(&draft(" course upsell ", "c", "b"), &catalogue(), &[existing.clone()]);
+    assert_eq!(codes(&errs), vec![("name", "name_taken")]);
+    // Saving the same rule under its own name is fine.
+    let mut same = existing.to_draft();
+    same.headline = "New headline".into();
+    assert!(validate(&same, &catalogue(), &[existing]).is_empty());
+}
+
+#[test]
+fn lengths_and_ranges_are_checked() {
+    let mut d = draft("", "a", "b");
+    d.quantity = 0;
+    d.expiry_minutes = EXPIRY_MAX_MINUTES + 1;
+    d.badge = "x".repeat(BADGE_MAX + 1);
+    d.headline = String::new();
+    let errs = validate(&d, &catalogue(), &[]);
+    let c = codes(&errs);
+    assert!(c.contains(&("name", "required")));
+    assert!(c.contains(&("quantity", "quantity_range")));
+    assert!(c.contains(&("expiry_minutes", "expiry_range")));
+    assert!(c.contains(&("badge", "too_long")));
+    assert!(c.contains(&("headline", "required")));
+}
+
+fn downsell(name: &str, parent: &str, offer: &str) -> RuleDraft {
+    RuleDraft {
+        kind: RuleKind::Downsell,
+        parent_rule_id: Some(parent.into()),
+        ..draft(name, "", offer)
+    }
+}
+
+#[test]
+fn downsell_takes_parent_trigger_and_must_be_cheaper() {
+    let parent = stored("r1", &draft("A to B", "a", "b"));
+    let rules = vec![parent];
+    let ok = normalize(downsell("cheaper", "r1", "c"), &rules);
+    assert_eq!(ok.trigger_product_id, "a");
+    assert!(validate(&ok, &catalogue(), &rules).is_empty());
+
+    // b costs 49, the parent's offer is b: not cheaper.
+    let mut dearer = draft("dearer", "a", "b");
+    dearer.kind = RuleKind::Downsell;
+    dearer.parent_rule_id = Some("r1".into());
+    let dearer = normalize(dearer, &rules);
+    let errs = validate(&dearer, &catalogue(), &rules);
+    assert!(codes(&errs).contains(&("offer_product_id", "downsell_not_cheaper")));
+}
+
+#[test]
+fn downsell_needs_a_parent() {
+    let d = normalize(
+        RuleDraft {
+            kind: RuleKind::Downsell,
+            ..draft("x", "a", "c")
+        },
+        &[],
+    );
+    let errs = validate(&d, &catalogue(), &[]);
+    assert_eq!(codes(&errs), vec![("parent_rule_id", "parent_required")]);
+}
+
+#[test]
+fn downsell_chains_cannot_loop() {
+    // r1: upsell a→b. r2: downsell of r1 offering c. Editing r1 into a downsell of r2 loops.
+    let r1 = stored("r1", &draft("one", "a", "b"));
+    let r2 = stored("r2", &normalize(downsell("two", "r1", "c"), &[r1.clone()]));
+    let rules = vec![r1.clone(), r2];
+    let mut looped = r1.to_draft();
+    looped.kind = RuleKind::Downsell;
+    looped.parent_rule_id = Some("r2".into());
+    let looped = normalize(looped, &rules);
+    let errs = validate(&looped, &catalogue(), &rules);
+    assert!(codes(&errs).contains(&("parent_rule_id", "downsell_loop")), "{errs:?}");
+
+    let mut own = r1.to_draft();
+    own.kind = RuleKind::Downsell;
+    own.parent_rule_id = Some("r1".into());
+    let errs = validate(&normalize(own, &rules), &catalogue(), &rules);
+    assert!(codes(&errs).contains(&("parent_rule_id", "downsell_loop")));
+}
+
+#[test]
+fn one_downsell_per_rule() {
+    let r1 = stored("r1", &draft("one", "a", "b"));
+    let r2 = stored("r2", &normalize(downsell("two", "r1", "c"), &[r1.clone()]));
+    let rules = vec![r1, r2];
+    let again = normalize(downsell("three", "r1", "c"), &rules);
+    let errs = validate(&again, &catalogue(), &rules);
+    assert!(codes(&errs).contains(&("parent_rule_id", "parent_has_downsell")));
+}
+
+#[test]
+fn non_downsells_drop_a_parent() {
+    let mut d = draft("x", "a", "b");
+    d.parent_rule_id = Some("r1".into());
+    assert_eq!(normalize(d, &[]).parent_rule_id, None);
+}
+
+#[test]
+fn price_difference_counts_quantity() {
+    let c = catalogue();
+    assert_eq!(price_difference(&c[1], 1, &c[0]), 2000);
+    assert_eq!(price_difference(&c[2], 2, &c[0]), 900);
+    assert_eq!(price_difference(&c[2], 1, &c[0]), -1000);
+}

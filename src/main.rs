@@ -1,0 +1,68 @@
+//! Server entry: configuration, logging, start, graceful shutdown.
+use leptos::config::get_configuration;
+use tracing_subscriber::EnvFilter;
+use upsell_dashboard::server::{config::Config, seed::DEMO_ACCOUNTS, start};
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            std::process::exit(2);
+        }
+    };
+    // cargo-leptos passes the options as environment variables; a plain run reads Cargo.toml.
+    let file = std::env::var("LEPTOS_OUTPUT_NAME").is_err().then_some("Cargo.toml");
+    let mut options = match get_configuration(file) {
+        Ok(c) => c.leptos_options,
+        Err(e) => {
+            eprintln!("cannot read the Leptos configuration: {e}");
+            std::process::exit(2);
+        }
+    };
+    options.site_addr = config.site_addr;
+    let demo = config.demo_data;
+    let sandbox = config.sandbox_enabled();
+    let running = match start(config, options).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("Upsell Dashboard is ready at {}", running.app_url);
+    if sandbox {
+        println!("Dodo Payments: built-in sandbox at {}/sandbox/dodo", running.app_url);
+    }
+    if demo {
+        println!("Demo logins:");
+        for (email, password, role) in DEMO_ACCOUNTS {
+            println!("  {:<9} {email} / {password}", role.as_str());
+        }
+    }
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {
+            tracing::info!("shutting down");
+        }
+        _ = terminate() => {
+            tracing::info!("terminated; shutting down");
+        }
+    }
+    running.stop().await;
+}
+
+#[cfg(unix)]
+async fn terminate() {
+    if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        s.recv().await;
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending::<()>().await
+}

@@ -1,0 +1,62 @@
+use super::db::Db;
+use super::ids::{new_id, now_ms};
+use crate::domain::error::AppError;
+use crate::domain::role::CurrentUser;
+use serde::Serialize;
+pub use crate::domain::audit::AuditEntry;
+use sqlx::{Any, Row, Transaction};
+
+/// Written inside the caller's transaction, so a change and its audit entry land together.
+pub async fn record<T: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    actor: &CurrentUser,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), AppError> {
+    let to_json = |v: Option<&T>| v.and_then(|v| serde_json::to_string(v).ok());
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, actor_email, entity, entity_id, action, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id("aud"))
+    .bind(now_ms())
+    .bind(&actor.id)
+    .bind(&actor.email)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(action)
+    .bind(to_json(before))
+    .bind(to_json(after))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn recent(db: &Db, entity: &str, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, at, actor_email, entity, entity_id, action, before_json, after_json \
+         FROM audit_log WHERE entity = $1 ORDER BY at DESC, id DESC LIMIT $2",
+    )
+    .bind(entity)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor_email: r.try_get("actor_email")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                action: r.try_get("action")?,
+                before_json: r.try_get("before_json")?,
+                after_json: r.try_get("after_json")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

@@ -1,0 +1,95 @@
+use std::fmt;
+use std::net::SocketAddr;
+
+/// A secret value: prints as `[redacted]`, and is deliberately neither `Serialize` nor
+/// `Display`, so it cannot end up in a log line, an error message or a server-function reply.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    /// True when DATABASE_URL was unset: SQLite under data/, demo data, printed logins.
+    pub embedded_default: bool,
+    pub demo_data: bool,
+    pub dodo_api_key: Option<Secret>,
+    pub dodo_environment: String,
+    pub dodo_base_url: Option<String>,
+    pub webhook_secret: Option<Secret>,
+    pub sandbox_api_key: Secret,
+    pub app_url: Option<String>,
+    pub site_addr: SocketAddr,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        let database_url = var("DATABASE_URL");
+        let embedded_default = database_url.is_none();
+        let site_addr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|_| "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000".to_string())?;
+        let dodo_environment = var("DODO_PAYMENTS_ENVIRONMENT").unwrap_or_else(|| "test_mode".into());
+        if dodo_environment != "test_mode" && dodo_environment != "live_mode" {
+            return Err("DODO_PAYMENTS_ENVIRONMENT must be test_mode or live_mode".into());
+        }
+        let demo_data = match var("DEMO_DATA").as_deref() {
+            Some("1") | Some("true") => true,
+            Some("0") | Some("false") => false,
+            Some(_) => return Err("DEMO_DATA must be 1 or 0".into()),
+            None => embedded_default,
+        };
+        Ok(Self {
+            database_url: database_url.unwrap_or_else(|| "sqlite://data/upsell.db".into()),
+            embedded_default,
+            demo_data,
+            dodo_api_key: var("DODO_PAYMENTS_API_KEY").map(Secret::new),
+            dodo_environment,
+            dodo_base_url: var("DODO_PAYMENTS_BASE_URL"),
+            webhook_secret: var("DODO_WEBHOOK_SECRET").map(Secret::new),
+            sandbox_api_key: Secret::new(var("DODO_SANDBOX_API_KEY").unwrap_or_else(|| "sandbox_key".into())),
+            app_url: var("APP_URL").map(|u| u.trim_end_matches('/').to_string()),
+            site_addr,
+        })
+    }
+
+    /// The sandbox runs when no real API key is configured.
+    pub fn sandbox_enabled(&self) -> bool {
+        self.dodo_api_key.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("sk_live_abc");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        let c = format!("{:?}", Some(s));
+        assert!(!c.contains("sk_live"));
+    }
+}

@@ -1,0 +1,82 @@
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub type Db = AnyPool;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend_of(url: &str) -> Result<Backend, String> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err("DATABASE_URL must start with sqlite:// or postgres://".into())
+    }
+}
+
+/// Opens the pool (creating the SQLite file and its folder if needed) and applies migrations.
+pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    install_default_drivers();
+    let backend = backend_of(url).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+    let url = if backend == Backend::Sqlite {
+        prepare_sqlite_url(url)?
+    } else {
+        url.to_string()
+    };
+    let opts = AnyPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
+    let opts = if backend == Backend::Sqlite {
+        opts.after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL lets readers go on while one writer commits; busy_timeout makes a second
+                // writer wait instead of failing at once.
+                conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                    .await?;
+                Ok(())
+            })
+        })
+    } else {
+        opts
+    };
+    let pool = opts.connect(&url).await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path != ":memory:" {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+            }
+        }
+    }
+    Ok(if url.contains('?') {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// A unique-constraint violation, on either backend.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.is_unique_violation() || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,138 @@
+//! Our one door to Dodo Payments: the official SDK behind a small service that maps its
+//! errors and chooses retries per call. Reads retry; anything that can move money does not
+//! (Dodo has no idempotency header, so a retried charge is a second charge).
+use crate::domain::error::AppError;
+use crate::domain::rule::ProductSummary;
+use dodopayments::{Client, ClientConfig};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// Products change rarely; the rule editor reads them on every page load and save.
+const CATALOGUE_TTL: Duration = Duration::from_secs(30);
+const PAGE_SIZE: i64 = 100;
+
+pub struct Dodo {
+    reads: Client,
+    /// Retries off: used for checkout sessions with `confirm: true` and plan changes.
+    pub charges: Client,
+    catalogue: Mutex<Option<(Instant, Arc<Vec<ProductSummary>>)>>,
+}
+
+impl Dodo {
+    pub fn new(base_url: &str, api_key: &str) -> Result<Self, dodopayments::Error> {
+        let reads = Client::new(
+            ClientConfig::new(base_url)
+                .with_api_key(api_key)
+                .with_timeout(Duration::from_secs(10))
+                .with_max_retries(2),
+        )?;
+        let charges = Client::new(
+            ClientConfig::new(base_url)
+                .with_api_key(api_key)
+                .with_timeout(Duration::from_secs(20))
+                .with_max_retries(0),
+        )?;
+        Ok(Self {
+            reads,
+            charges,
+            catalogue: Mutex::new(None),
+        })
+    }
+
+    /// Every active product, all pages (zero-based paging, stop on a short page, de-duplicated
+    /// by id: the contract's safe reading of Dodo's pagination).
+    pub async fn products(&self) -> Result<Arc<Vec<ProductSummary>>, AppError> {
+        let mut cache = self.catalogue.lock().await;
+        if let Some((at, list)) = cache.as_ref() {
+            if at.elapsed() < CATALOGUE_TTL {
+                return Ok(list.clone());
+            }
+        }
+        let mut out: Vec<ProductSummary> = Vec::new();
+        for page in 0..100 {
+            let resp = self
+                .reads
+                .products()
+                .list()
+                .query(json!({ "page_size": PAGE_SIZE, "page_number": page }))
+                .await?;
+            let n = resp.items.len() as i64;
+            for item in resp.items {
+                let item = serde_json::to_value(&item).unwrap_or(Value::Null);
+                if let Some(p) = summary_from_list_item(&item) {
+                    if !out.iter().any(|o| o.id == p.id) {
+                        out.push(p);
+                    }
+                }
+            }
+            if n < PAGE_SIZE {
+                break;
+            }
+        }
+        out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        let list = Arc::new(out);
+        *cache = Some((Instant::now(), list.clone()));
+        Ok(list)
+    }
+
+    /// Forget the cached catalogue (after a validation miss, so a new product shows up at once).
+    pub async fn refresh_products(&self) {
+        *self.catalogue.lock().await = None;
+    }
+}
+
+/// The list endpoint's flat shape: `price` is an integer and `currency` is top level; the
+/// price object (with the billing interval) is `price_detail`.
+fn summary_from_list_item(v: &Value) -> Option<ProductSummary> {
+    let detail = v.get("price_detail");
+    let price = v
+        .get("price")
+        .and_then(Value::as_i64)
+        .or_else(|| detail.and_then(|d| d.get("price").or_else(|| d.get("fixed_price"))).and_then(Value::as_i64))?;
+    let currency = v
+        .get("currency")
+        .and_then(Value::as_str)
+        .or_else(|| detail.and_then(|d| d.get("currency")).and_then(Value::as_str))?
+        .to_string();
+    let is_recurring = v.get("is_recurring").and_then(Value::as_bool).unwrap_or(false);
+    let interval = detail
+        .and_then(|d| d.get("payment_frequency_interval"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let id = v.get("product_id")?.as_str()?.to_string();
+    Some(ProductSummary {
+        name: v
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone()),
+        id,
+        price,
+        currency,
+        is_recurring,
+        interval,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_flat_list_shape() {
+        let item = json!({
+            "product_id": "pdt_1", "name": "Pro Monthly", "is_recurring": true,
+            "price": 8000, "currency": "USD",
+            "price_detail": {"type": "recurring_price", "currency": "USD", "price": 8000,
+                              "payment_frequency_interval": "Month"}
+        });
+        let p = summary_from_list_item(&item).unwrap();
+        assert_eq!((p.price, p.currency.as_str(), p.interval.as_deref()), (8000, "USD", Some("Month")));
+        // Unnamed products fall back to their id; missing prices are skipped.
+        let bare = json!({"product_id": "pdt_2", "price_detail": {"fixed_price": 500, "currency": "EUR"}});
+        assert_eq!(summary_from_list_item(&bare).unwrap().name, "pdt_2");
+        assert!(summary_from_list_item(&json!({"product_id": "pdt_3"})).is_none());
+    }
+}

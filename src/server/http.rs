@@ -1,0 +1,206 @@
+//! Builds the router and runs the server. `start` is what `main` and the integration tests
+//! both call, so the tests exercise the real server over real HTTP.
+use super::config::Config;
+use super::db;
+use super::dodo::Dodo;
+use super::ids::new_id;
+use super::sandbox;
+use super::seed;
+use super::state::AppState;
+use crate::app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub app_url: String,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = self.handle.await;
+    }
+
+    pub async fn wait(self) {
+        let _ = self.handle.await;
+    }
+}
+
+#[derive(Clone, Default)]
+struct MakeId;
+
+impl MakeRequestId for MakeId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&new_id("req")).ok().map(RequestId::new)
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Server functions refuse cross-site calls: SameSite cookies are the first line, this is the
+/// second (browsers always send Origin on POST; a mismatch means another site's page).
+async fn same_origin(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path().starts_with("/api/") {
+        let headers = req.headers();
+        let cross_fetch = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site" || v == "same-site");
+        let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let bad_origin = headers
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|o| {
+                let rest = o.strip_prefix("http://").or_else(|| o.strip_prefix("https://"));
+                rest != Some(host)
+            });
+        if cross_fetch || bad_origin {
+            tracing::warn!(path = %req.uri().path(), "cross-site server function call refused");
+            let body = serde_json::json!({
+                "code": "forbidden",
+                "message": "This request came from another site and was refused. Use the dashboard itself.",
+                "fields": []
+            });
+            return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn dodo_base_url(config: &Config, app_url: &str) -> String {
+    if let Some(url) = &config.dodo_base_url {
+        return url.clone();
+    }
+    if config.sandbox_enabled() {
+        return format!("{app_url}{}", sandbox::MOUNT);
+    }
+    if config.dodo_environment == "live_mode" {
+        "https://live.dodopayments.com".into()
+    } else {
+        "https://test.dodopayments.com".into()
+    }
+}
+
+/// Binds, migrates, seeds (when asked) and serves. Returns once the server accepts requests.
+pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<Running, String> {
+    let listener = TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    leptos_options.site_addr = addr;
+    let app_url = config.app_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    if config.demo_data {
+        seed::demo_accounts(&db).await.map_err(|e| e.message)?;
+    }
+    let key = config
+        .dodo_api_key
+        .clone()
+        .unwrap_or_else(|| config.sandbox_api_key.clone());
+    let dodo = Dodo::new(&dodo_base_url(&config, &app_url), key.expose())
+        .map_err(|e| format!("cannot set up the Dodo Payments client: {e}"))?;
+
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        dodo: Arc::new(dodo),
+        config: Arc::new(config),
+        app_url: app_url.clone().into(),
+    };
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let mut router: Router<AppState> = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    if state.config.sandbox_enabled() {
+        router = router.nest_service(sandbox::MOUNT, sandbox::router(state.config.sandbox_api_key.clone()));
+    }
+    let app = router
+        .layer(middleware::from_fn(same_origin))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
+                let id = req
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|r| r.header_value().to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                // The path only: query strings may carry tokens.
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeId))
+        .with_state(state.clone());
+
+    let (tx, rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        let serve = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    if state.config.demo_data && state.config.sandbox_enabled() {
+        let (db, dodo) = (state.db.clone(), state.dodo.clone());
+        tokio::spawn(async move {
+            // The sandbox answers over HTTP on this very server, which is now accepting.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            if let Err(e) = seed::demo_rules(&db, &dodo).await {
+                tracing::warn!(error = %e.message, "demo rules not seeded");
+            }
+        });
+    }
+    Ok(Running {
+        addr,
+        app_url,
+        state,
+        shutdown: Some(tx),
+        handle,
+    })
+}

@@ -1,0 +1,17 @@
+//! Everything that only runs on the server: configuration, database, Dodo access, the sandbox,
+//! authentication and the services the server functions call.
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod dodo;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod rules;
+pub mod sandbox;
+pub mod seed;
+pub mod state;
+pub mod users;
+
+pub use http::{start, Running};

@@ -1,0 +1,108 @@
+//! Demo data for the embedded default: three accounts (one per role), created once, whose
+//! logins are printed at start-up, and a small upsell map over the sandbox catalogue.
+use super::db::Db;
+use super::dodo::Dodo;
+use super::{rules, users};
+use crate::domain::error::AppError;
+use crate::domain::role::{CurrentUser, Role};
+use crate::domain::rule::{RuleDraft, RuleKind, Timing};
+use sqlx::Row;
+
+/// Well-known demo logins. They only exist where demo data is switched on.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 3] = [
+    ("merchant@demo.test", "demo-merchant-pass", Role::Merchant),
+    ("analyst@demo.test", "demo-analyst-pass", Role::Analyst),
+    ("support@demo.test", "demo-support-pass", Role::Support),
+];
+
+async fn flag(db: &Db, key: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?
+        .is_some())
+}
+
+async fn set_flag(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, '1')")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Creates the demo accounts the first time; returns them for printing.
+pub async fn demo_accounts(db: &Db) -> Result<(), AppError> {
+    if !flag(db, "demo_accounts").await? {
+        for (email, password, role) in DEMO_ACCOUNTS {
+            let exists = sqlx::query("SELECT id FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(db)
+                .await?
+                .map(|r| r.try_get::<String, _>("id"))
+                .is_some();
+            if !exists {
+                users::insert(db, email, password, role).await?;
+            }
+        }
+        set_flag(db, "demo_accounts").await?;
+    }
+    Ok(())
+}
+
+fn rule(name: &str, kind: RuleKind, trigger: &str, offer: &str, headline: &str, value_prop: &str, badge: &str, timing: Timing) -> RuleDraft {
+    RuleDraft {
+        name: name.into(),
+        kind,
+        trigger_product_id: trigger.into(),
+        offer_product_id: offer.into(),
+        headline: headline.into(),
+        value_prop: value_prop.into(),
+        badge: badge.into(),
+        timing,
+        expiry_minutes: 60,
+        ..Default::default()
+    }
+}
+
+/// A small upsell map, saved through the same validation as the editor (once).
+pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
+    if flag(db, "demo_rules").await? {
+        return Ok(());
+    }
+    let system = CurrentUser {
+        id: "system".into(),
+        email: "demo data".into(),
+        role: Role::Merchant,
+    };
+    let course = rules::save(db, dodo, &system, rule(
+        "Template pack → copy course", RuleKind::Upsell, "pdt_LpTemplatePack01", "pdt_CopyCourse02",
+        "Write the words that make those pages sell",
+        "Six short video lessons on headlines, offers and calls to action, made for the templates you just bought.",
+        "Most popular", Timing::PostPurchase,
+    )).await?;
+    let mut down = rule(
+        "Course declined → email bundle", RuleKind::Downsell, "", "pdt_EmailBundle03",
+        "Not now? Take the email templates instead",
+        "Forty launch and follow-up emails that match your new pages.",
+        "", Timing::PostPurchase,
+    );
+    down.parent_rule_id = Some(course.id.clone());
+    rules::save(db, dodo, &system, down).await?;
+    rules::save(db, dodo, &system, rule(
+        "Basic → Pro near limit", RuleKind::Upsell, "pdt_BasicMonthly05", "pdt_ProMonthly06",
+        "You are close to your Basic limits",
+        "Pro lifts every limit and adds priority support.", "Best value", Timing::NearPlanLimit,
+    )).await?;
+    rules::save(db, dodo, &system, rule(
+        "Basic plan → template pack", RuleKind::CrossSell, "pdt_BasicMonthly05", "pdt_LpTemplatePack01",
+        "Launch faster with ready-made pages",
+        "Twelve landing pages tested on thousands of visitors.", "", Timing::OnboardingComplete,
+    )).await?;
+    rules::save(db, dodo, &system, rule(
+        "Starter kit → growth playbook (EU)", RuleKind::Upsell, "pdt_StarterKitEu09", "pdt_GrowthPlaybook10",
+        "Keep the momentum going", "The complete playbook with worksheets for your first 1,000 customers.",
+        "", Timing::PostPurchase,
+    )).await?;
+    set_flag(db, "demo_rules").await
+}

@@ -1,0 +1,23 @@
+use super::config::Config;
+use super::db::Db;
+use super::dodo::Dodo;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Shared by the router and, through Leptos context, by every server function.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub dodo: Arc<Dodo>,
+    pub config: Arc<Config>,
+    /// Public base URL (offer links, webhook target, sandbox base URL).
+    pub app_url: Arc<str>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}

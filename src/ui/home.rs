@@ -1,0 +1,36 @@
+use super::i18n::{use_i18n, Msg};
+use crate::app::use_session;
+use crate::domain::role::Role;
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <section class="page">
+            <h1>{i18n.t(Msg::HomeTitle)}</h1>
+            <p class="lead">{i18n.t(Msg::HomeIntro)}</p>
+            <Transition fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
+                {move || session.user.get().map(|u| match u {
+                    Ok(Some(user)) => {
+                        let text = match user.role {
+                            Role::Merchant => Msg::HomeMerchant,
+                            Role::Analyst => Msg::HomeAnalyst,
+                            Role::Support => Msg::HomeSupport,
+                        };
+                        view! {
+                            <p>{i18n.t(Msg::SignedInAs)} " " <strong>{user.email.clone()}</strong></p>
+                            <p>{i18n.t(text)}</p>
+                            {(user.role == Role::Merchant).then(|| view! { <a class="button" href="/rules">{i18n.t(Msg::NavRules)}</a> })}
+                        }.into_any()
+                    }
+                    _ => view! {
+                        <p>{i18n.t(Msg::NotSignedIn)}</p>
+                        <a class="button" href="/login">{i18n.t(Msg::SignIn)}</a>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,29 @@
+use super::errors::error_text;
+use super::i18n::{use_i18n, Msg};
+use crate::app::use_session;
+use leptos::prelude::*;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = use_session().login;
+    let pending = login.pending();
+    let error = move || login.value().get().and_then(|r| r.err());
+    view! {
+        <section class="page narrow">
+            <h1>{i18n.t(Msg::SignIn)}</h1>
+            <ActionForm action=login attr:class="form" attr:aria-describedby="login-error">
+                <label for="email">{i18n.t(Msg::Email)}</label>
+                <input id="email" name="email" type="email" autocomplete="username" required/>
+                <label for="password">{i18n.t(Msg::Password)}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <p id="login-error" class="field-error" role="alert">
+                    {move || error().map(|e| error_text(i18n.0.get(), &e))}
+                </p>
+                <button type="submit" class="primary" disabled=pending>
+                    {move || if pending.get() { i18n.now(Msg::SigningIn) } else { i18n.now(Msg::SignIn) }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

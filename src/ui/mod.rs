@@ -1,0 +1,9 @@
+//! Components and pages, one module per screen, plus small shared widgets.
+pub mod errors;
+pub mod home;
+pub mod i18n;
+pub mod layout;
+pub mod login;
+pub mod rules;
+pub mod users;
+pub mod widgets;

@@ -1,0 +1,56 @@
+use crate::domain::money::format_money;
+use crate::domain::rule::{price_difference, ProductSummary, RuleDraft};
+use crate::ui::i18n::{use_i18n, Msg};
+use leptos::prelude::*;
+
+/// The offer as the customer will see it, including the price difference against the
+/// product just bought.
+#[component]
+pub(super) fn Preview(#[prop(into)] draft: Signal<Option<RuleDraft>>, products: StoredValue<Vec<ProductSummary>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let find = move |id: String| products.with_value(|ps| ps.iter().find(|p| p.id == id).cloned());
+    let card = move || {
+        let d = draft.get()?;
+        let offer = find(d.offer_product_id.clone());
+        let trigger = find(d.trigger_product_id.clone());
+        let total = offer.as_ref().map(|o| format_money(o.price.saturating_mul(d.quantity as i64), &o.currency));
+        let diff = match (&offer, &trigger) {
+            (Some(o), Some(t)) if o.currency == t.currency => {
+                let delta = price_difference(o, d.quantity, t);
+                let (amount, word) = match delta.signum() {
+                    1 => (format_money(delta, &o.currency), Msg::PreviewMore),
+                    -1 => (format_money(-delta, &o.currency), Msg::PreviewLess),
+                    _ => (String::new(), Msg::PreviewSame),
+                };
+                Some(format!("{amount} {} {} ({}, {})", i18n.now(word), i18n.now(Msg::PreviewBought), t.name, t.price_label()))
+            }
+            _ => None,
+        };
+        Some(view! {
+            <div class="offer-card" data-testid="offer-preview">
+                {(!d.badge.trim().is_empty()).then(|| view! { <span class="badge">{d.badge.clone()}</span> })}
+                <h3>{d.headline.clone()}</h3>
+                <p>{d.value_prop.clone()}</p>
+                {offer.map(|o| view! {
+                    <p class="offer-product">
+                        {o.name.clone()} {(d.quantity > 1).then(|| format!(" × {}", d.quantity))}
+                        " — " <strong class="price">{total.clone()}</strong>
+                    </p>
+                })}
+                {diff.map(|t| view! { <p class="diff" data-testid="price-diff">{t}</p> })}
+                <p class="timer">{i18n.t(Msg::ExpiresIn)} " " {d.expiry_minutes} " " {i18n.t(Msg::Minutes)}</p>
+                <div class="offer-buttons">
+                    <button type="button" class="primary" tabindex="-1" aria-hidden="true">{i18n.t(Msg::PreviewAccept)}</button>
+                    <button type="button" class="link" tabindex="-1" aria-hidden="true">{i18n.t(Msg::PreviewDecline)}</button>
+                </div>
+            </div>
+        })
+    };
+    view! {
+        <aside class="preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">{i18n.t(Msg::Preview)}</h2>
+            <p class="hint">{i18n.t(Msg::PreviewHint)}</p>
+            {card}
+        </aside>
+    }
+}
