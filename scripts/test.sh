@@ -66,6 +66,8 @@ export BASE_URL="http://$LEPTOS_SITE_ADDR"
 # A fresh SQLite database per run, never the developer's data/.
 export DATABASE_URL="${E2E_DATABASE_URL:-sqlite://$E2E_TMP/e2e.db}"
 export LEPTOS_ENV=PROD
+# Demo accounts and rules: the browser tests sign in with the printed demo logins.
+export DEMO_DATA=1
 
 log "browser tests against the release build at $BASE_URL"
 # Reuses the release build above (cargo-leptos rebuilds incrementally: no-op).

@@ -3,7 +3,9 @@ use crate::api::session::{get_session, Login, Logout};
 use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
 use crate::ui::i18n::{I18n, Lang};
-use crate::ui::{home::HomePage, layout::Layout, login::LoginPage, rules::RulesPage, users::UsersPage};
+use crate::ui::{
+    home::HomePage, layout::Layout, login::LoginPage, rules::RulesPage, users::UsersPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -34,7 +36,9 @@ fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
-            .and_then(|p| crate::server::auth::cookie_value(&p.headers, crate::ui::i18n::LANG_COOKIE))
+            .and_then(|p| {
+                crate::server::auth::cookie_value(&p.headers, crate::ui::i18n::LANG_COOKIE)
+            })
             .map(|c| Lang::from_code(&c))
             .unwrap_or(Lang::En)
     }
@@ -70,7 +74,11 @@ pub fn App() -> impl IntoView {
         move || (login.version().get(), logout.version().get()),
         |_| get_session(),
     );
-    provide_context(Session { user, login, logout });
+    provide_context(Session {
+        user,
+        login,
+        logout,
+    });
 
     // Effects never run on the server: this marks the page as hydrated for people and tests.
     Effect::new(move |_| {

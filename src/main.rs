@@ -6,7 +6,9 @@ use upsell_dashboard::server::{config::Config, seed::DEMO_ACCOUNTS, start};
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let config = match Config::from_env() {
         Ok(c) => c,
@@ -16,7 +18,9 @@ async fn main() {
         }
     };
     // cargo-leptos passes the options as environment variables; a plain run reads Cargo.toml.
-    let file = std::env::var("LEPTOS_OUTPUT_NAME").is_err().then_some("Cargo.toml");
+    let file = std::env::var("LEPTOS_OUTPUT_NAME")
+        .is_err()
+        .then_some("Cargo.toml");
     let mut options = match get_configuration(file) {
         Ok(c) => c.leptos_options,
         Err(e) => {
@@ -36,7 +40,10 @@ async fn main() {
     };
     println!("Upsell Dashboard is ready at {}", running.app_url);
     if sandbox {
-        println!("Dodo Payments: built-in sandbox at {}/sandbox/dodo", running.app_url);
+        println!(
+            "Dodo Payments: built-in sandbox at {}/sandbox/dodo",
+            running.app_url
+        );
     }
     if demo {
         println!("Demo logins:");

@@ -12,6 +12,21 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let e = Self::classify(value);
+        #[cfg(feature = "ssr")]
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            // Bad arguments never reach our functions; give them their honest status here.
+            opts.set_status(
+                http::StatusCode::from_u16(e.code.http_status())
+                    .unwrap_or(http::StatusCode::BAD_REQUEST),
+            );
+        }
+        e
+    }
+}
+
+impl AppError {
+    fn classify(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::new(
                 ErrorCode::BadRequest,
@@ -64,7 +79,10 @@ pub(crate) mod guard {
     pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {
             if let Some(opts) = use_context::<ResponseOptions>() {
-                opts.set_status(http::StatusCode::from_u16(e.code.http_status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                opts.set_status(
+                    http::StatusCode::from_u16(e.code.http_status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
         }
         r

@@ -23,7 +23,11 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
     let r = async {
         let state = super::guard::state();
         let address = super::guard::parts()
-            .and_then(|p| p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
             .unwrap_or_default();
         let (token, user) = auth::sign_in(&state.db, &email, &password, &address).await?;
         let secure = state.app_url.starts_with("https://");

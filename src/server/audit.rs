@@ -1,9 +1,9 @@
 use super::db::Db;
 use super::ids::{new_id, now_ms};
+pub use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
 use serde::Serialize;
-pub use crate::domain::audit::AuditEntry;
 use sqlx::{Any, Row, Transaction};
 
 /// Written inside the caller's transaction, so a change and its audit entry land together.

@@ -4,7 +4,9 @@ use super::db::Db;
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::role::{CurrentUser, Role};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -30,7 +32,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -46,20 +52,29 @@ fn bad_credentials() -> AppError {
 }
 
 async fn failures_since(db: &Db, key: &str, since: i64) -> Result<i64, AppError> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE limit_key = $1 AND at > $2")
-        .bind(key)
-        .bind(since)
-        .fetch_one(db)
-        .await?
-        .try_get("n")?;
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE limit_key = $1 AND at > $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(db)
+            .await?
+            .try_get("n")?;
     Ok(n)
 }
 
 /// Checks the password and opens a session; returns the raw session token for the cookie.
-pub async fn sign_in(db: &Db, email: &str, password: &str, address: &str) -> Result<(String, CurrentUser), AppError> {
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<(String, CurrentUser), AppError> {
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
-        return Err(AppError::new(ErrorCode::BadRequest, "Enter your email and password."));
+        return Err(AppError::new(
+            ErrorCode::BadRequest,
+            "Enter your email and password.",
+        ));
     }
     let now = now_ms();
     let account_key = format!("account:{email}");

@@ -51,7 +51,8 @@ impl Config {
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
             .map_err(|_| "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000".to_string())?;
-        let dodo_environment = var("DODO_PAYMENTS_ENVIRONMENT").unwrap_or_else(|| "test_mode".into());
+        let dodo_environment =
+            var("DODO_PAYMENTS_ENVIRONMENT").unwrap_or_else(|| "test_mode".into());
         if dodo_environment != "test_mode" && dodo_environment != "live_mode" {
             return Err("DODO_PAYMENTS_ENVIRONMENT must be test_mode or live_mode".into());
         }
@@ -69,7 +70,9 @@ impl Config {
             dodo_environment,
             dodo_base_url: var("DODO_PAYMENTS_BASE_URL"),
             webhook_secret: var("DODO_WEBHOOK_SECRET").map(Secret::new),
-            sandbox_api_key: Secret::new(var("DODO_SANDBOX_API_KEY").unwrap_or_else(|| "sandbox_key".into())),
+            sandbox_api_key: Secret::new(
+                var("DODO_SANDBOX_API_KEY").unwrap_or_else(|| "sandbox_key".into()),
+            ),
             app_url: var("APP_URL").map(|u| u.trim_end_matches('/').to_string()),
             site_addr,
         })

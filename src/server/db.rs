@@ -1,4 +1,4 @@
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
@@ -78,5 +78,16 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
             d.is_unique_violation() || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,
+    }
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once with
+/// "database is locked" when another writer got there first, instead of waiting its turn.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        db.begin().await
     }
 }

@@ -87,16 +87,24 @@ impl Dodo {
 /// price object (with the billing interval) is `price_detail`.
 fn summary_from_list_item(v: &Value) -> Option<ProductSummary> {
     let detail = v.get("price_detail");
-    let price = v
-        .get("price")
-        .and_then(Value::as_i64)
-        .or_else(|| detail.and_then(|d| d.get("price").or_else(|| d.get("fixed_price"))).and_then(Value::as_i64))?;
+    let price = v.get("price").and_then(Value::as_i64).or_else(|| {
+        detail
+            .and_then(|d| d.get("price").or_else(|| d.get("fixed_price")))
+            .and_then(Value::as_i64)
+    })?;
     let currency = v
         .get("currency")
         .and_then(Value::as_str)
-        .or_else(|| detail.and_then(|d| d.get("currency")).and_then(Value::as_str))?
+        .or_else(|| {
+            detail
+                .and_then(|d| d.get("currency"))
+                .and_then(Value::as_str)
+        })?
         .to_string();
-    let is_recurring = v.get("is_recurring").and_then(Value::as_bool).unwrap_or(false);
+    let is_recurring = v
+        .get("is_recurring")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let interval = detail
         .and_then(|d| d.get("payment_frequency_interval"))
         .and_then(Value::as_str)
@@ -129,9 +137,13 @@ mod tests {
                               "payment_frequency_interval": "Month"}
         });
         let p = summary_from_list_item(&item).unwrap();
-        assert_eq!((p.price, p.currency.as_str(), p.interval.as_deref()), (8000, "USD", Some("Month")));
+        assert_eq!(
+            (p.price, p.currency.as_str(), p.interval.as_deref()),
+            (8000, "USD", Some("Month"))
+        );
         // Unnamed products fall back to their id; missing prices are skipped.
-        let bare = json!({"product_id": "pdt_2", "price_detail": {"fixed_price": 500, "currency": "EUR"}});
+        let bare =
+            json!({"product_id": "pdt_2", "price_detail": {"fixed_price": 500, "currency": "EUR"}});
         assert_eq!(summary_from_list_item(&bare).unwrap().name, "pdt_2");
         assert!(summary_from_list_item(&json!({"product_id": "pdt_3"})).is_none());
     }

@@ -24,7 +24,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 pub struct Running {
@@ -54,7 +56,9 @@ struct MakeId;
 
 impl MakeRequestId for MakeId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&new_id("req")).ok().map(RequestId::new)
+        HeaderValue::from_str(&new_id("req"))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -77,12 +81,17 @@ async fn same_origin(req: Request, next: Next) -> Response {
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v == "cross-site" || v == "same-site");
-        let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let host = headers
+            .get("host")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         let bad_origin = headers
             .get("origin")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|o| {
-                let rest = o.strip_prefix("http://").or_else(|| o.strip_prefix("https://"));
+                let rest = o
+                    .strip_prefix("http://")
+                    .or_else(|| o.strip_prefix("https://"));
                 rest != Some(host)
             });
         if cross_fetch || bad_origin {
@@ -119,7 +128,10 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     leptos_options.site_addr = addr;
-    let app_url = config.app_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let app_url = config
+        .app_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
 
     let db = db::connect(&config.database_url)
         .await
@@ -156,7 +168,10 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     if state.config.sandbox_enabled() {
-        router = router.nest_service(sandbox::MOUNT, sandbox::router(state.config.sandbox_api_key.clone()));
+        router = router.nest_service(
+            sandbox::MOUNT,
+            sandbox::router(state.config.sandbox_api_key.clone()),
+        );
     }
     let app = router
         .layer(middleware::from_fn(same_origin))
@@ -178,10 +193,13 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
 
     let (tx, rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        let serve = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            });
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "server stopped with an error");
         }

@@ -1,7 +1,7 @@
 //! The upsell map service: every change is validated against the live Dodo catalogue,
 //! guarded by the rule's version (optimistic concurrency) and audited in the same transaction.
 use super::audit;
-use super::db::{is_unique_violation, Db};
+use super::db::{begin_write, is_unique_violation, Db};
 use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
@@ -40,9 +40,11 @@ fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
 
 /// The whole map in display order: priority first, then name.
 pub async fn list(db: &Db) -> Result<Vec<Rule>, AppError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM rules ORDER BY priority, name_key"))
-        .fetch_all(db)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM rules ORDER BY priority, name_key"
+    ))
+    .fetch_all(db)
+    .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
@@ -70,7 +72,12 @@ fn changed_since() -> AppError {
 }
 
 /// Creates or updates a rule. Updates must carry the version the editor started from.
-pub async fn save(db: &Db, dodo: &Dodo, actor: &CurrentUser, draft: RuleDraft) -> Result<Rule, AppError> {
+pub async fn save(
+    db: &Db,
+    dodo: &Dodo,
+    actor: &CurrentUser,
+    draft: RuleDraft,
+) -> Result<Rule, AppError> {
     let rules = list(db).await?;
     let mut products = dodo.products().await?;
     let mut draft = normalize(draft, &rules);
@@ -85,13 +92,14 @@ pub async fn save(db: &Db, dodo: &Dodo, actor: &CurrentUser, draft: RuleDraft) -
         return Err(AppError::validation(errs));
     }
     let now = now_ms();
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let saved = match draft.id.take() {
         None => {
-            let priority: i64 = sqlx::query("SELECT COALESCE(MAX(priority), 0) + 1 AS p FROM rules")
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("p")?;
+            let priority: i64 =
+                sqlx::query("SELECT COALESCE(MAX(priority), 0) + 1 AS p FROM rules")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("p")?;
             let rule = Rule {
                 id: new_id("rul"),
                 version: 1,
@@ -109,7 +117,16 @@ pub async fn save(db: &Db, dodo: &Dodo, actor: &CurrentUser, draft: RuleDraft) -
             .execute(&mut *tx)
             .await;
             map_unique(res)?;
-            audit::record(&mut tx, actor, "rule", &rule.id, "create", None, Some(&rule)).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "rule",
+                &rule.id,
+                "create",
+                None,
+                Some(&rule),
+            )
+            .await?;
             rule
         }
         Some(id) => {
@@ -157,7 +174,16 @@ pub async fn save(db: &Db, dodo: &Dodo, actor: &CurrentUser, draft: RuleDraft) -
             if map_unique(res)?.rows_affected() == 0 {
                 return Err(changed_since());
             }
-            audit::record(&mut tx, actor, "rule", &id, "update", Some(&before), Some(&rule)).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                "rule",
+                &id,
+                "update",
+                Some(&before),
+                Some(&rule),
+            )
+            .await?;
             rule
         }
     };
@@ -227,8 +253,14 @@ fn map_unique<T>(res: Result<T, sqlx::Error>) -> Result<T, AppError> {
 }
 
 /// Turns a rule on or off; also guarded by its version.
-pub async fn set_enabled(db: &Db, actor: &CurrentUser, id: &str, version: i64, enabled: bool) -> Result<Rule, AppError> {
-    let mut tx = db.begin().await?;
+pub async fn set_enabled(
+    db: &Db,
+    actor: &CurrentUser,
+    id: &str,
+    version: i64,
+    enabled: bool,
+) -> Result<Rule, AppError> {
+    let mut tx = begin_write(db).await?;
     let before = get_in(&mut tx, id).await?.ok_or_else(not_found)?;
     let res = sqlx::query("UPDATE rules SET enabled = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
         .bind(enabled as i64)
@@ -242,14 +274,23 @@ pub async fn set_enabled(db: &Db, actor: &CurrentUser, id: &str, version: i64, e
     }
     let after = get_in(&mut tx, id).await?.ok_or_else(not_found)?;
     let action = if enabled { "enable" } else { "disable" };
-    audit::record(&mut tx, actor, "rule", id, action, Some(&before), Some(&after)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "rule",
+        id,
+        action,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Deletes a rule the editor saw at `version`. A rule that a downsell follows cannot go first.
 pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let before = get_in(&mut tx, id).await?.ok_or_else(not_found)?;
     let child: Option<String> = sqlx::query("SELECT name FROM rules WHERE parent_rule_id = $1")
         .bind(id)
@@ -279,10 +320,12 @@ pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Res
 /// Sets the order of the whole map. `ids` must be exactly the current rules: if someone added
 /// or removed one meanwhile, the reorder is refused rather than guessed.
 pub async fn reorder(db: &Db, actor: &CurrentUser, ids: &[String]) -> Result<Vec<Rule>, AppError> {
-    let mut tx = db.begin().await?;
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM rules ORDER BY priority, name_key"))
-        .fetch_all(&mut *tx)
-        .await?;
+    let mut tx = begin_write(db).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM rules ORDER BY priority, name_key"
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
     let current: Vec<Rule> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
     let mut a: Vec<&str> = current.iter().map(|r| r.id.as_str()).collect();
     let mut b: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -307,7 +350,16 @@ pub async fn reorder(db: &Db, actor: &CurrentUser, ids: &[String]) -> Result<Vec
                 .await?;
         }
     }
-    audit::record(&mut tx, actor, "rule", "*", "reorder", Some(&before), Some(&ids.iter().map(String::as_str).collect::<Vec<_>>())).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "rule",
+        "*",
+        "reorder",
+        Some(&before),
+        Some(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
+    )
+    .await?;
     tx.commit().await?;
     list(db).await
 }

@@ -50,7 +50,16 @@ pub async fn demo_accounts(db: &Db) -> Result<(), AppError> {
     Ok(())
 }
 
-fn rule(name: &str, kind: RuleKind, trigger: &str, offer: &str, headline: &str, value_prop: &str, badge: &str, timing: Timing) -> RuleDraft {
+fn rule(
+    name: &str,
+    kind: RuleKind,
+    trigger: &str,
+    offer: &str,
+    headline: &str,
+    value_prop: &str,
+    badge: &str,
+    timing: Timing,
+) -> RuleDraft {
     RuleDraft {
         name: name.into(),
         kind,
@@ -82,27 +91,64 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
         "Most popular", Timing::PostPurchase,
     )).await?;
     let mut down = rule(
-        "Course declined → email bundle", RuleKind::Downsell, "", "pdt_EmailBundle03",
+        "Course declined → email bundle",
+        RuleKind::Downsell,
+        "",
+        "pdt_EmailBundle03",
         "Not now? Take the email templates instead",
         "Forty launch and follow-up emails that match your new pages.",
-        "", Timing::PostPurchase,
+        "",
+        Timing::PostPurchase,
     );
     down.parent_rule_id = Some(course.id.clone());
     rules::save(db, dodo, &system, down).await?;
-    rules::save(db, dodo, &system, rule(
-        "Basic → Pro near limit", RuleKind::Upsell, "pdt_BasicMonthly05", "pdt_ProMonthly06",
-        "You are close to your Basic limits",
-        "Pro lifts every limit and adds priority support.", "Best value", Timing::NearPlanLimit,
-    )).await?;
-    rules::save(db, dodo, &system, rule(
-        "Basic plan → template pack", RuleKind::CrossSell, "pdt_BasicMonthly05", "pdt_LpTemplatePack01",
-        "Launch faster with ready-made pages",
-        "Twelve landing pages tested on thousands of visitors.", "", Timing::OnboardingComplete,
-    )).await?;
-    rules::save(db, dodo, &system, rule(
-        "Starter kit → growth playbook (EU)", RuleKind::Upsell, "pdt_StarterKitEu09", "pdt_GrowthPlaybook10",
-        "Keep the momentum going", "The complete playbook with worksheets for your first 1,000 customers.",
-        "", Timing::PostPurchase,
-    )).await?;
+    rules::save(
+        db,
+        dodo,
+        &system,
+        rule(
+            "Basic → Pro near limit",
+            RuleKind::Upsell,
+            "pdt_BasicMonthly05",
+            "pdt_ProMonthly06",
+            "You are close to your Basic limits",
+            "Pro lifts every limit and adds priority support.",
+            "Best value",
+            Timing::NearPlanLimit,
+        ),
+    )
+    .await?;
+    rules::save(
+        db,
+        dodo,
+        &system,
+        rule(
+            "Basic plan → template pack",
+            RuleKind::CrossSell,
+            "pdt_BasicMonthly05",
+            "pdt_LpTemplatePack01",
+            "Launch faster with ready-made pages",
+            "Twelve landing pages tested on thousands of visitors.",
+            "",
+            Timing::OnboardingComplete,
+        ),
+    )
+    .await?;
+    rules::save(
+        db,
+        dodo,
+        &system,
+        rule(
+            "Starter kit → growth playbook (EU)",
+            RuleKind::Upsell,
+            "pdt_StarterKitEu09",
+            "pdt_GrowthPlaybook10",
+            "Keep the momentum going",
+            "The complete playbook with worksheets for your first 1,000 customers.",
+            "",
+            Timing::PostPurchase,
+        ),
+    )
+    .await?;
     set_flag(db, "demo_rules").await
 }

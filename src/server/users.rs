@@ -1,7 +1,7 @@
 //! Accounts: merchants add users and set roles. At least one merchant must always remain.
 use super::audit;
 use super::auth::hash_password;
-use super::db::{is_unique_violation, Db};
+use super::db::{begin_write, is_unique_violation, Db};
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::role::{CurrentUser, Role, UserRow};
@@ -15,15 +15,32 @@ pub fn validate_new_user(email: &str, password: &str) -> Vec<FieldError> {
     let at = email.find('@');
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
-        && at.is_some_and(|i| i > 0 && email[i + 1..].contains('.') && !email[i + 1..].starts_with('.') && !email.ends_with('.'));
+        && at.is_some_and(|i| {
+            i > 0
+                && email[i + 1..].contains('.')
+                && !email[i + 1..].starts_with('.')
+                && !email.ends_with('.')
+        });
     if !valid {
-        errs.push(FieldError::new("email", "email_invalid", "Enter an email address like name@example.com."));
+        errs.push(FieldError::new(
+            "email",
+            "email_invalid",
+            "Enter an email address like name@example.com.",
+        ));
     }
     let n = password.chars().count();
     if n < PASSWORD_MIN {
-        errs.push(FieldError::new("password", "password_short", format!("Use at least {PASSWORD_MIN} characters.")));
+        errs.push(FieldError::new(
+            "password",
+            "password_short",
+            format!("Use at least {PASSWORD_MIN} characters."),
+        ));
     } else if n > 200 {
-        errs.push(FieldError::new("password", "too_long", "Keep the password under 200 characters."));
+        errs.push(FieldError::new(
+            "password",
+            "too_long",
+            "Keep the password under 200 characters.",
+        ));
     }
     errs
 }
@@ -73,25 +90,41 @@ pub async fn insert(db: &Db, email: &str, password: &str, role: Role) -> Result<
     Ok(row)
 }
 
-pub async fn create(db: &Db, actor: &CurrentUser, email: &str, password: &str, role: Role) -> Result<UserRow, AppError> {
+pub async fn create(
+    db: &Db,
+    actor: &CurrentUser,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
     let errs = validate_new_user(email, password);
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
     let row = insert(db, email, password, role).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     audit::record(&mut tx, actor, "user", &row.id, "create", None, Some(&row)).await?;
     tx.commit().await?;
     Ok(row)
 }
 
-pub async fn set_role(db: &Db, actor: &CurrentUser, id: &str, role: Role) -> Result<UserRow, AppError> {
-    let mut tx = db.begin().await?;
+pub async fn set_role(
+    db: &Db,
+    actor: &CurrentUser,
+    id: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
+    let mut tx = begin_write(db).await?;
     let row = sqlx::query("SELECT id, email, role, created_at FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "This account no longer exists. Reload the page."))?;
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "This account no longer exists. Reload the page.",
+            )
+        })?;
     let old: String = row.try_get("role")?;
     let before = UserRow {
         id: row.try_get("id")?,
@@ -116,8 +149,20 @@ pub async fn set_role(db: &Db, actor: &CurrentUser, id: &str, role: Role) -> Res
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let after = UserRow { role, ..before.clone() };
-    audit::record(&mut tx, actor, "user", id, "set_role", Some(&before), Some(&after)).await?;
+    let after = UserRow {
+        role,
+        ..before.clone()
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        "user",
+        id,
+        "set_role",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -129,9 +174,24 @@ mod tests {
     #[test]
     fn checks_email_and_password() {
         assert!(validate_new_user("ana@example.com", "long enough pw").is_empty());
-        for bad in ["", "ana", "@example.com", "ana@", "ana@example", "a na@example.com", "ana@.com"] {
-            assert_eq!(validate_new_user(bad, "long enough pw")[0].code, "email_invalid", "{bad}");
+        for bad in [
+            "",
+            "ana",
+            "@example.com",
+            "ana@",
+            "ana@example",
+            "a na@example.com",
+            "ana@.com",
+        ] {
+            assert_eq!(
+                validate_new_user(bad, "long enough pw")[0].code,
+                "email_invalid",
+                "{bad}"
+            );
         }
-        assert_eq!(validate_new_user("ana@example.com", "short")[0].code, "password_short");
+        assert_eq!(
+            validate_new_user("ana@example.com", "short")[0].code,
+            "password_short"
+        );
     }
 }

@@ -417,7 +417,9 @@ fn zh(m: Msg) -> &'static str {
         Created => "创建时间",
         ErrSameProduct => "推荐产品必须与刚购买的产品不同。",
         ErrProductMissing => "该产品在 Dodo Payments 中已不存在，请选择其他产品。",
-        ErrCurrency => "推荐产品的币种与购买币种不同。一键扣款使用购买时的币种，请选择相同币种的产品。",
+        ErrCurrency => {
+            "推荐产品的币种与购买币种不同。一键扣款使用购买时的币种，请选择相同币种的产品。"
+        }
         ErrDownsellNotCheaper => "降级销售的价格必须低于它所替代的推荐。",
         ErrDownsellLoop => "这会形成降级销售循环。请选择不在此规则之下的规则。",
         ErrParentRequired => "请选择此降级销售跟随的规则。",

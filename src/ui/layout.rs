@@ -52,7 +52,10 @@ fn LangSwitch() -> impl IntoView {
                 let _ = el.set_attribute("lang", lang.code());
             }
             if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                let _ = html.set_cookie(&format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()));
+                let _ = html.set_cookie(&format!(
+                    "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    lang.code()
+                ));
             }
         }
         #[cfg(not(feature = "hydrate"))]

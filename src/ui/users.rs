@@ -44,10 +44,21 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
     let create_err = move |field: &'static str| {
-        Signal::derive(move || create.value().get().and_then(|r| r.err()).and_then(|e| e.field(field).cloned()))
+        Signal::derive(move || {
+            create
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .and_then(|e| e.field(field).cloned())
+        })
     };
     let create_top = move || {
-        create.value().get().and_then(|r| r.err()).filter(|e| e.code != ErrorCode::Validation).map(|e| view! { <ErrorBanner error=e/> })
+        create
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .filter(|e| e.code != ErrorCode::Validation)
+            .map(|e| view! { <ErrorBanner error=e/> })
     };
     let pending = create.pending();
     view! {

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 /// The message under a form field, tied to it with `aria-describedby` by the caller.
 #[component]
-pub fn FieldMsg(id: String, #[prop(into)] error: Signal<Option<crate::domain::error::FieldError>>) -> impl IntoView {
+pub fn FieldMsg(
+    id: String,
+    #[prop(into)] error: Signal<Option<crate::domain::error::FieldError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="field-error" id=id role="alert">

@@ -90,10 +90,16 @@ pub struct RuleDraft {
     pub quantity: i32,
     pub headline: String,
     pub value_prop: String,
+    /// Empty for none; `null` is accepted too, so a stored rule can be sent back as a draft.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub badge: String,
     pub timing: Timing,
     pub expiry_minutes: i32,
     pub enabled: bool,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Default for RuleDraft {
@@ -209,7 +215,11 @@ fn product<'a>(products: &'a [ProductSummary], id: &str) -> Option<&'a ProductSu
 fn check_len(errs: &mut Vec<FieldError>, field: &str, value: &str, min: usize, max: usize) {
     let n = value.chars().count();
     if n < min {
-        errs.push(FieldError::new(field, "required", "This field is required."));
+        errs.push(FieldError::new(
+            field,
+            "required",
+            "This field is required.",
+        ));
     } else if n > max {
         errs.push(FieldError::new(
             field,

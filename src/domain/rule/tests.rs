@@ -73,7 +73,10 @@ fn trigger_and_offer_must_differ() {
 #[test]
 fn products_must_exist() {
     let errs = validate(&draft("x", "zz", "b"), &catalogue(), &[]);
-    assert_eq!(codes(&errs), vec![("trigger_product_id", "product_missing")]);
+    assert_eq!(
+        codes(&errs),
+        vec![("trigger_product_id", "product_missing")]
+    );
     let errs = validate(&draft("x", "a", ""), &catalogue(), &[]);
     assert_eq!(codes(&errs), vec![("offer_product_id", "required")]);
 }
@@ -81,14 +84,21 @@ fn products_must_exist() {
 #[test]
 fn currencies_must_match_and_say_why() {
     let errs = validate(&draft("x", "a", "e"), &catalogue(), &[]);
-    assert_eq!(codes(&errs), vec![("offer_product_id", "currency_mismatch")]);
+    assert_eq!(
+        codes(&errs),
+        vec![("offer_product_id", "currency_mismatch")]
+    );
     assert!(errs[0].message.contains("EUR") && errs[0].message.contains("USD"));
 }
 
 #[test]
 fn names_are_unique_ignoring_case_and_spaces() {
     let existing = stored("r1", &draft("Course  upsell", "a", "b"));
-    let errs = validate(&draft(" course upsell ", "c", "b"), &catalogue(), &[existing.clone()]);
+    let errs = validate(
+        &draft(" course upsell ", "c", "b"),
+        &catalogue(),
+        &[existing.clone()],
+    );
     assert_eq!(codes(&errs), vec![("name", "name_taken")]);
     // Saving the same rule under its own name is fine.
     let mut same = existing.to_draft();
@@ -161,7 +171,10 @@ fn downsell_chains_cannot_loop() {
     looped.parent_rule_id = Some("r2".into());
     let looped = normalize(looped, &rules);
     let errs = validate(&looped, &catalogue(), &rules);
-    assert!(codes(&errs).contains(&("parent_rule_id", "downsell_loop")), "{errs:?}");
+    assert!(
+        codes(&errs).contains(&("parent_rule_id", "downsell_loop")),
+        "{errs:?}"
+    );
 
     let mut own = r1.to_draft();
     own.kind = RuleKind::Downsell;

@@ -16,20 +16,118 @@ pub struct Product {
 }
 
 pub const PRODUCTS: &[Product] = &[
-    Product { id: "pdt_LpTemplatePack01", name: "Landing Page Template Pack", description: "Twelve conversion-tested landing page templates.", price: 2900, currency: "USD", interval: None },
-    Product { id: "pdt_CopyCourse02", name: "Conversion Copywriting Course", description: "Six video lessons on writing offers that sell.", price: 4900, currency: "USD", interval: None },
-    Product { id: "pdt_EmailBundle03", name: "Email Template Bundle", description: "Forty email templates for launches and follow-ups.", price: 1900, currency: "USD", interval: None },
-    Product { id: "pdt_IconSet04", name: "Icon Set Mini", description: "Two hundred line icons in SVG.", price: 900, currency: "USD", interval: None },
-    Product { id: "pdt_BasicMonthly05", name: "Basic Monthly", description: "Basic plan, billed every month.", price: 3000, currency: "USD", interval: Some("Month") },
-    Product { id: "pdt_ProMonthly06", name: "Pro Monthly", description: "Pro plan, billed every month.", price: 8000, currency: "USD", interval: Some("Month") },
-    Product { id: "pdt_TeamMonthly07", name: "Team Monthly", description: "Team plan for up to ten seats, billed every month.", price: 15000, currency: "USD", interval: Some("Month") },
-    Product { id: "pdt_ProAnnual08", name: "Pro Annual", description: "Pro plan, billed once a year (two months free).", price: 80000, currency: "USD", interval: Some("Year") },
-    Product { id: "pdt_StarterKitEu09", name: "Starter Kit (EU)", description: "Templates and checklists to launch in a weekend.", price: 2500, currency: "EUR", interval: None },
-    Product { id: "pdt_GrowthPlaybook10", name: "Growth Playbook (EU)", description: "The complete growth playbook with worksheets.", price: 5900, currency: "EUR", interval: None },
-    Product { id: "pdt_BasisMonat11", name: "Basic Monthly (EU)", description: "Basic plan in euros, billed every month.", price: 2800, currency: "EUR", interval: Some("Month") },
-    Product { id: "pdt_ProMonat12", name: "Pro Monthly (EU)", description: "Pro plan in euros, billed every month.", price: 7500, currency: "EUR", interval: Some("Month") },
-    Product { id: "pdt_StickerPackJp13", name: "Sticker Pack (JP)", description: "A pack of forty stickers, priced in yen.", price: 1200, currency: "JPY", interval: None },
-    Product { id: "pdt_StudioJp14", name: "Studio Plan (JP)", description: "Studio plan in yen, billed every month.", price: 4800, currency: "JPY", interval: Some("Month") },
+    Product {
+        id: "pdt_LpTemplatePack01",
+        name: "Landing Page Template Pack",
+        description: "Twelve conversion-tested landing page templates.",
+        price: 2900,
+        currency: "USD",
+        interval: None,
+    },
+    Product {
+        id: "pdt_CopyCourse02",
+        name: "Conversion Copywriting Course",
+        description: "Six video lessons on writing offers that sell.",
+        price: 4900,
+        currency: "USD",
+        interval: None,
+    },
+    Product {
+        id: "pdt_EmailBundle03",
+        name: "Email Template Bundle",
+        description: "Forty email templates for launches and follow-ups.",
+        price: 1900,
+        currency: "USD",
+        interval: None,
+    },
+    Product {
+        id: "pdt_IconSet04",
+        name: "Icon Set Mini",
+        description: "Two hundred line icons in SVG.",
+        price: 900,
+        currency: "USD",
+        interval: None,
+    },
+    Product {
+        id: "pdt_BasicMonthly05",
+        name: "Basic Monthly",
+        description: "Basic plan, billed every month.",
+        price: 3000,
+        currency: "USD",
+        interval: Some("Month"),
+    },
+    Product {
+        id: "pdt_ProMonthly06",
+        name: "Pro Monthly",
+        description: "Pro plan, billed every month.",
+        price: 8000,
+        currency: "USD",
+        interval: Some("Month"),
+    },
+    Product {
+        id: "pdt_TeamMonthly07",
+        name: "Team Monthly",
+        description: "Team plan for up to ten seats, billed every month.",
+        price: 15000,
+        currency: "USD",
+        interval: Some("Month"),
+    },
+    Product {
+        id: "pdt_ProAnnual08",
+        name: "Pro Annual",
+        description: "Pro plan, billed once a year (two months free).",
+        price: 80000,
+        currency: "USD",
+        interval: Some("Year"),
+    },
+    Product {
+        id: "pdt_StarterKitEu09",
+        name: "Starter Kit (EU)",
+        description: "Templates and checklists to launch in a weekend.",
+        price: 2500,
+        currency: "EUR",
+        interval: None,
+    },
+    Product {
+        id: "pdt_GrowthPlaybook10",
+        name: "Growth Playbook (EU)",
+        description: "The complete growth playbook with worksheets.",
+        price: 5900,
+        currency: "EUR",
+        interval: None,
+    },
+    Product {
+        id: "pdt_BasisMonat11",
+        name: "Basic Monthly (EU)",
+        description: "Basic plan in euros, billed every month.",
+        price: 2800,
+        currency: "EUR",
+        interval: Some("Month"),
+    },
+    Product {
+        id: "pdt_ProMonat12",
+        name: "Pro Monthly (EU)",
+        description: "Pro plan in euros, billed every month.",
+        price: 7500,
+        currency: "EUR",
+        interval: Some("Month"),
+    },
+    Product {
+        id: "pdt_StickerPackJp13",
+        name: "Sticker Pack (JP)",
+        description: "A pack of forty stickers, priced in yen.",
+        price: 1200,
+        currency: "JPY",
+        interval: None,
+    },
+    Product {
+        id: "pdt_StudioJp14",
+        name: "Studio Plan (JP)",
+        description: "Studio plan in yen, billed every month.",
+        price: 4800,
+        currency: "JPY",
+        interval: Some("Month"),
+    },
 ];
 
 pub struct Customer {
@@ -39,25 +137,97 @@ pub struct Customer {
 }
 
 pub const CUSTOMERS: &[Customer] = &[
-    Customer { id: "cus_PriyaRaman0001", name: "Priya Raman", email: "priya.raman@example.com" },
-    Customer { id: "cus_JonasWeber0002", name: "Jonas Weber", email: "jonas.weber@example.com" },
-    Customer { id: "cus_AikoTanaka0003", name: "Aiko Tanaka", email: "aiko.tanaka@example.com" },
-    Customer { id: "cus_MarcoRossi0004", name: "Marco Rossi", email: "marco.rossi@example.com" },
-    Customer { id: "cus_LeaMartin0005", name: "Léa Martin", email: "lea.martin@example.com" },
-    Customer { id: "cus_SamOkafor0006", name: "Sam Okafor", email: "sam.okafor@example.com" },
+    Customer {
+        id: "cus_PriyaRaman0001",
+        name: "Priya Raman",
+        email: "priya.raman@example.com",
+    },
+    Customer {
+        id: "cus_JonasWeber0002",
+        name: "Jonas Weber",
+        email: "jonas.weber@example.com",
+    },
+    Customer {
+        id: "cus_AikoTanaka0003",
+        name: "Aiko Tanaka",
+        email: "aiko.tanaka@example.com",
+    },
+    Customer {
+        id: "cus_MarcoRossi0004",
+        name: "Marco Rossi",
+        email: "marco.rossi@example.com",
+    },
+    Customer {
+        id: "cus_LeaMartin0005",
+        name: "Léa Martin",
+        email: "lea.martin@example.com",
+    },
+    Customer {
+        id: "cus_SamOkafor0006",
+        name: "Sam Okafor",
+        email: "sam.okafor@example.com",
+    },
 ];
 
 /// (customer, method id, network, last4, expiry month, expiry year, recurring enabled)
-type Card = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, bool);
+type Card = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+);
 
 pub const CARDS: &[Card] = &[
-    ("cus_PriyaRaman0001", "pm_PriyaVisa4242", "VISA", "4242", "09", "2029", true),
-    ("cus_JonasWeber0002", "pm_JonasMc5454", "MASTERCARD", "5454", "03", "2028", true),
-    ("cus_AikoTanaka0003", "pm_AikoJcb3566", "JCB", "3566", "12", "2030", true),
+    (
+        "cus_PriyaRaman0001",
+        "pm_PriyaVisa4242",
+        "VISA",
+        "4242",
+        "09",
+        "2029",
+        true,
+    ),
+    (
+        "cus_JonasWeber0002",
+        "pm_JonasMc5454",
+        "MASTERCARD",
+        "5454",
+        "03",
+        "2028",
+        true,
+    ),
+    (
+        "cus_AikoTanaka0003",
+        "pm_AikoJcb3566",
+        "JCB",
+        "3566",
+        "12",
+        "2030",
+        true,
+    ),
     // Expired card: never eligible for a one-click charge.
-    ("cus_MarcoRossi0004", "pm_MarcoVisa1881", "VISA", "1881", "01", "2024", true),
+    (
+        "cus_MarcoRossi0004",
+        "pm_MarcoVisa1881",
+        "VISA",
+        "1881",
+        "01",
+        "2024",
+        true,
+    ),
     // Saved without a mandate: cannot be charged off-session.
-    ("cus_LeaMartin0005", "pm_LeaAmex0005", "AMEX", "0005", "11", "2029", false),
+    (
+        "cus_LeaMartin0005",
+        "pm_LeaAmex0005",
+        "AMEX",
+        "0005",
+        "11",
+        "2029",
+        false,
+    ),
     // Sam has no saved method at all.
 ];
 
@@ -83,7 +253,11 @@ fn price_object(p: &Product) -> Value {
 }
 
 fn tax_category(p: &Product) -> &'static str {
-    if p.interval.is_some() { "saas" } else { "digital_products" }
+    if p.interval.is_some() {
+        "saas"
+    } else {
+        "digital_products"
+    }
 }
 
 /// `GET /products/{id}`: `price` is the price object; no top-level currency.

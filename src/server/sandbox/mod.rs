@@ -27,7 +27,11 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 fn not_found(what: &str) -> Response {
-    error(StatusCode::NOT_FOUND, "NOT_FOUND", &format!("{what} not found"))
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        &format!("{what} not found"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -89,7 +93,10 @@ async fn list_products(Query(q): Query<Paging>) -> Response {
         .collect();
     match q.slice(&all) {
         Ok(page) => {
-            let items: Vec<Value> = page.into_iter().map(catalogue::product_list_item_json).collect();
+            let items: Vec<Value> = page
+                .into_iter()
+                .map(catalogue::product_list_item_json)
+                .collect();
             Json(json!({ "items": items })).into_response()
         }
         Err(e) => e,
@@ -106,7 +113,11 @@ async fn get_product(Path(id): Path<String>) -> Response {
 async fn list_customers(Query(q): Query<Paging>) -> Response {
     let all: Vec<&catalogue::Customer> = catalogue::CUSTOMERS
         .iter()
-        .filter(|c| q.email.as_deref().is_none_or(|e| c.email.eq_ignore_ascii_case(e)))
+        .filter(|c| {
+            q.email
+                .as_deref()
+                .is_none_or(|e| c.email.eq_ignore_ascii_case(e))
+        })
         .filter(|c| {
             q.name
                 .as_deref()
@@ -150,7 +161,11 @@ async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Res
     if ok {
         next.run(req).await
     } else {
-        error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Missing or invalid API key")
+        error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "Missing or invalid API key",
+        )
     }
 }
 
@@ -164,7 +179,10 @@ pub fn router(api_key: Secret) -> Router {
         .route("/products/{id}", get(get_product))
         .route("/customers", get(list_customers))
         .route("/customers/{id}", get(get_customer))
-        .route("/customers/{id}/payment-methods", get(customer_payment_methods))
+        .route(
+            "/customers/{id}/payment-methods",
+            get(customer_payment_methods),
+        )
         .fallback(|| async { not_found("Route") })
         .layer(middleware::from_fn_with_state(sb.clone(), require_key))
         .with_state(sb)

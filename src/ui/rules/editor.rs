@@ -39,20 +39,33 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
 
     // The same validation the server runs, for instant feedback.
     let client_errors = Memo::new(move |_| {
-        ctx.editing.get().map(|d| {
-            let d = rules.with_value(|rs| normalize(d, rs));
-            products.with_value(|ps| rules.with_value(|rs| validate(&d, ps, rs)))
-        })
-        .unwrap_or_default()
+        ctx.editing
+            .get()
+            .map(|d| {
+                let d = rules.with_value(|rs| normalize(d, rs));
+                products.with_value(|ps| rules.with_value(|rs| validate(&d, ps, rs)))
+            })
+            .unwrap_or_default()
     });
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
             let show = submitted.get() || touched.with(|t| t.contains(&field));
-            let client = show.then(|| client_errors.with(|es| es.iter().find(|e| e.field == field).cloned())).flatten();
-            client.or_else(|| ctx.error.with(|e| e.as_ref().and_then(|e| e.field(field).cloned())))
+            let client = show
+                .then(|| client_errors.with(|es| es.iter().find(|e| e.field == field).cloned()))
+                .flatten();
+            client.or_else(|| {
+                ctx.error
+                    .with(|e| e.as_ref().and_then(|e| e.field(field).cloned()))
+            })
         })
     };
-    let touch = move |field: &'static str| touched.update(|t| if !t.contains(&field) { t.push(field) });
+    let touch = move |field: &'static str| {
+        touched.update(|t| {
+            if !t.contains(&field) {
+                t.push(field)
+            }
+        })
+    };
     let edit = move |f: fn(&mut RuleDraft, String), v: String| {
         ctx.editing.update(|o| {
             if let Some(d) = o.as_mut() {
@@ -60,13 +73,19 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
             }
         })
     };
-    let get = move |f: fn(&RuleDraft) -> String| move || ctx.editing.with(|o| o.as_ref().map(f).unwrap_or_default());
+    let get = move |f: fn(&RuleDraft) -> String| {
+        move || ctx.editing.with(|o| o.as_ref().map(f).unwrap_or_default())
+    };
 
     Effect::new(move |_| {
         if let Some(r) = save.value().get() {
             match r {
                 Ok(rule) => {
-                    ctx.status.set(Some(format!("{} — {}", i18n.now(Msg::RuleSaved), rule.name)));
+                    ctx.status.set(Some(format!(
+                        "{} — {}",
+                        i18n.now(Msg::RuleSaved),
+                        rule.name
+                    )));
                     ctx.error.set(None);
                     ctx.editing.set(None);
                     ctx.refresh();
@@ -86,7 +105,9 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if let Some(first) = client_errors.with_untracked(|es| es.first().map(|e| control_id(&e.field))) {
+        if let Some(first) =
+            client_errors.with_untracked(|es| es.first().map(|e| control_id(&e.field)))
+        {
             if let Some(el) = document().get_element_by_id(first) {
                 use leptos::wasm_bindgen::JsCast;
                 if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
@@ -101,7 +122,9 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
     };
 
     let load_latest = move |_| {
-        let id = ctx.editing.with_untracked(|o| o.as_ref().and_then(|d| d.id.clone()));
+        let id = ctx
+            .editing
+            .with_untracked(|o| o.as_ref().and_then(|d| d.id.clone()));
         leptos::task::spawn_local(async move {
             if let (Some(id), Ok(page)) = (id, rules_page().await) {
                 if let Some(r) = page.rules.iter().find(|r| r.id == id) {
@@ -113,8 +136,14 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
         });
     };
 
-    let is_downsell = move || ctx.editing.with(|o| o.as_ref().map(|d| d.kind) == Some(RuleKind::Downsell));
-    let is_new = move || ctx.editing.with(|o| o.as_ref().is_some_and(|d| d.id.is_none()));
+    let is_downsell = move || {
+        ctx.editing
+            .with(|o| o.as_ref().map(|d| d.kind) == Some(RuleKind::Downsell))
+    };
+    let is_new = move || {
+        ctx.editing
+            .with(|o| o.as_ref().is_some_and(|d| d.id.is_none()))
+    };
     let pending = save.pending();
     let other_rules = move || {
         let own = ctx.editing.with(|o| o.as_ref().and_then(|d| d.id.clone()));

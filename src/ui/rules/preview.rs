@@ -6,14 +6,19 @@ use leptos::prelude::*;
 /// The offer as the customer will see it, including the price difference against the
 /// product just bought.
 #[component]
-pub(super) fn Preview(#[prop(into)] draft: Signal<Option<RuleDraft>>, products: StoredValue<Vec<ProductSummary>>) -> impl IntoView {
+pub(super) fn Preview(
+    #[prop(into)] draft: Signal<Option<RuleDraft>>,
+    products: StoredValue<Vec<ProductSummary>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let find = move |id: String| products.with_value(|ps| ps.iter().find(|p| p.id == id).cloned());
     let card = move || {
         let d = draft.get()?;
         let offer = find(d.offer_product_id.clone());
         let trigger = find(d.trigger_product_id.clone());
-        let total = offer.as_ref().map(|o| format_money(o.price.saturating_mul(d.quantity as i64), &o.currency));
+        let total = offer
+            .as_ref()
+            .map(|o| format_money(o.price.saturating_mul(d.quantity as i64), &o.currency));
         let diff = match (&offer, &trigger) {
             (Some(o), Some(t)) if o.currency == t.currency => {
                 let delta = price_difference(o, d.quantity, t);
@@ -22,7 +27,13 @@ pub(super) fn Preview(#[prop(into)] draft: Signal<Option<RuleDraft>>, products: 
                     -1 => (format_money(-delta, &o.currency), Msg::PreviewLess),
                     _ => (String::new(), Msg::PreviewSame),
                 };
-                Some(format!("{amount} {} {} ({}, {})", i18n.now(word), i18n.now(Msg::PreviewBought), t.name, t.price_label()))
+                Some(format!(
+                    "{amount} {} {} ({}, {})",
+                    i18n.now(word),
+                    i18n.now(Msg::PreviewBought),
+                    t.name,
+                    t.price_label()
+                ))
             }
             _ => None,
         };

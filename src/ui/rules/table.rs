@@ -40,13 +40,23 @@ pub(super) fn RuleTable(data: StoredValue<PageData>) -> impl IntoView {
     let delete = ServerAction::<DeleteRule>::new();
     let reorder = ServerAction::<ReorderRules>::new();
     let confirm: RwSignal<Option<String>> = RwSignal::new(None);
-    let busy = Signal::derive(move || toggle.pending().get() || delete.pending().get() || reorder.pending().get());
+    let busy = Signal::derive(move || {
+        toggle.pending().get() || delete.pending().get() || reorder.pending().get()
+    });
 
     // Each finished action reports its result and refreshes the list.
     Effect::new(move |_| {
         if let Some(r) = toggle.value().get() {
             ctx.status.set(Some(match r {
-                Ok(rule) => format!("{} — {}", rule.name, i18n.now(if rule.enabled { Msg::ActEnable } else { Msg::ActDisable })),
+                Ok(rule) => format!(
+                    "{} — {}",
+                    rule.name,
+                    i18n.now(if rule.enabled {
+                        Msg::ActEnable
+                    } else {
+                        Msg::ActDisable
+                    })
+                ),
                 Err(e) => error_text(i18n.0.get_untracked(), &e),
             }));
             ctx.refresh();
@@ -81,7 +91,8 @@ pub(super) fn RuleTable(data: StoredValue<PageData>) -> impl IntoView {
         reorder.dispatch(ReorderRules { ids: order });
     };
     if rules.is_empty() {
-        return view! { <p class="empty" data-testid="no-rules">{i18n.t(Msg::NoRules)}</p> }.into_any();
+        return view! { <p class="empty" data-testid="no-rules">{i18n.t(Msg::NoRules)}</p> }
+            .into_any();
     }
     let rows = rules
         .into_iter()

@@ -1,0 +1,229 @@
+//! Starts the real server (the same `start` that `main` calls) on a free port, against a fresh
+//! SQLite file or a fresh PostgreSQL database, and talks to it over HTTP.
+#![allow(dead_code)]
+use leptos::config::LeptosOptions;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use sqlx::Connection;
+use upsell_dashboard::server::config::{Config, Secret};
+use upsell_dashboard::server::{start, Running};
+
+pub struct TestApp {
+    pub base: String,
+    pub running: Running,
+    _dir: Option<tempdir::Dir>,
+}
+
+mod tempdir {
+    /// A temporary folder removed on drop (hand-written: one struct is not worth a crate).
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn unique() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+fn config(database_url: String) -> Config {
+    Config {
+        database_url,
+        embedded_default: false,
+        demo_data: true,
+        dodo_api_key: None,
+        dodo_environment: "test_mode".into(),
+        dodo_base_url: None,
+        webhook_secret: None,
+        sandbox_api_key: Secret::new("sandbox_key"),
+        app_url: None,
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+    }
+}
+
+async fn boot(database_url: String, dir: Option<tempdir::Dir>) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
+    let options = LeptosOptions::builder()
+        .output_name("upsell_dashboard")
+        .site_root("target/site")
+        .build();
+    let running = start(config(database_url), options)
+        .await
+        .expect("server starts");
+    TestApp {
+        base: running.app_url.clone(),
+        running,
+        _dir: dir,
+    }
+}
+
+pub async fn sqlite() -> TestApp {
+    let dir = std::env::temp_dir().join(format!("upsell_test_{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/app.db", dir.display());
+    boot(url, Some(tempdir::Dir(dir))).await
+}
+
+/// A fresh database on the test PostgreSQL server, or `None` when there is none (which fails
+/// the test when REQUIRE_POSTGRES=1, as `make test` sets).
+pub async fn postgres() -> Option<TestApp> {
+    let Ok(admin) = std::env::var("TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("REQUIRE_POSTGRES").is_err(),
+            "REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not"
+        );
+        eprintln!("TEST_POSTGRES_URL unset: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!("t_{}", unique());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (root, _) = admin.rsplit_once('/').unwrap();
+    Some(boot(format!("{root}/{name}"), None).await)
+}
+
+/// Runs a scenario against both backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::common::sqlite().await;
+                super::$name(&app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::common::postgres().await {
+                    super::$name(&app).await;
+                }
+            }
+        }
+    )*};
+}
+
+pub struct User {
+    pub http: Client,
+    pub base: String,
+}
+
+impl TestApp {
+    pub fn anonymous(&self) -> User {
+        User {
+            http: Client::builder().cookie_store(true).build().unwrap(),
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> User {
+        let u = self.anonymous();
+        let r = u
+            .http
+            .post(format!("{}/api/session/login", self.base))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "sign-in as {email}");
+        u
+    }
+
+    pub async fn merchant(&self) -> User {
+        self.sign_in("merchant@demo.test", "demo-merchant-pass")
+            .await
+    }
+    pub async fn analyst(&self) -> User {
+        self.sign_in("analyst@demo.test", "demo-analyst-pass").await
+    }
+    pub async fn support(&self) -> User {
+        self.sign_in("support@demo.test", "demo-support-pass").await
+    }
+}
+
+impl User {
+    /// Calls a server function with a JSON body; returns status and JSON reply.
+    pub async fn call(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Calls a server function that takes no arguments (URL-encoded, empty body).
+    pub async fn call0(&self, endpoint: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn rules(&self) -> Vec<Value> {
+        let (s, v) = self.call0("rules/page").await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["rules"].as_array().unwrap().clone()
+    }
+
+    pub async fn audit(&self) -> Vec<Value> {
+        let (_, v) = self.call0("rules/page").await;
+        v["audit"].as_array().unwrap().clone()
+    }
+}
+
+pub fn draft(name: &str, trigger: &str, offer: &str) -> Value {
+    json!({
+        "id": null, "version": null, "name": name, "kind": "upsell", "parent_rule_id": null,
+        "trigger_product_id": trigger, "offer_product_id": offer, "quantity": 1,
+        "headline": "Add this", "value_prop": "It helps", "badge": "", "timing": "post_purchase",
+        "expiry_minutes": 30, "enabled": true
+    })
+}
+
+/// Waits until the demo rules (seeded just after start) are in, so counts are stable.
+pub async fn settle(u: &User) {
+    for _ in 0..100 {
+        if u.rules().await.len() >= 5 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("demo rules were not seeded");
+}
