@@ -9,7 +9,7 @@ use crate::ui::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
@@ -21,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <MetaTags/>
             </head>
             <body>
@@ -90,13 +91,15 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/upsell_dashboard.css"/>
         <Title text="Upsell Dashboard"/>
+        // Async SSR: every page arrives complete, so it reads (and its forms post) without
+        // JavaScript; the wasm then hydrates it in place.
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <p class="notice">"404"</p> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/rules") view=RulesPage/>
-                    <Route path=path!("/users") view=UsersPage/>
+                    <Route path=path!("/") ssr=SsrMode::Async view=HomePage/>
+                    <Route path=path!("/login") ssr=SsrMode::Async view=LoginPage/>
+                    <Route path=path!("/rules") ssr=SsrMode::Async view=RulesPage/>
+                    <Route path=path!("/users") ssr=SsrMode::Async view=UsersPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,0 +1,106 @@
+import { test, expect } from '@playwright/test';
+import { signIn, hydrated, markPage, expectSamePage } from './helpers';
+
+test('merchant creates, validates, edits, persists and deletes a rule', async ({ page }) => {
+  const name = `E2E icons to emails ${Date.now()}`;
+  await signIn(page, 'merchant');
+  await expect(page).toHaveURL(/\/rules$/);
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  await hydrated(page);
+  await markPage(page);
+
+  await page.getByTestId('new-rule').click();
+  const editor = page.getByTestId('rule-editor');
+  await expect(editor).toBeVisible();
+  await expect(page.locator('#rule-name')).toBeFocused();
+  await page.locator('#rule-name').fill(name);
+
+  // Product pickers: search narrows the list, then pick.
+  await page.locator('#rule-trigger-search').fill('icon');
+  await page.locator('#rule-trigger').selectOption('pdt_IconSet04');
+  // A bad rule: the same product offered as bought.
+  await page.locator('#rule-offer-search').fill('icon');
+  await page.locator('#rule-offer').selectOption('pdt_IconSet04');
+  await expect(page.locator('#rule-offer-error')).toContainText('different product');
+  await expect(page.locator('#rule-offer')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.locator('#rule-offer-search').fill('email');
+  await page.locator('#rule-offer').selectOption('pdt_EmailBundle03');
+  await expect(page.locator('#rule-offer-error')).toBeEmpty();
+  await page.locator('#rule-headline').fill('Add forty email templates');
+  await page.locator('#rule-value-prop').fill('Launch emails that match your new icons.');
+  await page.locator('#rule-badge').fill('New');
+
+  // The live preview shows the copy and the price difference ($19 vs $9).
+  const preview = page.getByTestId('offer-preview');
+  await expect(preview).toContainText('Add forty email templates');
+  await expect(page.getByTestId('price-diff')).toContainText('$10.00 more than');
+
+  await page.getByTestId('save-rule').click();
+  await expect(page.getByRole('status')).toContainText('Rule saved');
+  const row = page.locator('tr', { hasText: name });
+  await expect(row).toBeVisible();
+  await expectSamePage(page);
+
+  // Edit it.
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await page.locator('#rule-headline').fill('Forty launch emails, ready to send');
+  await page.getByTestId('save-rule').click();
+  await expect(page.getByRole('status')).toContainText('Rule saved');
+
+  // Reload: it persisted, with the edit.
+  await page.reload();
+  await hydrated(page);
+  const saved = page.locator('tr', { hasText: name });
+  await expect(saved).toBeVisible();
+  await saved.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.locator('#rule-headline')).toHaveValue('Forty launch emails, ready to send');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Delete with confirmation.
+  await saved.getByRole('button', { name: 'Delete' }).click();
+  await expect(saved).toContainText('cannot be undone');
+  await saved.getByTestId('confirm-delete').click();
+  await expect(page.getByRole('status')).toContainText('Rule deleted');
+  await expect(page.locator('tr', { hasText: name })).toHaveCount(0);
+  await expect(page.getByTestId('audit-log')).toContainText(`deleted “${name}”`);
+});
+
+test('toggling a rule updates the page without a navigation (hydration)', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  await hydrated(page);
+  await markPage(page);
+  const first = page.locator('tbody tr').first();
+  const toggle = first.getByRole('switch');
+  const before = await toggle.isChecked();
+  await toggle.click();
+  await expect(first.getByRole('switch')).toBeChecked({ checked: !before });
+  await first.getByRole('switch').click();
+  await expect(first.getByRole('switch')).toBeChecked({ checked: before });
+  await expectSamePage(page);
+});
+
+test('the language switch translates at once and persists', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Upsell map');
+  await hydrated(page);
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('追加销售规则');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('追加销售规则');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Upsell map');
+});
+
+test('an analyst is refused editing', async ({ page }) => {
+  await signIn(page, 'analyst');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Upsell map' })).toHaveCount(0);
+  await page.goto('/rules');
+  await expect(page.getByTestId('rules-denied')).toContainText('Only merchant accounts');
+  await expect(page.getByTestId('rules-table')).toHaveCount(0);
+  await expect(page.getByTestId('new-rule')).toHaveCount(0);
+});
