@@ -71,7 +71,7 @@ impl Dodo {
                 break;
             }
         }
-        out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        out.sort_by_key(|p| p.name.to_lowercase());
         let list = Arc::new(out);
         *cache = Some((Instant::now(), list.clone()));
         Ok(list)

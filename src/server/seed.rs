@@ -50,29 +50,37 @@ pub async fn demo_accounts(db: &Db) -> Result<(), AppError> {
     Ok(())
 }
 
-fn rule(
-    name: &str,
-    kind: RuleKind,
-    trigger: &str,
-    offer: &str,
-    headline: &str,
-    value_prop: &str,
-    badge: &str,
-    timing: Timing,
-) -> RuleDraft {
-    RuleDraft {
-        name: name.into(),
-        kind,
-        trigger_product_id: trigger.into(),
-        offer_product_id: offer.into(),
-        headline: headline.into(),
-        value_prop: value_prop.into(),
-        badge: badge.into(),
-        timing,
-        expiry_minutes: 60,
-        ..Default::default()
-    }
-}
+/// (name, kind, trigger, offer, headline, value proposition, badge, timing). A downsell
+/// follows the rule listed just before it.
+type DemoRule = (
+    &'static str,
+    RuleKind,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Timing,
+);
+
+const DEMO_RULES: [DemoRule; 5] = [
+    ("Template pack → copy course", RuleKind::Upsell, "pdt_LpTemplatePack01", "pdt_CopyCourse02",
+     "Write the words that make those pages sell",
+     "Six short video lessons on headlines, offers and calls to action, made for the templates you just bought.",
+     "Most popular", Timing::PostPurchase),
+    ("Course declined → email bundle", RuleKind::Downsell, "", "pdt_EmailBundle03",
+     "Not now? Take the email templates instead",
+     "Forty launch and follow-up emails that match your new pages.", "", Timing::PostPurchase),
+    ("Basic → Pro near limit", RuleKind::Upsell, "pdt_BasicMonthly05", "pdt_ProMonthly06",
+     "You are close to your Basic limits", "Pro lifts every limit and adds priority support.",
+     "Best value", Timing::NearPlanLimit),
+    ("Basic plan → template pack", RuleKind::CrossSell, "pdt_BasicMonthly05", "pdt_LpTemplatePack01",
+     "Launch faster with ready-made pages", "Twelve landing pages tested on thousands of visitors.",
+     "", Timing::OnboardingComplete),
+    ("Starter kit → growth playbook (EU)", RuleKind::Upsell, "pdt_StarterKitEu09", "pdt_GrowthPlaybook10",
+     "Keep the momentum going", "The complete playbook with worksheets for your first 1,000 customers.",
+     "", Timing::PostPurchase),
+];
 
 /// A small upsell map, saved through the same validation as the editor (once).
 pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
@@ -84,71 +92,24 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
         email: "demo data".into(),
         role: Role::Merchant,
     };
-    let course = rules::save(db, dodo, &system, rule(
-        "Template pack → copy course", RuleKind::Upsell, "pdt_LpTemplatePack01", "pdt_CopyCourse02",
-        "Write the words that make those pages sell",
-        "Six short video lessons on headlines, offers and calls to action, made for the templates you just bought.",
-        "Most popular", Timing::PostPurchase,
-    )).await?;
-    let mut down = rule(
-        "Course declined → email bundle",
-        RuleKind::Downsell,
-        "",
-        "pdt_EmailBundle03",
-        "Not now? Take the email templates instead",
-        "Forty launch and follow-up emails that match your new pages.",
-        "",
-        Timing::PostPurchase,
-    );
-    down.parent_rule_id = Some(course.id.clone());
-    rules::save(db, dodo, &system, down).await?;
-    rules::save(
-        db,
-        dodo,
-        &system,
-        rule(
-            "Basic → Pro near limit",
-            RuleKind::Upsell,
-            "pdt_BasicMonthly05",
-            "pdt_ProMonthly06",
-            "You are close to your Basic limits",
-            "Pro lifts every limit and adds priority support.",
-            "Best value",
-            Timing::NearPlanLimit,
-        ),
-    )
-    .await?;
-    rules::save(
-        db,
-        dodo,
-        &system,
-        rule(
-            "Basic plan → template pack",
-            RuleKind::CrossSell,
-            "pdt_BasicMonthly05",
-            "pdt_LpTemplatePack01",
-            "Launch faster with ready-made pages",
-            "Twelve landing pages tested on thousands of visitors.",
-            "",
-            Timing::OnboardingComplete,
-        ),
-    )
-    .await?;
-    rules::save(
-        db,
-        dodo,
-        &system,
-        rule(
-            "Starter kit → growth playbook (EU)",
-            RuleKind::Upsell,
-            "pdt_StarterKitEu09",
-            "pdt_GrowthPlaybook10",
-            "Keep the momentum going",
-            "The complete playbook with worksheets for your first 1,000 customers.",
-            "",
-            Timing::PostPurchase,
-        ),
-    )
-    .await?;
+    let mut previous: Option<String> = None;
+    for (name, kind, trigger, offer, headline, value_prop, badge, timing) in DEMO_RULES {
+        let draft = RuleDraft {
+            name: name.into(),
+            kind,
+            parent_rule_id: (kind == RuleKind::Downsell)
+                .then(|| previous.clone())
+                .flatten(),
+            trigger_product_id: trigger.into(),
+            offer_product_id: offer.into(),
+            headline: headline.into(),
+            value_prop: value_prop.into(),
+            badge: badge.into(),
+            timing,
+            expiry_minutes: 60,
+            ..Default::default()
+        };
+        previous = Some(rules::save(db, dodo, &system, draft).await?.id);
+    }
     set_flag(db, "demo_rules").await
 }

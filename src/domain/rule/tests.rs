@@ -97,7 +97,7 @@ fn names_are_unique_ignoring_case_and_spaces() {
     let errs = validate(
         &draft(" course upsell ", "c", "b"),
         &catalogue(),
-        &[existing.clone()],
+        std::slice::from_ref(&existing),
     );
     assert_eq!(codes(&errs), vec![("name", "name_taken")]);
     // Saving the same rule under its own name is fine.
@@ -164,7 +164,10 @@ fn downsell_needs_a_parent() {
 fn downsell_chains_cannot_loop() {
     // r1: upsell a→b. r2: downsell of r1 offering c. Editing r1 into a downsell of r2 loops.
     let r1 = stored("r1", &draft("one", "a", "b"));
-    let r2 = stored("r2", &normalize(downsell("two", "r1", "c"), &[r1.clone()]));
+    let r2 = stored(
+        "r2",
+        &normalize(downsell("two", "r1", "c"), std::slice::from_ref(&r1)),
+    );
     let rules = vec![r1.clone(), r2];
     let mut looped = r1.to_draft();
     looped.kind = RuleKind::Downsell;
@@ -186,7 +189,10 @@ fn downsell_chains_cannot_loop() {
 #[test]
 fn one_downsell_per_rule() {
     let r1 = stored("r1", &draft("one", "a", "b"));
-    let r2 = stored("r2", &normalize(downsell("two", "r1", "c"), &[r1.clone()]));
+    let r2 = stored(
+        "r2",
+        &normalize(downsell("two", "r1", "c"), std::slice::from_ref(&r1)),
+    );
     let rules = vec![r1, r2];
     let again = normalize(downsell("three", "r1", "c"), &rules);
     let errs = validate(&again, &catalogue(), &rules);

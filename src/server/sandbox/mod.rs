@@ -22,11 +22,34 @@ pub struct Sandbox {
     api_key: Arc<Secret>,
 }
 
-pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "code": code, "message": message }))).into_response()
+/// Dodo's error body, `{code, message}`, with its status.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
 }
 
-fn not_found(what: &str) -> Response {
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({ "code": self.code, "message": self.message })),
+        )
+            .into_response()
+    }
+}
+
+pub fn error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+    ApiError {
+        status,
+        code,
+        message: message.to_string(),
+    }
+}
+
+type Reply = Result<Json<Value>, ApiError>;
+
+fn not_found(what: &str) -> ApiError {
     error(
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
@@ -45,8 +68,8 @@ pub struct Paging {
 
 impl Paging {
     /// Zero-based slice of `items`; invalid numbers are a 422 as the API answers.
-    fn slice<T: Clone>(&self, items: &[T]) -> Result<Vec<T>, Response> {
-        let parse = |v: &Option<String>, default: usize| -> Result<usize, Response> {
+    fn slice<T: Clone>(&self, items: &[T]) -> Result<Vec<T>, ApiError> {
+        let parse = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
             match v {
                 None => Ok(default),
                 Some(s) => s.parse::<usize>().map_err(|_| {
@@ -69,7 +92,7 @@ impl Paging {
     }
 }
 
-fn parse_bool(v: &Option<String>) -> Result<Option<bool>, Response> {
+fn parse_bool(v: &Option<String>) -> Result<Option<bool>, ApiError> {
     match v.as_deref() {
         None => Ok(None),
         Some("true") => Ok(Some(true)),
@@ -82,35 +105,26 @@ fn parse_bool(v: &Option<String>) -> Result<Option<bool>, Response> {
     }
 }
 
-async fn list_products(Query(q): Query<Paging>) -> Response {
-    let recurring = match parse_bool(&q.recurring) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+async fn list_products(Query(q): Query<Paging>) -> Reply {
+    let recurring = parse_bool(&q.recurring)?;
     let all: Vec<&catalogue::Product> = catalogue::PRODUCTS
         .iter()
         .filter(|p| recurring.is_none_or(|r| p.interval.is_some() == r))
         .collect();
-    match q.slice(&all) {
-        Ok(page) => {
-            let items: Vec<Value> = page
-                .into_iter()
-                .map(catalogue::product_list_item_json)
-                .collect();
-            Json(json!({ "items": items })).into_response()
-        }
-        Err(e) => e,
-    }
+    let items: Vec<Value> = q
+        .slice(&all)?
+        .into_iter()
+        .map(catalogue::product_list_item_json)
+        .collect();
+    Ok(Json(json!({ "items": items })))
 }
 
-async fn get_product(Path(id): Path<String>) -> Response {
-    match catalogue::product(&id) {
-        Some(p) => Json(catalogue::product_json(p)).into_response(),
-        None => not_found("Product"),
-    }
+async fn get_product(Path(id): Path<String>) -> Reply {
+    let p = catalogue::product(&id).ok_or_else(|| not_found("Product"))?;
+    Ok(Json(catalogue::product_json(p)))
 }
 
-async fn list_customers(Query(q): Query<Paging>) -> Response {
+async fn list_customers(Query(q): Query<Paging>) -> Reply {
     let all: Vec<&catalogue::Customer> = catalogue::CUSTOMERS
         .iter()
         .filter(|c| {
@@ -124,31 +138,29 @@ async fn list_customers(Query(q): Query<Paging>) -> Response {
                 .is_none_or(|n| c.name.to_lowercase().contains(&n.to_lowercase()))
         })
         .collect();
-    match q.slice(&all) {
-        Ok(page) => {
-            let items: Vec<Value> = page.into_iter().map(catalogue::customer_json).collect();
-            Json(json!({ "items": items })).into_response()
-        }
-        Err(e) => e,
-    }
+    let items: Vec<Value> = q
+        .slice(&all)?
+        .into_iter()
+        .map(catalogue::customer_json)
+        .collect();
+    Ok(Json(json!({ "items": items })))
 }
 
-fn find_customer(id: &str) -> Option<&'static catalogue::Customer> {
-    catalogue::CUSTOMERS.iter().find(|c| c.id == id)
+fn find_customer(id: &str) -> Result<&'static catalogue::Customer, ApiError> {
+    catalogue::CUSTOMERS
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| not_found("Customer"))
 }
 
-async fn get_customer(Path(id): Path<String>) -> Response {
-    match find_customer(&id) {
-        Some(c) => Json(catalogue::customer_json(c)).into_response(),
-        None => not_found("Customer"),
-    }
+async fn get_customer(Path(id): Path<String>) -> Reply {
+    Ok(Json(catalogue::customer_json(find_customer(&id)?)))
 }
 
-async fn customer_payment_methods(Path(id): Path<String>) -> Response {
-    match find_customer(&id) {
-        Some(c) => Json(catalogue::payment_methods_json(c.id)).into_response(),
-        None => not_found("Customer"),
-    }
+async fn customer_payment_methods(Path(id): Path<String>) -> Reply {
+    Ok(Json(catalogue::payment_methods_json(
+        find_customer(&id)?.id,
+    )))
 }
 
 async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
@@ -166,6 +178,7 @@ async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Res
             "UNAUTHORIZED",
             "Missing or invalid API key",
         )
+        .into_response()
     }
 }
 
@@ -183,7 +196,7 @@ pub fn router(api_key: Secret) -> Router {
             "/customers/{id}/payment-methods",
             get(customer_payment_methods),
         )
-        .fallback(|| async { not_found("Route") })
+        .fallback(|| async { not_found("Route").into_response() })
         .layer(middleware::from_fn_with_state(sb.clone(), require_key))
         .with_state(sb)
 }
