@@ -45,6 +45,9 @@ async fn main() {
             running.app_url
         );
     }
+    if let Some(secret) = &running.generated_webhook_secret {
+        println!("Sandbox webhook secret (generated once, kept in the database): {secret}");
+    }
     if demo {
         println!("Demo logins:");
         for (email, password, role) in DEMO_ACCOUNTS {

@@ -1,7 +1,10 @@
 //! Server functions, one module per screen. Each is thin: authorise, validate, call one
 //! service, map the error (with its HTTP status).
+pub mod offer;
 pub mod rules;
+pub mod sandbox;
 pub mod session;
+pub mod settings;
 pub mod users;
 
 use crate::domain::error::{AppError, ErrorCode};

@@ -2,6 +2,7 @@
 pub mod audit;
 pub mod error;
 pub mod money;
+pub mod offer;
 pub mod role;
 pub mod rule;
 pub mod time;

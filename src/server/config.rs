@@ -34,6 +34,8 @@ pub struct Config {
     pub sandbox_api_key: Secret,
     pub app_url: Option<String>,
     pub site_addr: SocketAddr,
+    /// How long a one-click charge call may take before its outcome is left to the webhook.
+    pub charge_timeout_ms: u64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -75,6 +77,12 @@ impl Config {
             ),
             app_url: var("APP_URL").map(|u| u.trim_end_matches('/').to_string()),
             site_addr,
+            charge_timeout_ms: match var("DODO_CHARGE_TIMEOUT_MS") {
+                Some(v) => v.parse().map_err(|_| {
+                    "DODO_CHARGE_TIMEOUT_MS must be a number of milliseconds".to_string()
+                })?,
+                None => 20_000,
+            },
         })
     }
 

@@ -21,7 +21,11 @@ pub struct Dodo {
 }
 
 impl Dodo {
-    pub fn new(base_url: &str, api_key: &str) -> Result<Self, dodopayments::Error> {
+    pub fn new(
+        base_url: &str,
+        api_key: &str,
+        charge_timeout: Duration,
+    ) -> Result<Self, dodopayments::Error> {
         let reads = Client::new(
             ClientConfig::new(base_url)
                 .with_api_key(api_key)
@@ -31,7 +35,7 @@ impl Dodo {
         let charges = Client::new(
             ClientConfig::new(base_url)
                 .with_api_key(api_key)
-                .with_timeout(Duration::from_secs(20))
+                .with_timeout(charge_timeout)
                 .with_max_retries(0),
         )?;
         Ok(Self {
@@ -81,6 +85,122 @@ impl Dodo {
     pub async fn refresh_products(&self) {
         *self.catalogue.lock().await = None;
     }
+}
+
+/// How a one-click charge call ended, as far as the HTTP exchange tells.
+pub enum ChargeCall {
+    /// Dodo accepted the session; the payment's outcome arrives by webhook.
+    Accepted {
+        session_id: String,
+        payment_id: Option<String>,
+    },
+    /// Dodo refused the request (4xx): nothing was charged.
+    Refused { code: String, message: String },
+    /// Timeout, connection loss or 5xx: the charge may or may not exist. Never re-sent.
+    Unknown,
+}
+
+impl Dodo {
+    /// Saved payment methods of a customer, read with retries (reads are safe to repeat).
+    pub async fn payment_methods(
+        &self,
+        customer_id: &str,
+    ) -> Result<Vec<crate::domain::offer::SavedMethod>, AppError> {
+        let resp = self
+            .reads
+            .customers()
+            .retrieve_payment_methods()
+            .customer_id(customer_id)
+            .await?;
+        Ok(resp.items.iter().filter_map(saved_method).collect())
+    }
+
+    /// The one-click charge: a checkout session with the saved method and `confirm: true`,
+    /// on the client whose retries are off.
+    pub async fn charge(&self, body: Value) -> ChargeCall {
+        let params: dodopayments::models::CheckoutSessionsCreateParams =
+            match serde_json::from_value(body) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(error = %e, "checkout body does not match the SDK's shape");
+                    return ChargeCall::Refused {
+                        code: "INVALID_REQUEST_BODY".into(),
+                        message: "internal request error".into(),
+                    };
+                }
+            };
+        match self.charges.checkout_sessions().create().body(params).await {
+            Ok(r) => ChargeCall::Accepted {
+                session_id: r.session_id,
+                payment_id: r.payment_id,
+            },
+            Err(dodopayments::Error::Api { status, message })
+                if (400..500).contains(&status) && status != 408 && status != 429 =>
+            {
+                let v: Value = serde_json::from_str(&message).unwrap_or(Value::Null);
+                tracing::warn!(status, code = ?v.get("code"), "one-click charge refused");
+                ChargeCall::Refused {
+                    code: v
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or("REFUSED")
+                        .to_string(),
+                    message: v
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("The payment was refused.")
+                        .to_string(),
+                }
+            }
+            Err(dodopayments::Error::Api { status: 429, .. }) => ChargeCall::Refused {
+                code: "TOO_MANY_REQUESTS".into(),
+                message: "Dodo Payments is busy; nothing was charged.".into(),
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "one-click charge outcome unknown; waiting for the webhook");
+                ChargeCall::Unknown
+            }
+        }
+    }
+
+    /// A standard hosted checkout for the same product (the fallback). Creating a session
+    /// charges nothing, so this call may be retried.
+    pub async fn hosted_checkout(&self, body: Value) -> Result<String, AppError> {
+        let params: dodopayments::models::CheckoutSessionsCreateParams =
+            serde_json::from_value(body).map_err(|e| {
+                tracing::error!(error = %e, "hosted checkout body does not match the SDK's shape");
+                AppError::internal()
+            })?;
+        let r = self.reads.checkout_sessions().create().body(params).await?;
+        r.checkout_url.ok_or_else(AppError::internal)
+    }
+}
+
+fn saved_method(v: &Value) -> Option<crate::domain::offer::SavedMethod> {
+    let card = v.get("card");
+    let num = |k: &str| {
+        card.and_then(|c| c.get(k))
+            .and_then(Value::as_str)
+            .and_then(|s| s.trim().parse::<i64>().ok())
+    };
+    let expires = match (num("expiry_year"), num("expiry_month")) {
+        // Two-digit years happen in the wild ("29"): read them as 20xx.
+        (Some(y), Some(m)) => Some((if y < 100 { 2000 + y } else { y } as i32, m as u32)),
+        _ => None,
+    };
+    Some(crate::domain::offer::SavedMethod {
+        id: v.get("payment_method_id")?.as_str()?.to_string(),
+        family: v
+            .get("payment_method")
+            .and_then(Value::as_str)
+            .unwrap_or("card")
+            .to_string(),
+        recurring_enabled: v
+            .get("recurring_enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        expires,
+    })
 }
 
 /// The list endpoint's flat shape: `price` is an integer and `currency` is top level; the

@@ -1,12 +1,14 @@
 //! Builds the router and runs the server. `start` is what `main` and the integration tests
 //! both call, so the tests exercise the real server over real HTTP.
 use super::config::Config;
+use super::config::Secret;
 use super::db;
 use super::dodo::Dodo;
 use super::ids::new_id;
 use super::sandbox;
 use super::seed;
 use super::state::AppState;
+use super::{api_v1, webhooks};
 use crate::app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -33,6 +35,8 @@ pub struct Running {
     pub addr: SocketAddr,
     pub app_url: String,
     pub state: AppState,
+    /// Set when the sandbox generated the webhook secret on this start (printed once).
+    pub generated_webhook_secret: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: JoinHandle<()>,
 }
@@ -121,6 +125,43 @@ fn dodo_base_url(config: &Config, app_url: &str) -> String {
     }
 }
 
+/// The webhook secret: from DODO_WEBHOOK_SECRET, else (sandbox only) the one generated on
+/// the first start and kept in the database. The second value is set when generated now.
+async fn webhook_secret(
+    db: &db::Db,
+    config: &Config,
+) -> Result<(Option<Secret>, Option<String>), String> {
+    if let Some(s) = &config.webhook_secret {
+        return Ok((Some(s.clone()), None));
+    }
+    if !config.sandbox_enabled() {
+        return Ok((None, None));
+    }
+    let err = |e: sqlx::Error| format!("cannot read settings: {e}");
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'sandbox_webhook_secret'")
+            .fetch_optional(db)
+            .await
+            .map_err(err)?;
+    if let Some(s) = stored {
+        return Ok((Some(Secret::new(s)), None));
+    }
+    let fresh = webhooks::new_secret();
+    // Two instances starting at once: the first insert wins and both read it back.
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('sandbox_webhook_secret', $1) ON CONFLICT (key) DO NOTHING")
+        .bind(&fresh)
+        .execute(db)
+        .await
+        .map_err(err)?;
+    let kept: String =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'sandbox_webhook_secret'")
+            .fetch_one(db)
+            .await
+            .map_err(err)?;
+    let generated = (kept == fresh).then(|| fresh.clone());
+    Ok((Some(Secret::new(kept)), generated))
+}
+
 /// Binds, migrates, seeds (when asked) and serves. Returns once the server accepts requests.
 pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<Running, String> {
     let listener = TcpListener::bind(config.site_addr)
@@ -143,8 +184,14 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         .dodo_api_key
         .clone()
         .unwrap_or_else(|| config.sandbox_api_key.clone());
-    let dodo = Dodo::new(&dodo_base_url(&config, &app_url), key.expose())
-        .map_err(|e| format!("cannot set up the Dodo Payments client: {e}"))?;
+    let dodo = Dodo::new(
+        &dodo_base_url(&config, &app_url),
+        key.expose(),
+        Duration::from_millis(config.charge_timeout_ms),
+    )
+    .map_err(|e| format!("cannot set up the Dodo Payments client: {e}"))?;
+    let (webhook_secret, generated_webhook_secret) = webhook_secret(&db, &config).await?;
+    let verifier = webhooks::verifier(webhook_secret.as_ref().map(|s| s.expose()))?;
 
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -152,11 +199,18 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         dodo: Arc::new(dodo),
         config: Arc::new(config),
         app_url: app_url.clone().into(),
+        webhook: verifier.map(Arc::new),
     };
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/webhooks/dodo",
+            axum::routing::post(webhooks::receive)
+                .layer(axum::extract::DefaultBodyLimit::max(webhooks::MAX_BODY)),
+        )
+        .nest("/api/v1", api_v1::router(state.clone()))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -168,9 +222,11 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     if state.config.sandbox_enabled() {
+        let signer = webhooks::verifier(webhook_secret.as_ref().map(|s| s.expose()))?
+            .ok_or("the sandbox needs a webhook secret")?;
         router = router.nest_service(
             sandbox::MOUNT,
-            sandbox::router(state.config.sandbox_api_key.clone()),
+            sandbox::router(state.config.sandbox_api_key.clone(), signer, &app_url),
         );
     }
     let app = router
@@ -218,6 +274,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         addr,
         app_url,
         state,
+        generated_webhook_secret,
         shutdown: Some(tx),
         handle,
     })

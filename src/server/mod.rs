@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: configuration, database, Dodo access, the sandbox,
 //! authentication and the services the server functions call.
+pub mod api_v1;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -8,10 +9,12 @@ pub mod dodo;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod offers;
 pub mod rules;
 pub mod sandbox;
 pub mod seed;
 pub mod state;
 pub mod users;
+pub mod webhooks;
 
 pub use http::{start, Running};

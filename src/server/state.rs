@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Public base URL (offer links, webhook target, sandbox base URL).
     pub app_url: Arc<str>,
+    /// Verifies incoming webhooks; `None` when no secret is configured (real API, no secret).
+    pub webhook: Option<Arc<standardwebhooks::Webhook>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -20,6 +20,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {merchant.then(|| view! {
                                     <A href="/rules">{i18n.t(Msg::NavRules)}</A>
                                     <A href="/users">{i18n.t(Msg::NavUsers)}</A>
+                                    <A href="/settings">{i18n.t(Msg::NavSettings)}</A>
+                                    <A href="/sandbox">{i18n.t(Msg::NavSandbox)}</A>
                                 })}
                                 <span class="who" data-role=user.role.as_str()>{user.email.clone()}</span>
                                 <ActionForm action=session.logout attr:class="inline">

@@ -8,8 +8,12 @@ use sqlx::Connection;
 use upsell_dashboard::server::config::{Config, Secret};
 use upsell_dashboard::server::{start, Running};
 
+/// The webhook secret the test apps verify with (and their sandboxes sign with).
+pub const TEST_WEBHOOK_SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub running: Running,
     _dir: Option<tempdir::Dir>,
 }
@@ -46,7 +50,8 @@ fn config(database_url: String) -> Config {
         dodo_api_key: None,
         dodo_environment: "test_mode".into(),
         dodo_base_url: None,
-        webhook_secret: None,
+        webhook_secret: Some(Secret::new(TEST_WEBHOOK_SECRET)),
+        charge_timeout_ms: 1000,
         sandbox_api_key: Secret::new("sandbox_key"),
         app_url: None,
         site_addr: "127.0.0.1:0".parse().unwrap(),
@@ -62,11 +67,12 @@ async fn boot(database_url: String, dir: Option<tempdir::Dir>) -> TestApp {
         .output_name("upsell_dashboard")
         .site_root("target/site")
         .build();
-    let running = start(config(database_url), options)
+    let running = start(config(database_url.clone()), options)
         .await
         .expect("server starts");
     TestApp {
         base: running.app_url.clone(),
+        database_url,
         running,
         _dir: dir,
     }
@@ -226,4 +232,110 @@ pub async fn settle(u: &User) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("demo rules were not seeded");
+}
+
+/// A second app instance on the same database whose Dodo client uses the first one's sandbox,
+/// as two instances behind a load balancer would share one Dodo.
+pub async fn second_instance(first: &TestApp) -> Option<TestApp> {
+    let mut c = config(first.database_url.clone());
+    c.demo_data = false;
+    c.dodo_base_url = Some(format!("{}/sandbox/dodo", first.base));
+    let options = LeptosOptions::builder()
+        .output_name("upsell_dashboard")
+        .site_root("target/site")
+        .build();
+    let running = start(c, options).await.expect("second instance starts");
+    Some(TestApp {
+        base: running.app_url.clone(),
+        database_url: first.database_url.clone(),
+        running,
+        _dir: None,
+    })
+}
+
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&app.running.state.db)
+        .await
+        .unwrap()
+}
+
+pub async fn scalar(app: &TestApp, sql: &str) -> Option<String> {
+    sqlx::query_scalar::<_, String>(sql)
+        .fetch_optional(&app.running.state.db)
+        .await
+        .unwrap()
+}
+
+pub async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
+    sqlx::query_scalar::<_, String>(sql)
+        .fetch_all(&app.running.state.db)
+        .await
+        .unwrap()
+}
+
+pub async fn sandbox_post(app: &TestApp, path: &str, body: Value) -> Value {
+    let r = reqwest::Client::new()
+        .post(format!("{}/sandbox/dodo{path}", app.base))
+        .bearer_auth("sandbox_key")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{path}: {}", r.status());
+    r.json().await.unwrap()
+}
+
+pub async fn sandbox_get(app: &TestApp, path: &str) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}/sandbox/dodo{path}", app.base))
+        .bearer_auth("sandbox_key")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The merchant backend's view: `/api/v1` with a bearer token.
+pub struct Api {
+    pub base: String,
+    pub key: String,
+}
+
+pub async fn api_client(app: &TestApp, merchant: &User) -> Api {
+    let (s, v) = merchant
+        .call(
+            "settings/tokens/create",
+            json!({ "name": format!("test {}", unique()) }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    Api {
+        base: app.base.clone(),
+        key: v.as_str().unwrap().to_string(),
+    }
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = reqwest::Client::new()
+            .get(format!("{}/api/v1/{path}", self.base))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/{path}", self.base))
+            .bearer_auth(&self.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
 }

@@ -3,6 +3,7 @@
 //! It follows the contract's transport rules: bearer auth, `{code, message}` errors,
 //! zero-based `page_number`, `page_size` default 10 and cap 100, `{items: [...]}` envelopes.
 pub mod catalogue;
+pub mod payments;
 
 use super::config::Secret;
 use axum::extract::{Path, Query, Request, State};
@@ -20,6 +21,14 @@ pub const MOUNT: &str = "/sandbox/dodo";
 #[derive(Clone)]
 pub struct Sandbox {
     api_key: Arc<Secret>,
+    /// Signs the webhooks it sends, with the app's webhook secret.
+    signer: Arc<standardwebhooks::Webhook>,
+    /// `{APP_URL}/webhooks/dodo`, where events are delivered.
+    webhook_target: Option<String>,
+    /// `{APP_URL}/sandbox/dodo`, for the hosted checkout links it hands out.
+    base_url: String,
+    http: reqwest::Client,
+    ledger: Arc<std::sync::Mutex<payments::Ledger>>,
 }
 
 /// Dodo's error body, `{code, message}`, with its status.
@@ -183,10 +192,22 @@ async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Res
 }
 
 /// The sandbox's routes, to be nested at [`MOUNT`].
-pub fn router(api_key: Secret) -> Router {
+pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str) -> Router {
     let sb = Sandbox {
         api_key: Arc::new(api_key),
+        signer: Arc::new(signer),
+        webhook_target: Some(format!("{app_url}/webhooks/dodo")),
+        base_url: format!("{app_url}{MOUNT}"),
+        http: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .unwrap_or_default(),
+        ledger: Arc::default(),
     };
+    // The hosted checkout page is opened by customers' browsers: no API key there.
+    let hosted = Router::new()
+        .route("/_sandbox/hosted/{session_id}", get(payments::hosted_page))
+        .with_state(sb.clone());
     Router::new()
         .route("/products", get(list_products))
         .route("/products/{id}", get(get_product))
@@ -196,7 +217,18 @@ pub fn router(api_key: Secret) -> Router {
             "/customers/{id}/payment-methods",
             get(customer_payment_methods),
         )
+        .route("/checkouts", axum::routing::post(payments::create_checkout))
+        .route("/checkouts/{id}", get(payments::get_checkout))
+        .route("/payments", axum::routing::post(payments::create_payment))
+        .route("/payments/{id}", get(payments::get_payment))
+        .route("/_sandbox/faults", axum::routing::post(payments::set_fault))
+        .route("/_sandbox/charges", get(payments::charges))
+        .route(
+            "/_sandbox/purchases",
+            axum::routing::post(payments::simulate_purchase),
+        )
         .fallback(|| async { not_found("Route").into_response() })
         .layer(middleware::from_fn_with_state(sb.clone(), require_key))
         .with_state(sb)
+        .merge(hosted)
 }

@@ -1,0 +1,54 @@
+import { test, expect, Page } from '@playwright/test';
+import { signIn, hydrated, markPage, expectSamePage } from './helpers';
+
+/** On the sandbox page: "customer buys product" → the webhook arrives → the offer link. */
+async function simulatePurchase(page: Page, customerId: string, productId: string) {
+  await page.goto('/sandbox');
+  await hydrated(page);
+  await page.getByLabel('Customer').selectOption(customerId);
+  await page.getByLabel('Product bought').selectOption(productId);
+  await page.getByTestId('simulate').click();
+  const link = page.getByTestId('offer-link');
+  await expect(link).toBeVisible({ timeout: 10_000 });
+  await link.click();
+  await expect(page.getByTestId('offer-card')).toBeVisible();
+  await hydrated(page);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('simulate a purchase, accept the offer with one click, see it confirmed', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page).toHaveURL(/\/rules$/);
+  await simulatePurchase(page, 'cus_PriyaRaman0001', 'pdt_LpTemplatePack01');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Write the words that make those pages sell');
+  await expect(page.getByTestId('offer-card')).toContainText('$20.00 more than');
+  await markPage(page);
+  const accept = page.getByTestId('accept');
+  await accept.click();
+  await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });
+  await expectSamePage(page);
+});
+
+test('decline shows the downsell at once, which can be accepted', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page).toHaveURL(/\/rules$/);
+  await simulatePurchase(page, 'cus_JonasWeber0002', 'pdt_LpTemplatePack01');
+  await page.getByTestId('decline').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not now? Take the email templates instead');
+  await hydrated(page);
+  await page.getByTestId('accept').click();
+  await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });
+});
+
+test('a customer without a saved method lands on the fallback checkout', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page).toHaveURL(/\/rules$/);
+  await simulatePurchase(page, 'cus_SamOkafor0006', 'pdt_LpTemplatePack01');
+  await page.getByTestId('accept').click();
+  const fallback = page.getByTestId('fallback-link');
+  await expect(fallback).toBeVisible();
+  await expect(page.getByTestId('offer-failed')).toContainText('nothing was charged');
+  await fallback.click();
+  await expect(page.getByTestId('hosted-checkout')).toBeVisible();
+});

@@ -1,0 +1,54 @@
+//! The hosted offer page's functions. No sign-in: the unguessable token is the key.
+use crate::domain::error::AppError;
+use crate::domain::offer::OfferView;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Rejects anything that is not shaped like one of our tokens before touching the database.
+#[cfg(feature = "ssr")]
+fn check(token: &str) -> Result<(), AppError> {
+    let ok = token
+        .strip_prefix("otk_")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            crate::domain::error::ErrorCode::NotFound,
+            "This offer link is not valid. It may have been mistyped; check the link in your email.",
+        ))
+    }
+}
+
+#[server(endpoint = "offer/view", input = Json)]
+pub async fn get_offer(token: String) -> Result<OfferView, AppError> {
+    super::guard::finish(
+        async {
+            check(&token)?;
+            crate::server::offers::view(&super::guard::state(), &token, None).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "offer/accept", input = Json)]
+pub async fn accept_offer(token: String) -> Result<OfferView, AppError> {
+    super::guard::finish(
+        async {
+            check(&token)?;
+            crate::server::offers::accept(&super::guard::state(), &token).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "offer/decline", input = Json)]
+pub async fn decline_offer(token: String) -> Result<OfferView, AppError> {
+    super::guard::finish(
+        async {
+            check(&token)?;
+            crate::server::offers::decline(&super::guard::state(), &token).await
+        }
+        .await,
+    )
+}

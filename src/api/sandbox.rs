@@ -1,0 +1,158 @@
+//! The sandbox page's functions: simulate a purchase and switch faults. They talk to the
+//! sandbox over HTTP like any Dodo client would, and exist only when the sandbox runs.
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxCatalogue {
+    pub customers: Vec<(String, String)>,
+    pub products: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseResult {
+    pub payment_id: String,
+    /// The offer the purchase produced, if a rule matched.
+    pub offer_url: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn merchant(r: crate::domain::role::Role) -> bool {
+    r.can_edit_rules()
+}
+
+#[cfg(feature = "ssr")]
+async fn sandbox_call(path: &str, body: serde_json::Value) -> Result<serde_json::Value, AppError> {
+    use crate::domain::error::ErrorCode;
+    let state = super::guard::state();
+    if !state.config.sandbox_enabled() {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "The sandbox is off because a real Dodo API key is configured.",
+        ));
+    }
+    let url = format!("{}{}{path}", state.app_url, crate::server::sandbox::MOUNT);
+    let r = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(state.config.sandbox_api_key.expose())
+        .json(&body)
+        .send()
+        .await
+        .map_err(|_| {
+            AppError::new(
+                ErrorCode::Upstream,
+                "The sandbox did not answer; try again.",
+            )
+        })?;
+    let ok = r.status().is_success();
+    let v: serde_json::Value = r.json().await.unwrap_or_default();
+    if ok {
+        Ok(v)
+    } else {
+        Err(AppError::new(
+            ErrorCode::BadRequest,
+            v["message"]
+                .as_str()
+                .unwrap_or("The sandbox refused the request.")
+                .to_string(),
+        ))
+    }
+}
+
+#[server(endpoint = "sandbox/info")]
+pub async fn sandbox_info() -> Result<SandboxCatalogue, AppError> {
+    super::guard::finish(
+        async {
+            super::guard::require(merchant).await?;
+            use crate::server::sandbox::catalogue::{CUSTOMERS, PRODUCTS};
+            Ok(SandboxCatalogue {
+                customers: CUSTOMERS
+                    .iter()
+                    .map(|c| (c.id.to_string(), format!("{} <{}>", c.name, c.email)))
+                    .collect(),
+                products: PRODUCTS
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.id.to_string(),
+                            format!(
+                                "{} — {}",
+                                p.name,
+                                crate::domain::money::format_money(p.price, p.currency)
+                            ),
+                        )
+                    })
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sandbox/purchase", input = Json)]
+pub async fn simulate_purchase(
+    customer_id: String,
+    product_id: String,
+) -> Result<PurchaseResult, AppError> {
+    super::guard::finish(
+        async {
+            super::guard::require(merchant).await?;
+            let payment = sandbox_call(
+                "/_sandbox/purchases",
+                serde_json::json!({ "customer_id": customer_id, "product_id": product_id }),
+            )
+            .await?;
+            let payment_id = payment["payment_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let state = super::guard::state();
+            // The webhook arrives on its own; wait for it briefly so the link can be shown.
+            let mut offer_url = None;
+            for _ in 0..40 {
+                let row: Option<String> =
+                    sqlx::query_scalar("SELECT token FROM offers WHERE trigger_payment_id = $1")
+                        .bind(&payment_id)
+                        .fetch_optional(&state.db)
+                        .await?;
+                let seen: Option<String> = sqlx::query_scalar(
+                    "SELECT webhook_id FROM webhook_events WHERE body LIKE $1 LIMIT 1",
+                )
+                .bind(format!("%{payment_id}%"))
+                .fetch_optional(&state.db)
+                .await?;
+                if let Some(t) = row {
+                    offer_url = Some(format!("/offer/{t}"));
+                    break;
+                }
+                if seen.is_some() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Ok(PurchaseResult {
+                payment_id,
+                offer_url,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sandbox/fault", input = Json)]
+pub async fn set_fault(mode: String, code: Option<String>) -> Result<(), AppError> {
+    super::guard::finish(
+        async {
+            super::guard::require(merchant).await?;
+            sandbox_call(
+                "/_sandbox/faults",
+                serde_json::json!({ "mode": mode, "code": code, "delay_ms": 3000 }),
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}

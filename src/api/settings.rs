@@ -1,0 +1,44 @@
+//! Merchant settings: API tokens for the merchant's backend (`/api/v1`).
+use crate::domain::error::AppError;
+use crate::domain::offer::ApiToken;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+fn merchant(r: crate::domain::role::Role) -> bool {
+    r.can_edit_rules()
+}
+
+#[server(endpoint = "settings/tokens")]
+pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(merchant).await?;
+            crate::server::api_v1::list_tokens(&state.db).await
+        }
+        .await,
+    )
+}
+
+/// Returns the new token once; it is not stored and cannot be shown again.
+#[server(endpoint = "settings/tokens/create", input = Json)]
+pub async fn create_api_token(name: String) -> Result<String, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(merchant).await?;
+            crate::server::api_v1::create_token(&state.db, &user, &name).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/tokens/revoke", input = Json)]
+pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(merchant).await?;
+            crate::server::api_v1::revoke_token(&state.db, &user, &id).await
+        }
+        .await,
+    )
+}

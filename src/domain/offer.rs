@@ -1,0 +1,189 @@
+//! Offers: the states an offer moves through and what the customer's page needs to show.
+use serde::{Deserialize, Serialize};
+
+/// `pending → charging → paid | failed`, `pending → declined | expired | fallback`.
+/// `charging` is entered by a compare-and-set before Dodo is called, so only one accept can
+/// ever charge; it is left only by the payment's outcome (webhook or read-back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferState {
+    Pending,
+    Charging,
+    Paid,
+    Failed,
+    Declined,
+    Expired,
+    Fallback,
+}
+
+impl OfferState {
+    pub const ALL: [OfferState; 7] = [
+        OfferState::Pending,
+        OfferState::Charging,
+        OfferState::Paid,
+        OfferState::Failed,
+        OfferState::Declined,
+        OfferState::Expired,
+        OfferState::Fallback,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferState::Pending => "pending",
+            OfferState::Charging => "charging",
+            OfferState::Paid => "paid",
+            OfferState::Failed => "failed",
+            OfferState::Declined => "declined",
+            OfferState::Expired => "expired",
+            OfferState::Fallback => "fallback",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Whether a payment outcome may still change this state. A paid offer stays paid even if
+    /// a late `payment.failed` for an older attempt arrives out of order.
+    pub fn can_settle(self) -> bool {
+        matches!(
+            self,
+            OfferState::Pending | OfferState::Charging | OfferState::Failed
+        )
+    }
+}
+
+/// Everything the hosted offer page shows. No secrets, no internal ids beyond the token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub token: String,
+    pub state: OfferState,
+    pub headline: String,
+    pub value_prop: String,
+    pub badge: Option<String>,
+    pub product_name: String,
+    pub quantity: i32,
+    pub amount: i64,
+    pub currency: String,
+    pub trigger_product_name: String,
+    pub trigger_amount: i64,
+    pub expires_at: i64,
+    pub now: i64,
+    pub failure_message: Option<String>,
+    pub fallback_url: Option<String>,
+    /// Set after a decline when the rule has a downsell for this customer.
+    pub next_token: Option<String>,
+    /// Where the customer can update their saved payment method.
+    pub update_method_url: Option<String>,
+}
+
+/// The customer-facing reason for a decline code (Dodo's `error_code`).
+pub fn decline_reason(code: &str) -> &'static str {
+    match code {
+        "INSUFFICIENT_FUNDS" => "Your card was declined for insufficient funds.",
+        "EXPIRED_CARD" => "Your saved card has expired.",
+        "CARD_DECLINED" | "GENERIC_DECLINE" | "DO_NOT_HONOR" | "TRANSACTION_NOT_APPROVED" => {
+            "Your bank declined the payment."
+        }
+        "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILURE" | "AUTHENTICATION_TIMEOUT" => {
+            "Your bank needs you to confirm this payment."
+        }
+        "LOST_CARD" | "STOLEN_CARD" | "PICKUP_CARD" | "FRAUDULENT" => {
+            "This card cannot be used; please use another payment method."
+        }
+        "NETWORK_ERROR" | "NETWORK_TIMEOUT" | "PROCESSING_ERROR" | "TRY_AGAIN_LATER" => {
+            "The payment network had a problem and nothing was charged."
+        }
+        _ => "The payment did not go through and nothing was charged.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_and_settle_rules() {
+        for s in OfferState::ALL {
+            assert_eq!(OfferState::parse(s.as_str()), Some(s));
+        }
+        assert!(OfferState::Charging.can_settle());
+        assert!(!OfferState::Paid.can_settle());
+        assert!(!OfferState::Declined.can_settle());
+        assert_eq!(
+            decline_reason("INSUFFICIENT_FUNDS"),
+            "Your card was declined for insufficient funds."
+        );
+        assert!(decline_reason("SOMETHING_NEW").contains("nothing was charged"));
+    }
+}
+
+/// A saved payment method, as far as eligibility for a one-click charge goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedMethod {
+    pub id: String,
+    pub family: String,
+    pub recurring_enabled: bool,
+    /// (year, month) the card expires at the end of, when it is a card.
+    pub expires: Option<(i32, u32)>,
+}
+
+/// The first method that may be charged off-session for `currency` in the month `today`:
+/// recurring-enabled, not expired, and of a family that can pay in that currency (UPI is
+/// rupees only). Returns `None` when the customer must go through a standard checkout.
+pub fn eligible_method<'a>(
+    methods: &'a [SavedMethod],
+    currency: &str,
+    today: (i32, u32),
+) -> Option<&'a SavedMethod> {
+    methods.iter().find(|m| {
+        m.recurring_enabled
+            && m.expires.is_none_or(|exp| exp >= today)
+            && (m.family != "upi" || currency == "INR")
+    })
+}
+
+#[cfg(test)]
+mod eligibility_tests {
+    use super::*;
+
+    fn card(id: &str, recurring: bool, y: i32, m: u32) -> SavedMethod {
+        SavedMethod {
+            id: id.into(),
+            family: "card".into(),
+            recurring_enabled: recurring,
+            expires: Some((y, m)),
+        }
+    }
+
+    #[test]
+    fn picks_the_first_usable_method() {
+        let today = (2026, 11);
+        let methods = vec![
+            card("expired", true, 2026, 10),
+            card("no_mandate", false, 2030, 1),
+            card("good", true, 2026, 11),
+        ];
+        assert_eq!(
+            eligible_method(&methods, "USD", today).map(|m| m.id.as_str()),
+            Some("good")
+        );
+        assert!(eligible_method(&methods[..2], "USD", today).is_none());
+        let upi = SavedMethod {
+            id: "upi".into(),
+            family: "upi".into(),
+            recurring_enabled: true,
+            expires: None,
+        };
+        assert!(eligible_method(std::slice::from_ref(&upi), "USD", today).is_none());
+        assert!(eligible_method(std::slice::from_ref(&upi), "INR", today).is_some());
+        assert!(eligible_method(&[], "USD", today).is_none());
+    }
+}
+
+/// A merchant API token as Settings lists it (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}

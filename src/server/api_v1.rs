@@ -1,0 +1,265 @@
+//! `/api/v1`: the merchant's backend asks for a customer's open offer, accepts or declines it,
+//! and reports usage moments. JSON in and out; a bearer token a merchant creates in Settings.
+use super::auth::token_hash;
+use super::offers;
+use super::state::AppState;
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::rule::Timing;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::Row;
+
+/// `AppError` as a JSON response with its status, for this plain-axum API.
+pub struct ApiFailure(pub AppError);
+
+impl From<AppError> for ApiFailure {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}
+
+type Reply = Result<Json<serde_json::Value>, ApiFailure>;
+
+async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let token = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let ok = !token.is_empty()
+        && sqlx::query("SELECT id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash(token))
+            .fetch_optional(&state.db)
+            .await
+            .is_ok_and(|r| r.is_some());
+    if !ok {
+        return ApiFailure(AppError::new(
+            ErrorCode::Unauthenticated,
+            "Missing, unknown or revoked API token. Send `Authorization: Bearer <token>`; merchants create tokens in Settings.",
+        ))
+        .into_response();
+    }
+    next.run(req).await
+}
+
+fn check_id(value: &str, prefix: &str, what: &str) -> Result<(), ApiFailure> {
+    if value.starts_with(prefix)
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::BadRequest,
+            format!("{what} must look like {prefix}…"),
+        )
+        .into())
+    }
+}
+
+async fn open_offer(State(state): State<AppState>, Path(customer_id): Path<String>) -> Reply {
+    check_id(&customer_id, "cus_", "customer_id")?;
+    let offer = offers::open_for_customer(&state, &customer_id).await?;
+    let one_click = match &offer {
+        Some(_) => {
+            let methods = state.dodo.payment_methods(&customer_id).await?;
+            use chrono::Datelike;
+            let now = chrono::Utc::now();
+            let currency = offer
+                .as_ref()
+                .map(|o| o.currency.clone())
+                .unwrap_or_default();
+            crate::domain::offer::eligible_method(&methods, &currency, (now.year(), now.month()))
+                .is_some()
+        }
+        None => false,
+    };
+    Ok(Json(json!({
+        "offer": offer.map(|o| json!({
+            "token": o.token, "url": format!("{}/offer/{}", state.app_url, o.token),
+            "state": o.state, "headline": o.headline, "value_prop": o.value_prop, "badge": o.badge,
+            "product_name": o.product_name, "quantity": o.quantity, "amount": o.amount, "currency": o.currency,
+            "expires_at_ms": o.expires_at,
+        })),
+        "one_click_possible": one_click,
+    })))
+}
+
+fn check_token(token: &str) -> Result<(), ApiFailure> {
+    check_id(token, "otk_", "token")
+}
+
+async fn accept(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
+    check_token(&token)?;
+    let v = offers::accept(&state, &token).await?;
+    Ok(Json(
+        json!({ "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url }),
+    ))
+}
+
+async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
+    check_token(&token)?;
+    let v = offers::peek(&state, &token).await?;
+    Ok(Json(
+        json!({ "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url }),
+    ))
+}
+
+async fn decline(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
+    check_token(&token)?;
+    let v = offers::decline(&state, &token).await?;
+    let next = v.next_token.map(|t| format!("{}/offer/{t}", state.app_url));
+    Ok(Json(json!({ "state": v.state, "next_offer_url": next })))
+}
+
+#[derive(Deserialize)]
+struct UsageEvent {
+    customer_id: String,
+    product_id: String,
+    event: String,
+}
+
+async fn usage_event(State(state): State<AppState>, body: axum::body::Bytes) -> Reply {
+    let e: UsageEvent = serde_json::from_slice(&body).map_err(|e| {
+        AppError::new(
+            ErrorCode::BadRequest,
+            format!("Body must be JSON {{customer_id, product_id, event}}: {e}"),
+        )
+    })?;
+    check_id(&e.customer_id, "cus_", "customer_id")?;
+    let timing = match Timing::parse(&e.event) {
+        Some(t) if t != Timing::PostPurchase => t,
+        _ => {
+            return Err(AppError::new(
+                ErrorCode::BadRequest,
+                "event must be usage_milestone, near_plan_limit or onboarding_complete (purchases arrive by webhook).",
+            )
+            .into())
+        }
+    };
+    let token = offers::report_event(&state, &e.customer_id, &e.product_id, timing).await?;
+    Ok(Json(json!({
+        "offer_created": token.is_some(),
+        "offer_url": token.map(|t| format!("{}/offer/{t}", state.app_url)),
+    })))
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/customers/{customer_id}/offer", get(open_offer))
+        .route("/offers/{token}", get(status))
+        .route("/offers/{token}/accept", post(accept))
+        .route("/offers/{token}/decline", post(decline))
+        .route("/events", post(usage_event))
+        .route_layer(axum::middleware::from_fn_with_state(state, require_token))
+}
+
+/// Creates a token; the raw value is returned once and only its hash is stored.
+pub async fn create_token(
+    db: &super::db::Db,
+    actor: &crate::domain::role::CurrentUser,
+    name: &str,
+) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::validation(vec![
+            crate::domain::error::FieldError::new(
+                "name",
+                "required",
+                "Give the token a name (up to 60 characters), e.g. \"production backend\".",
+            ),
+        ]));
+    }
+    let raw = super::ids::new_id("upk");
+    let id = super::ids::new_id("tok");
+    let mut tx = super::db::begin_write(db).await?;
+    sqlx::query("INSERT INTO api_tokens (id, name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(name)
+        .bind(token_hash(&raw))
+        .bind(&actor.email)
+        .bind(super::ids::now_ms())
+        .execute(&mut *tx)
+        .await?;
+    super::audit::record(
+        &mut tx,
+        actor,
+        "api_token",
+        &id,
+        "create",
+        None,
+        Some(&json!({ "name": name })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(raw)
+}
+
+pub async fn revoke_token(
+    db: &super::db::Db,
+    actor: &crate::domain::role::CurrentUser,
+    id: &str,
+) -> Result<(), AppError> {
+    let mut tx = super::db::begin_write(db).await?;
+    let n =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(super::ids::now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if n == 0 {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "No active token with this id; it may already be revoked.",
+        ));
+    }
+    super::audit::record(
+        &mut tx,
+        actor,
+        "api_token",
+        id,
+        "revoke",
+        None::<&serde_json::Value>,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_tokens(
+    db: &super::db::Db,
+) -> Result<Vec<crate::domain::offer::ApiToken>, AppError> {
+    let rows = sqlx::query("SELECT id, name, created_by, created_at, revoked_at FROM api_tokens ORDER BY created_at DESC").fetch_all(db).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::domain::offer::ApiToken {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_by: r.try_get("created_by")?,
+                created_at: r.try_get("created_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

@@ -1,0 +1,752 @@
+//! The offer engine: purchases create offers, customers accept (charged exactly once) or
+//! decline (never offered that rule again; a downsell may follow).
+use super::db::{begin_write, Db};
+use super::dodo::ChargeCall;
+use super::ids::{new_id, now_ms};
+use super::state::AppState;
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::offer::{decline_reason, eligible_method, OfferState, OfferView};
+use crate::domain::rule::{ProductSummary, RuleKind, Timing};
+use serde_json::{json, Value};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+type Tx<'a> = Transaction<'a, Any>;
+
+pub struct Offer {
+    pub id: String,
+    pub token: String,
+    pub rule_id: String,
+    pub customer_id: String,
+    pub trigger_payment_id: Option<String>,
+    pub trigger_product_id: String,
+    pub trigger_amount: i64,
+    pub offer_product_id: String,
+    pub quantity: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub headline: String,
+    pub value_prop: String,
+    pub badge: Option<String>,
+    pub billing_country: Option<String>,
+    pub billing_zipcode: Option<String>,
+    pub state: OfferState,
+    pub failure_code: Option<String>,
+    pub fallback_url: Option<String>,
+    pub shown_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
+    offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, \
+    state, failure_code, fallback_url, shown_at, expires_at";
+
+fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
+    let state: String = r.try_get("state")?;
+    Ok(Offer {
+        id: r.try_get("id")?,
+        token: r.try_get("token")?,
+        rule_id: r.try_get("rule_id")?,
+        customer_id: r.try_get("customer_id")?,
+        trigger_payment_id: r.try_get("trigger_payment_id")?,
+        trigger_product_id: r.try_get("trigger_product_id")?,
+        trigger_amount: r.try_get("trigger_amount")?,
+        offer_product_id: r.try_get("offer_product_id")?,
+        quantity: r.try_get("quantity")?,
+        amount: r.try_get("amount")?,
+        currency: r.try_get("currency")?,
+        headline: r.try_get("headline")?,
+        value_prop: r.try_get("value_prop")?,
+        badge: r.try_get("badge")?,
+        billing_country: r.try_get("billing_country")?,
+        billing_zipcode: r.try_get("billing_zipcode")?,
+        state: OfferState::parse(&state)
+            .ok_or_else(|| sqlx::Error::Decode("unknown offer state".into()))?,
+        failure_code: r.try_get("failure_code")?,
+        fallback_url: r.try_get("fallback_url")?,
+        shown_at: r.try_get("shown_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+pub async fn event(
+    tx: &mut Tx<'_>,
+    offer_id: &str,
+    rule_id: &str,
+    kind: &str,
+    amount: Option<(i64, &str)>,
+    detail: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO offer_events (id, offer_id, rule_id, kind, at, amount, currency, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(new_id("oev"))
+        .bind(offer_id)
+        .bind(rule_id)
+        .bind(kind)
+        .bind(now_ms())
+        .bind(amount.map(|a| a.0))
+        .bind(amount.map(|a| a.1.to_string()))
+        .bind(detail)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A matching rule, read inside the transaction.
+struct RuleMatch {
+    id: String,
+    offer_product_id: String,
+    quantity: i64,
+    headline: String,
+    value_prop: String,
+    badge: Option<String>,
+    expiry_minutes: i64,
+}
+
+async fn best_rule(
+    tx: &mut Tx<'_>,
+    customer_id: &str,
+    triggers: &[String],
+    timing: Timing,
+) -> Result<Option<RuleMatch>, sqlx::Error> {
+    // Few rules per trigger: one query per purchased product keeps the SQL portable.
+    let mut best: Option<(i64, RuleMatch)> = None;
+    for trigger in triggers {
+        let row = sqlx::query(
+            "SELECT r.id, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, r.expiry_minutes, r.priority FROM rules r \
+             WHERE r.enabled = 1 AND r.kind <> $1 AND r.timing = $2 AND r.trigger_product_id = $3 \
+             AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $4 AND d.rule_id = r.id) \
+             ORDER BY r.priority LIMIT 1",
+        )
+        .bind(RuleKind::Downsell.as_str())
+        .bind(timing.as_str())
+        .bind(trigger)
+        .bind(customer_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(r) = row {
+            let priority: i64 = r.try_get("priority")?;
+            if best.as_ref().is_none_or(|(p, _)| priority < *p) {
+                best = Some((priority, rule_match(&r)?));
+            }
+        }
+    }
+    Ok(best.map(|b| b.1))
+}
+
+fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
+    Ok(RuleMatch {
+        id: r.try_get("id")?,
+        offer_product_id: r.try_get("offer_product_id")?,
+        quantity: r.try_get("quantity")?,
+        headline: r.try_get("headline")?,
+        value_prop: r.try_get("value_prop")?,
+        badge: r.try_get("badge")?,
+        expiry_minutes: r.try_get("expiry_minutes")?,
+    })
+}
+
+struct NewOffer<'a> {
+    customer_id: &'a str,
+    trigger_payment_id: Option<&'a str>,
+    trigger: &'a ProductSummary,
+    billing: (Option<String>, Option<String>),
+    parent_offer_id: Option<&'a str>,
+}
+
+/// Inserts the offer (once per purchase and rule) and its `created` event.
+async fn insert_offer(
+    tx: &mut Tx<'_>,
+    rule: &RuleMatch,
+    products: &[ProductSummary],
+    n: NewOffer<'_>,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(offered) = products.iter().find(|p| p.id == rule.offer_product_id) else {
+        tracing::warn!(rule_id = %rule.id, "offered product no longer in the catalogue; no offer made");
+        return Ok(None);
+    };
+    let now = now_ms();
+    let id = new_id("ofr");
+    let token = new_id("otk");
+    let amount = offered.price.saturating_mul(rule.quantity);
+    let inserted = sqlx::query(
+        "INSERT INTO offers (id, token, rule_id, parent_offer_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
+         offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, state, \
+         created_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&token)
+    .bind(&rule.id)
+    .bind(n.parent_offer_id)
+    .bind(n.customer_id)
+    .bind(n.trigger_payment_id)
+    .bind(&n.trigger.id)
+    .bind(n.trigger.price)
+    .bind(&offered.id)
+    .bind(rule.quantity)
+    .bind(amount)
+    .bind(&offered.currency)
+    .bind(&rule.headline)
+    .bind(&rule.value_prop)
+    .bind(&rule.badge)
+    .bind(&n.billing.0)
+    .bind(&n.billing.1)
+    .bind(OfferState::Pending.as_str())
+    .bind(now)
+    .bind(now + rule.expiry_minutes * 60_000)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    event(
+        tx,
+        &id,
+        &rule.id,
+        "created",
+        Some((amount, &offered.currency)),
+        None,
+    )
+    .await?;
+    Ok(Some(token))
+}
+
+/// `payment.succeeded`: settles our own charge (metadata names the offer) or, for an ordinary
+/// purchase, creates the best post-purchase offer.
+pub async fn on_payment_succeeded(
+    tx: &mut Tx<'_>,
+    products: &[ProductSummary],
+    data: &Value,
+) -> Result<(), sqlx::Error> {
+    if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
+        return settle(tx, offer_id, data, true).await;
+    }
+    let (Some(customer_id), Some(payment_id)) = (
+        data.pointer("/customer/customer_id")
+            .and_then(Value::as_str),
+        data.get("payment_id").and_then(Value::as_str),
+    ) else {
+        return Ok(());
+    };
+    let bought: Vec<String> = data
+        .get("product_cart")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(|i| {
+                    i.get("product_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(rule) = best_rule(tx, customer_id, &bought, Timing::PostPurchase).await? else {
+        return Ok(());
+    };
+    let Some(trigger) = bought
+        .iter()
+        .find_map(|b| products.iter().find(|p| &p.id == b))
+    else {
+        return Ok(());
+    };
+    let billing = (
+        data.pointer("/billing/country")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        data.pointer("/billing/zipcode")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    );
+    insert_offer(
+        tx,
+        &rule,
+        products,
+        NewOffer {
+            customer_id,
+            trigger_payment_id: Some(payment_id),
+            trigger,
+            billing,
+            parent_offer_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn on_payment_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+    match data.pointer("/metadata/offer_id").and_then(Value::as_str) {
+        Some(offer_id) => settle(tx, offer_id, data, false).await,
+        None => Ok(()),
+    }
+}
+
+/// Records the outcome of our charge. Out-of-order or repeated outcomes cannot undo `paid`.
+async fn settle(
+    tx: &mut Tx<'_>,
+    offer_id: &str,
+    data: &Value,
+    paid: bool,
+) -> Result<(), sqlx::Error> {
+    let Some(offer) = sqlx::query(&format!("SELECT {COLUMNS} FROM offers WHERE id = $1"))
+        .bind(offer_id)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(());
+    };
+    let offer = from_row(&offer)?;
+    if !offer.state.can_settle() {
+        return Ok(());
+    }
+    let payment_id = data.get("payment_id").and_then(Value::as_str);
+    let amount = data
+        .get("total_amount")
+        .and_then(Value::as_i64)
+        .unwrap_or(offer.amount);
+    let currency = data
+        .get("currency")
+        .and_then(Value::as_str)
+        .unwrap_or(&offer.currency)
+        .to_string();
+    if paid {
+        sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = NULL, failure_message = NULL, updated_at = $3 WHERE id = $4")
+            .bind(OfferState::Paid.as_str())
+            .bind(payment_id)
+            .bind(now_ms())
+            .bind(offer_id)
+            .execute(&mut **tx)
+            .await?;
+        event(
+            tx,
+            offer_id,
+            &offer.rule_id,
+            "paid",
+            Some((amount, &currency)),
+            payment_id,
+        )
+        .await
+    } else {
+        if offer.state == OfferState::Failed {
+            return Ok(());
+        }
+        let code = data
+            .get("error_code")
+            .and_then(Value::as_str)
+            .unwrap_or("UNKNOWN_ERROR");
+        sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = $3, failure_message = $4, updated_at = $5 WHERE id = $6")
+            .bind(OfferState::Failed.as_str())
+            .bind(payment_id)
+            .bind(code)
+            .bind(decline_reason(code))
+            .bind(now_ms())
+            .bind(offer_id)
+            .execute(&mut **tx)
+            .await?;
+        event(
+            tx,
+            offer_id,
+            &offer.rule_id,
+            "failed",
+            Some((amount, &currency)),
+            Some(code),
+        )
+        .await
+    }
+}
+
+/// `refund.succeeded` for one of our charges: recorded for revenue (analytics subtract it).
+pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+    let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let row = sqlx::query("SELECT id, rule_id, currency FROM offers WHERE payment_id = $1")
+        .bind(payment_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(r) = row {
+        let (id, rule, cur): (String, String, String) = (
+            r.try_get("id")?,
+            r.try_get("rule_id")?,
+            r.try_get("currency")?,
+        );
+        let amount = data.get("amount").and_then(Value::as_i64).unwrap_or(0);
+        event(
+            tx,
+            &id,
+            &rule,
+            "refunded",
+            Some((amount, &cur)),
+            data.get("refund_id").and_then(Value::as_str),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn by_token(db: &Db, token: &str) -> Result<Offer, AppError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM offers WHERE token = $1"))
+        .bind(token)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(from_row).transpose()?.ok_or_else(|| {
+        AppError::new(ErrorCode::NotFound, "This offer link is not valid. It may have been mistyped; check the link in your email.")
+    })
+}
+
+/// Moves `from → to` only if the offer is still in `from`; true when this call made the move.
+async fn transition(
+    tx: &mut Tx<'_>,
+    offer: &Offer,
+    from: OfferState,
+    to: OfferState,
+) -> Result<bool, sqlx::Error> {
+    let n =
+        sqlx::query("UPDATE offers SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(to.as_str())
+            .bind(now_ms())
+            .bind(&offer.id)
+            .bind(from.as_str())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    Ok(n == 1)
+}
+
+/// Expires a pending offer whose time is up; true when it is (now) expired.
+async fn expire_if_due(db: &Db, offer: &mut Offer) -> Result<bool, AppError> {
+    if offer.state == OfferState::Pending && now_ms() >= offer.expires_at {
+        let mut tx = begin_write(db).await?;
+        if transition(&mut tx, offer, OfferState::Pending, OfferState::Expired).await? {
+            event(&mut tx, &offer.id, &offer.rule_id, "expired", None, None).await?;
+        }
+        tx.commit().await?;
+        offer.state = OfferState::Expired;
+    }
+    Ok(offer.state == OfferState::Expired)
+}
+
+/// The offer as its page shows it; the first view records the `shown` event.
+pub async fn view(
+    state: &AppState,
+    token: &str,
+    next_token: Option<String>,
+) -> Result<OfferView, AppError> {
+    render(state, token, next_token, true).await
+}
+
+/// The same, for the merchant's backend polling the state: not counted as shown.
+pub async fn peek(state: &AppState, token: &str) -> Result<OfferView, AppError> {
+    render(state, token, None, false).await
+}
+
+async fn render(
+    state: &AppState,
+    token: &str,
+    next_token: Option<String>,
+    mark_shown: bool,
+) -> Result<OfferView, AppError> {
+    let mut offer = by_token(&state.db, token).await?;
+    expire_if_due(&state.db, &mut offer).await?;
+    if mark_shown && offer.shown_at.is_none() && offer.state == OfferState::Pending {
+        let mut tx = begin_write(&state.db).await?;
+        let n = sqlx::query("UPDATE offers SET shown_at = $1 WHERE id = $2 AND shown_at IS NULL")
+            .bind(now_ms())
+            .bind(&offer.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 1 {
+            event(&mut tx, &offer.id, &offer.rule_id, "shown", None, None).await?;
+        }
+        tx.commit().await?;
+    }
+    let products = state.dodo.products().await.unwrap_or_default();
+    let name = |id: &str| {
+        products
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    Ok(OfferView {
+        token: offer.token.clone(),
+        state: offer.state,
+        headline: offer.headline.clone(),
+        value_prop: offer.value_prop.clone(),
+        badge: offer.badge.clone(),
+        product_name: name(&offer.offer_product_id),
+        quantity: offer.quantity as i32,
+        amount: offer.amount,
+        currency: offer.currency.clone(),
+        trigger_product_name: name(&offer.trigger_product_id),
+        trigger_amount: offer.trigger_amount,
+        expires_at: offer.expires_at,
+        now: now_ms(),
+        failure_message: offer
+            .failure_code
+            .as_deref()
+            .map(|c| decline_reason(c).to_string()),
+        fallback_url: offer.fallback_url.clone(),
+        next_token,
+        update_method_url: matches!(offer.state, OfferState::Failed | OfferState::Fallback)
+            .then(|| offer.fallback_url.clone())
+            .flatten(),
+    })
+}
+
+fn checkout_body(state: &AppState, offer: &Offer, method: Option<&str>) -> Value {
+    let mut body = json!({
+        "product_cart": [{ "product_id": offer.offer_product_id, "quantity": offer.quantity }],
+        "customer": { "customer_id": offer.customer_id },
+        "return_url": format!("{}/offer/{}", state.app_url, offer.token),
+        "metadata": { "offer_id": offer.id, "upsell_source": "one_click" },
+        "feature_flags": { "redirect_immediately": true },
+    });
+    if let Some(m) = method {
+        body["payment_method_id"] = json!(m);
+        body["confirm"] = json!(true);
+        if let Some(country) = &offer.billing_country {
+            body["minimal_address"] = json!(true);
+            body["billing_address"] =
+                json!({ "country": country, "zipcode": offer.billing_zipcode });
+        }
+    }
+    body
+}
+
+/// Sends the customer to a standard checkout for the same product, saying why.
+async fn fall_back(
+    state: &AppState,
+    offer: &Offer,
+    to: OfferState,
+    reason: &str,
+) -> Result<(), AppError> {
+    let url = state
+        .dodo
+        .hosted_checkout(checkout_body(state, offer, None))
+        .await?;
+    let mut tx = begin_write(&state.db).await?;
+    let moved = if to == OfferState::Fallback {
+        transition(&mut tx, offer, OfferState::Pending, to).await?
+    } else {
+        true
+    };
+    sqlx::query("UPDATE offers SET fallback_url = $1 WHERE id = $2")
+        .bind(&url)
+        .bind(&offer.id)
+        .execute(&mut *tx)
+        .await?;
+    if moved {
+        event(
+            &mut tx,
+            &offer.id,
+            &offer.rule_id,
+            "fallback",
+            None,
+            Some(reason),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One click: exactly one charge attempt, ever, per offer.
+pub async fn accept(state: &AppState, token: &str) -> Result<OfferView, AppError> {
+    let mut offer = by_token(&state.db, token).await?;
+    if expire_if_due(&state.db, &mut offer).await? || offer.state != OfferState::Pending {
+        // Already accepted, declined, settled or expired: show where it stands, do nothing.
+        if offer.state == OfferState::Failed && offer.fallback_url.is_none() {
+            fall_back(state, &offer, OfferState::Failed, "charge_failed").await?;
+        }
+        return view(state, token, None).await;
+    }
+    let methods = state.dodo.payment_methods(&offer.customer_id).await?;
+    let today = {
+        use chrono::Datelike;
+        let d = chrono::Utc::now();
+        (d.year(), d.month())
+    };
+    let Some(method) = eligible_method(&methods, &offer.currency, today).map(|m| m.id.clone())
+    else {
+        fall_back(state, &offer, OfferState::Fallback, "no_eligible_method").await?;
+        return view(state, token, None).await;
+    };
+    // The guard: only the call that moves pending → charging may charge.
+    let mut tx = begin_write(&state.db).await?;
+    if !transition(&mut tx, &offer, OfferState::Pending, OfferState::Charging).await? {
+        drop(tx);
+        return view(state, token, None).await;
+    }
+    event(
+        &mut tx,
+        &offer.id,
+        &offer.rule_id,
+        "accepted",
+        Some((offer.amount, &offer.currency)),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    match state
+        .dodo
+        .charge(checkout_body(state, &offer, Some(&method)))
+        .await
+    {
+        ChargeCall::Accepted {
+            session_id,
+            payment_id,
+        } => {
+            sqlx::query("UPDATE offers SET checkout_session_id = $1, payment_id = COALESCE(payment_id, $2) WHERE id = $3")
+                .bind(session_id)
+                .bind(payment_id)
+                .bind(&offer.id)
+                .execute(&state.db)
+                .await?;
+        }
+        ChargeCall::Refused { code, .. } => {
+            let mut tx = begin_write(&state.db).await?;
+            sqlx::query("UPDATE offers SET state = $1, failure_code = $2, failure_message = $3, updated_at = $4 WHERE id = $5 AND state = $6")
+                .bind(OfferState::Failed.as_str())
+                .bind(&code)
+                .bind(decline_reason(&code))
+                .bind(now_ms())
+                .bind(&offer.id)
+                .bind(OfferState::Charging.as_str())
+                .execute(&mut *tx)
+                .await?;
+            event(
+                &mut tx,
+                &offer.id,
+                &offer.rule_id,
+                "failed",
+                None,
+                Some(&code),
+            )
+            .await?;
+            tx.commit().await?;
+            offer.state = OfferState::Failed;
+            fall_back(state, &offer, OfferState::Failed, "charge_refused").await?;
+        }
+        // Left `charging`: the payment webhook (metadata names this offer) settles it.
+        ChargeCall::Unknown => {}
+    }
+    view(state, token, None).await
+}
+
+/// One click "No thanks": never this rule again for this customer; the downsell, if any, next.
+pub async fn decline(state: &AppState, token: &str) -> Result<OfferView, AppError> {
+    let mut offer = by_token(&state.db, token).await?;
+    if expire_if_due(&state.db, &mut offer).await? || offer.state != OfferState::Pending {
+        return view(state, token, None).await;
+    }
+    let products = state.dodo.products().await?;
+    let mut tx = begin_write(&state.db).await?;
+    if !transition(&mut tx, &offer, OfferState::Pending, OfferState::Declined).await? {
+        drop(tx);
+        return view(state, token, None).await;
+    }
+    event(&mut tx, &offer.id, &offer.rule_id, "declined", None, None).await?;
+    sqlx::query("INSERT INTO declines (customer_id, rule_id, at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, rule_id) DO NOTHING")
+        .bind(&offer.customer_id)
+        .bind(&offer.rule_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    let down = sqlx::query(
+        "SELECT r.id, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, r.expiry_minutes FROM rules r \
+         WHERE r.parent_rule_id = $1 AND r.kind = $2 AND r.enabled = 1 \
+         AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $3 AND d.rule_id = r.id)",
+    )
+    .bind(&offer.rule_id)
+    .bind(RuleKind::Downsell.as_str())
+    .bind(&offer.customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut next = None;
+    if let (Some(r), Some(trigger)) = (
+        down,
+        products.iter().find(|p| p.id == offer.trigger_product_id),
+    ) {
+        let rule = rule_match(&r)?;
+        next = insert_offer(
+            &mut tx,
+            &rule,
+            &products,
+            NewOffer {
+                customer_id: &offer.customer_id,
+                trigger_payment_id: offer.trigger_payment_id.as_deref(),
+                trigger,
+                billing: (offer.billing_country.clone(), offer.billing_zipcode.clone()),
+                parent_offer_id: Some(&offer.id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    view(state, token, next).await
+}
+
+/// The customer's open offer (pending and not expired), newest first.
+pub async fn open_for_customer(
+    state: &AppState,
+    customer_id: &str,
+) -> Result<Option<OfferView>, AppError> {
+    let token: Option<String> = sqlx::query("SELECT token FROM offers WHERE customer_id = $1 AND state = $2 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1")
+        .bind(customer_id)
+        .bind(OfferState::Pending.as_str())
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?
+        .map(|r| r.try_get("token"))
+        .transpose()?;
+    match token {
+        Some(t) => Ok(Some(view(state, &t, None).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The merchant's backend reports a moment (usage milestone, near plan limit, onboarding
+/// complete) for a customer on a product: the best matching rule makes an offer.
+pub async fn report_event(
+    state: &AppState,
+    customer_id: &str,
+    product_id: &str,
+    timing: Timing,
+) -> Result<Option<String>, AppError> {
+    let products = state.dodo.products().await?;
+    let trigger = products
+        .iter()
+        .find(|p| p.id == product_id)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "product_id is not a product of this business; use the id from Dodo Payments.",
+            )
+        })?;
+    let mut tx = begin_write(&state.db).await?;
+    let Some(rule) = best_rule(&mut tx, customer_id, &[product_id.to_string()], timing).await?
+    else {
+        return Ok(None);
+    };
+    // Not a purchase: a fresh key per report, so reports of the same moment do not collide.
+    let key = new_id("evt");
+    let token = insert_offer(
+        &mut tx,
+        &rule,
+        &products,
+        NewOffer {
+            customer_id,
+            trigger_payment_id: Some(&key),
+            trigger,
+            billing: (None, None),
+            parent_offer_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}

@@ -1,0 +1,150 @@
+//! `POST /webhooks/dodo`: verify (Standard Webhooks), deduplicate by `webhook-id`, store the raw
+//! event and apply it in one transaction. A database failure answers 5xx so Dodo retries, and
+//! the rollback leaves nothing half-applied (not even the dedup row).
+use super::db::begin_write;
+use super::ids::now_ms;
+use super::offers;
+use super::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use standardwebhooks::{Webhook, WebhookError};
+
+/// Dodo's events are a few KB; anything this large is not one of them.
+pub const MAX_BODY: usize = 256 * 1024;
+
+fn reply(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "code": code, "message": message }))).into_response()
+}
+
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(verifier) = state.webhook.as_ref() else {
+        return reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_configured",
+            "Webhook secret not configured: set DODO_WEBHOOK_SECRET.",
+        );
+    };
+    if body.len() > MAX_BODY {
+        return reply(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "Webhook body too large.",
+        );
+    }
+    if let Err(e) = verifier.verify(&body, &headers) {
+        let (status, msg) = match e {
+            WebhookError::MissingHeader(_) | WebhookError::InvalidHeader(_) | WebhookError::InvalidTimestamp => {
+                (StatusCode::BAD_REQUEST, "Missing or malformed webhook-id, webhook-timestamp or webhook-signature header.")
+            }
+            WebhookError::TimestampTooOldError | WebhookError::FutureTimestampError => {
+                (StatusCode::UNAUTHORIZED, "Webhook timestamp outside the 5-minute tolerance; the delivery is stale or the clock is wrong.")
+            }
+            _ => (StatusCode::UNAUTHORIZED, "Webhook signature does not match; check DODO_WEBHOOK_SECRET."),
+        };
+        tracing::warn!(reason = %e, "webhook rejected");
+        return reply(status, "rejected", msg);
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        return reply(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            "Webhook body is not valid JSON.",
+        );
+    };
+    let (Some(event_type), Some(data)) =
+        (event.get("type").and_then(Value::as_str), event.get("data"))
+    else {
+        return reply(
+            StatusCode::BAD_REQUEST,
+            "bad_envelope",
+            "Webhook body lacks type or data.",
+        );
+    };
+    let webhook_id = headers
+        .get("webhook-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match apply(&state, webhook_id, event_type, data, &body).await {
+        Ok(true) => reply(StatusCode::OK, "applied", "Event applied."),
+        Ok(false) => reply(StatusCode::OK, "duplicate", "Event already applied."),
+        Err(e) => {
+            tracing::error!(error = %e, webhook_id, "webhook not applied; Dodo will retry");
+            reply(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "retry",
+                "Temporarily unable to apply the event; please retry.",
+            )
+        }
+    }
+}
+
+/// Stores and applies one event; `Ok(false)` when it was already applied.
+async fn apply(
+    state: &AppState,
+    webhook_id: &str,
+    event_type: &str,
+    data: &Value,
+    raw: &[u8],
+) -> Result<bool, sqlx::Error> {
+    // The catalogue (cached) is read before the write transaction: no network call while the
+    // database lock is held.
+    let products = if event_type == "payment.succeeded" {
+        state
+            .dodo
+            .products()
+            .await
+            .map(|p| p.to_vec())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut tx = begin_write(&state.db).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id) DO NOTHING",
+    )
+    .bind(webhook_id)
+    .bind(event_type)
+    .bind(now_ms())
+    .bind(String::from_utf8_lossy(raw).into_owned())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(false);
+    }
+    match event_type {
+        "payment.succeeded" => offers::on_payment_succeeded(&mut tx, &products, data).await?,
+        "payment.failed" => offers::on_payment_failed(&mut tx, data).await?,
+        "refund.succeeded" => offers::on_refund(&mut tx, data).await?,
+        // Stored for the plan-change console; nothing else to do with them yet.
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The verifier for incoming webhooks (none when no secret is configured).
+pub fn verifier(secret: Option<&str>) -> Result<Option<Webhook>, String> {
+    secret
+        .map(|s| {
+            Webhook::new(s)
+                .map_err(|_| "DODO_WEBHOOK_SECRET must be whsec_ followed by base64".to_string())
+        })
+        .transpose()
+}
+
+/// A fresh `whsec_…` secret (for the sandbox, kept in the database).
+pub fn new_secret() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(b)
+    )
+}

@@ -1,0 +1,472 @@
+//! Webhooks, offers and the one-click charge over real HTTP, on SQLite and PostgreSQL.
+mod common;
+
+use common::{TestApp, TEST_WEBHOOK_SECRET};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use standardwebhooks::Webhook;
+use std::time::Duration;
+
+const PRIYA: &str = "cus_PriyaRaman0001"; // saved Visa, usable
+const MARCO: &str = "cus_MarcoRossi0004"; // expired card only
+const SAM: &str = "cus_SamOkafor0006"; // no saved method
+const PACK: &str = "pdt_LpTemplatePack01";
+
+#[test]
+fn webhook_vectors_verify() {
+    let v: Value = serde_json::from_str(include_str!("fixtures/webhook_vectors.json")).unwrap();
+    for case in ["ours", "reference"] {
+        let c = &v[case];
+        let hook = Webhook::new(c["secret"].as_str().unwrap()).unwrap();
+        let ts: i64 = c["webhook-timestamp"].as_str().unwrap().parse().unwrap();
+        let sig = hook
+            .sign(
+                c["webhook-id"].as_str().unwrap(),
+                ts,
+                c["body"].as_str().unwrap().as_bytes(),
+            )
+            .unwrap();
+        assert_eq!(sig, c["expected_signature"].as_str().unwrap(), "{case}");
+        // One changed byte of the body gives another signature.
+        let tampered = c["body"].as_str().unwrap().replacen('2', "3", 1);
+        assert_ne!(
+            hook.sign(c["webhook-id"].as_str().unwrap(), ts, tampered.as_bytes())
+                .unwrap(),
+            sig
+        );
+    }
+}
+
+/// Signs `body` with `secret` at `ts` and posts it to the app's webhook endpoint.
+async fn deliver(
+    app: &TestApp,
+    secret: &str,
+    id: &str,
+    ts: i64,
+    body: &str,
+) -> (StatusCode, Value) {
+    let sig = Webhook::new(secret)
+        .unwrap()
+        .sign(id, ts, body.as_bytes())
+        .unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/webhooks/dodo", app.base))
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn purchase_event(payment_id: &str, customer: &str, product: &str) -> String {
+    json!({
+        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.succeeded", "timestamp": "2026-11-24T20:00:00Z",
+        "data": { "payload_type": "Payment", "payment_id": payment_id, "status": "succeeded", "total_amount": 2900,
+                  "currency": "USD", "customer": { "customer_id": customer, "email": "x@example.com", "name": "X" },
+                  "billing": { "country": "US", "zipcode": "94612" },
+                  "product_cart": [{ "product_id": product, "quantity": 1 }], "metadata": {} }
+    })
+    .to_string()
+}
+
+async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let body = purchase_event("pay_dedupe_1", PRIYA, PACK);
+    let (s, v) = deliver(app, TEST_WEBHOOK_SECRET, "msg_dedupe_1", now(), &body).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::OK, Some("applied")),
+        "{v}"
+    );
+    for _ in 0..9 {
+        let (s, v) = deliver(app, TEST_WEBHOOK_SECRET, "msg_dedupe_1", now(), &body).await;
+        assert_eq!((s, v["code"].as_str()), (StatusCode::OK, Some("duplicate")));
+    }
+    let api = common::api_client(app, &m).await;
+    let (_, open) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(
+        open["offer"]["headline"], "Write the words that make those pages sell",
+        "{open}"
+    );
+    assert_eq!(open["one_click_possible"], true);
+    assert_eq!(
+        common::count(
+            app,
+            "SELECT COUNT(*) FROM offers WHERE trigger_payment_id = 'pay_dedupe_1'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        common::count(
+            app,
+            "SELECT COUNT(*) FROM offer_events WHERE kind = 'created'"
+        )
+        .await,
+        1
+    );
+
+    let other = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let cases: Vec<(&str, StatusCode)> = vec![
+        ("wrong secret", StatusCode::UNAUTHORIZED),
+        ("stale", StatusCode::UNAUTHORIZED),
+        ("future", StatusCode::UNAUTHORIZED),
+    ];
+    for (case, expected) in cases {
+        let (secret, ts) = match case {
+            "wrong secret" => (other, now()),
+            "stale" => (TEST_WEBHOOK_SECRET, now() - 301),
+            _ => (TEST_WEBHOOK_SECRET, now() + 301),
+        };
+        let (s, v) = deliver(
+            app,
+            secret,
+            &format!("msg_{}", case.replace(' ', "_")),
+            ts,
+            &purchase_event("pay_x", PRIYA, PACK),
+        )
+        .await;
+        assert_eq!(s, expected, "{case}: {v}");
+        assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // Tampered body: signed one thing, sent another.
+    let sig = Webhook::new(TEST_WEBHOOK_SECRET)
+        .unwrap()
+        .sign("msg_t", now(), body.as_bytes())
+        .unwrap();
+    let post = |body: String, headers: Vec<(&'static str, String)>| {
+        let mut r = reqwest::Client::new()
+            .post(format!("{}/webhooks/dodo", app.base))
+            .body(body);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        r.send()
+    };
+    let r = post(
+        body.replace("2900", "290"),
+        vec![
+            ("webhook-id", "msg_t".into()),
+            ("webhook-timestamp", now().to_string()),
+            ("webhook-signature", sig.clone()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = post(
+        body.clone(),
+        vec![
+            ("webhook-id", "msg_t".into()),
+            ("webhook-timestamp", now().to_string()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "missing signature header"
+    );
+    let (s, _) = deliver(app, TEST_WEBHOOK_SECRET, "msg_badjson", now(), "{not json").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let r = post(
+        big,
+        vec![
+            ("webhook-id", "msg_big".into()),
+            ("webhook-timestamp", now().to_string()),
+            ("webhook-signature", sig),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // None of the rejected deliveries changed anything.
+    assert_eq!(common::count(app, "SELECT COUNT(*) FROM offers").await, 1);
+    assert_eq!(
+        common::count(app, "SELECT COUNT(*) FROM webhook_events").await,
+        1
+    );
+}
+
+async fn wait_state(api: &common::Api, customer_offer_token: &str, want: &str) -> Value {
+    for _ in 0..100 {
+        let (_, v) = api.get(&format!("offers/{customer_offer_token}")).await;
+        if v["state"] == want {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("offer never reached {want}");
+}
+
+async fn purchase(app: &TestApp, customer: &str, product: &str) -> Option<String> {
+    let v = common::sandbox_post(
+        app,
+        "/_sandbox/purchases",
+        json!({ "customer_id": customer, "product_id": product }),
+    )
+    .await;
+    let payment_id = v["payment_id"].as_str().unwrap().to_string();
+    for _ in 0..100 {
+        let tok: Option<String> = common::scalar(
+            app,
+            &format!("SELECT token FROM offers WHERE trigger_payment_id = '{payment_id}'"),
+        )
+        .await;
+        if tok.is_some() {
+            return tok;
+        }
+        if common::count(
+            app,
+            &format!("SELECT COUNT(*) FROM webhook_events WHERE body LIKE '%{payment_id}%'"),
+        )
+        .await
+            > 0
+        {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the purchase webhook never arrived");
+}
+
+async fn offer_id(app: &TestApp, token: &str) -> String {
+    common::scalar(
+        app,
+        &format!("SELECT id FROM offers WHERE token = '{token}'"),
+    )
+    .await
+    .unwrap()
+}
+
+async fn charges(app: &TestApp, offer_id: &str) -> i64 {
+    common::sandbox_get(app, &format!("/_sandbox/charges?offer_id={offer_id}")).await["charges"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn accept_charges_once_and_webhook_settles(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    let token = purchase(app, PRIYA, PACK)
+        .await
+        .expect("the pack purchase makes an offer");
+    let (s, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["state"] == "charging" || v["state"] == "paid", "{v}");
+    let (s, again) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a second accept just reports the state: {again}"
+    );
+    wait_state(&api, &token, "paid").await;
+    let id = offer_id(app, &token).await;
+    assert_eq!(charges(app, &id).await, 1);
+    let kinds: Vec<String> = common::strings(
+        app,
+        &format!("SELECT kind FROM offer_events WHERE offer_id = '{id}' ORDER BY at, kind"),
+    )
+    .await;
+    assert!(
+        kinds.contains(&"accepted".to_string()) && kinds.contains(&"paid".to_string()),
+        "{kinds:?}"
+    );
+}
+
+async fn declined_card_fails_with_fallback(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    common::sandbox_post(
+        app,
+        "/_sandbox/faults",
+        json!({ "mode": "decline", "code": "INSUFFICIENT_FUNDS", "remaining": 1 }),
+    )
+    .await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    api.post(&format!("offers/{token}/accept"), json!({})).await;
+    let v = wait_state(&api, &token, "failed").await;
+    assert!(
+        v["failure_message"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient funds"),
+        "{v}"
+    );
+    // The fallback link appears once the failed offer is looked at again (a hosted checkout).
+    let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert!(
+        v["fallback_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/_sandbox/hosted/")),
+        "{v}"
+    );
+    let id = offer_id(app, &token).await;
+    assert_eq!(
+        charges(app, &id).await,
+        1,
+        "a failed charge is never retried"
+    );
+
+    // No usable saved method: straight to the fallback checkout, nothing charged.
+    for customer in [SAM, MARCO] {
+        let token = purchase(app, customer, PACK).await.unwrap();
+        let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+        assert_eq!(v["state"], "fallback", "{customer}: {v}");
+        assert!(v["fallback_url"].as_str().is_some());
+        assert_eq!(charges(app, &offer_id(app, &token).await).await, 0);
+    }
+}
+
+async fn decline_leads_to_downsell_and_is_remembered(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let (_, v) = api
+        .post(&format!("offers/{token}/decline"), json!({}))
+        .await;
+    assert_eq!(v["state"], "declined");
+    let next = v["next_offer_url"]
+        .as_str()
+        .expect("the rule has a downsell")
+        .to_string();
+    let next_token = next.rsplit('/').next().unwrap().to_string();
+    let (_, open) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(open["offer"]["token"], next_token.as_str());
+    assert_eq!(
+        open["offer"]["headline"],
+        "Not now? Take the email templates instead"
+    );
+    // Declining the downsell too: nothing further.
+    let (_, v) = api
+        .post(&format!("offers/{next_token}/decline"), json!({}))
+        .await;
+    assert_eq!(v["state"], "declined");
+    assert!(v["next_offer_url"].is_null());
+    // The declined rule is never offered again to this customer.
+    assert!(purchase(app, PRIYA, PACK).await.is_none());
+    // Another customer still gets it.
+    assert!(purchase(app, "cus_JonasWeber0002", PACK).await.is_some());
+}
+
+async fn concurrent_accepts_charge_once(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let second = common::second_instance(app).await;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let base = if i % 2 == 0 {
+            app.base.clone()
+        } else {
+            second
+                .as_ref()
+                .map(|s| s.base.clone())
+                .unwrap_or(app.base.clone())
+        };
+        let token = token.clone();
+        let key = api.key.clone();
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/offers/{token}/accept"))
+                .bearer_auth(key)
+                .send()
+                .await
+                .map(|r| r.status())
+        }));
+    }
+    for t in tasks {
+        let s = t.await.unwrap().unwrap();
+        assert!(s.is_success(), "{s}");
+    }
+    wait_state(&api, &token, "paid").await;
+    assert_eq!(charges(app, &offer_id(app, &token).await).await, 1);
+}
+
+async fn timeout_never_charges_twice(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    // Slower than the app's charge timeout (1 s in tests): the response is lost, the charge is not.
+    common::sandbox_post(
+        app,
+        "/_sandbox/faults",
+        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
+    )
+    .await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert_eq!(v["state"], "charging", "{v}");
+    let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert_eq!(v["state"], "charging", "{v}");
+    wait_state(&api, &token, "paid").await;
+    assert_eq!(charges(app, &offer_id(app, &token).await).await, 1);
+}
+
+async fn api_requires_a_live_token(app: &TestApp) {
+    let m = app.merchant().await;
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/customers/{PRIYA}/offer", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let api = common::api_client(app, &m).await;
+    let (s, _) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = api.get("customers/not-a-customer/offer").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = api.post("events", json!({ "customer_id": PRIYA, "product_id": "pdt_BasicMonthly05", "event": "near_plan_limit" })).await;
+    assert_eq!(
+        (s, v["offer_created"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
+    let (s, _) = api
+        .post("events", json!({ "customer_id": PRIYA, "event": "bogus" }))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // Revoked tokens stop working at once.
+    let (_, tokens) = m.call0("settings/tokens").await;
+    let id = tokens[0]["id"].clone();
+    let (s, _) = m.call("settings/tokens/revoke", json!({ "id": id })).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Only merchants manage tokens.
+    let (s, _) = app
+        .analyst()
+        .await
+        .call("settings/tokens/create", json!({ "name": "x" }))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(
+    webhooks_are_verified_and_deduplicated,
+    accept_charges_once_and_webhook_settles,
+    declined_card_fails_with_fallback,
+    decline_leads_to_downsell_and_is_remembered,
+    concurrent_accepts_charge_once,
+    timeout_never_charges_twice,
+    api_requires_a_live_token,
+);
