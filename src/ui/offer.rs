@@ -3,6 +3,7 @@
 use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
 use crate::api::offer::{get_offer, AcceptOffer, DeclineOffer};
+use crate::domain::error::AppError;
 use crate::domain::money::format_money;
 use crate::domain::offer::{OfferState, OfferView};
 use leptos::prelude::*;
@@ -17,14 +18,24 @@ pub fn OfferPage() -> impl IntoView {
     let decline = ServerAction::<DeclineOffer>::new();
     let refresh = RwSignal::new(0u32);
     let offer = Resource::new(move || (token(), refresh.get()), |(t, _)| get_offer(t));
-    // The latest known state: from an action's reply if there is one, else the page load.
-    let current = Memo::new(move |_| {
-        let from_action = accept.value().get().or_else(|| decline.value().get());
-        match from_action {
-            Some(r) => Some(r),
-            None => offer.get(),
+    // The newest known state of this offer: whichever arrived last of an action's reply and a
+    // (re)load. Effects only run in the browser; the server renders the load itself.
+    let latest = RwSignal::new(None::<Result<OfferView, AppError>>);
+    Effect::new(move |_| {
+        if let Some(r) = offer.get() {
+            latest.set(Some(r));
         }
     });
+    for action_value in [accept.value(), decline.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(v)) = action_value.get() {
+                if v.token == token() {
+                    latest.set(Some(Ok(v)));
+                }
+            }
+        });
+    }
+    let current = move || latest.get().or_else(|| offer.get());
     // A decline with a downsell goes straight to the downsell's page.
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -36,7 +47,7 @@ pub fn OfferPage() -> impl IntoView {
     });
     // While the charge is being confirmed, look again every second.
     Effect::new(move |_| {
-        if let Some(Ok(v)) = current.get() {
+        if let Some(Ok(v)) = current() {
             if v.state == OfferState::Charging {
                 set_timeout(
                     move || refresh.update(|n| *n += 1),
@@ -49,7 +60,7 @@ pub fn OfferPage() -> impl IntoView {
     view! {
         <section class="offer-page">
             <Transition fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
-                {move || current.get().map(|r| match r {
+                {move || current().map(|r| match r {
                     Err(e) => view! { <div class="banner error" role="alert"><p>{move || error_text(i18n.0.get(), &e)}</p></div> }.into_any(),
                     Ok(v) => view! { <OfferCard v accept decline busy/> }.into_any(),
                 })}
@@ -96,8 +107,8 @@ fn OfferCard(
                 <div class="banner error" role="alert" data-testid="offer-failed">
                     <p>{reason}</p>
                     {v.fallback_url.clone().map(|u| view! {
-                        <p><a class="button" data-testid="fallback-link" href=u.clone()>{i18n.t(Msg::OfferFallback)}</a></p>
-                        <p><a href=u>{i18n.t(Msg::OfferUpdateMethod)}</a></p>
+                        <p><a class="button" rel="external" data-testid="fallback-link" href=u.clone()>{i18n.t(Msg::OfferFallback)}</a></p>
+                        <p><a rel="external" href=u>{i18n.t(Msg::OfferUpdateMethod)}</a></p>
                     })}
                 </div>
             }.into_any()
