@@ -556,15 +556,28 @@ async fn fall_back(
 
 /// One click: exactly one charge attempt, ever, per offer.
 pub async fn accept(state: &AppState, token: &str) -> Result<OfferView, AppError> {
+    accept_timed(state, token).await.map(|r| r.0)
+}
+
+/// `accept`, also returning the time spent waiting for Dodo (for the Server-Timing header
+/// the latency benchmark reads: our own overhead is the rest).
+pub async fn accept_timed(
+    state: &AppState,
+    token: &str,
+) -> Result<(OfferView, std::time::Duration), AppError> {
+    let mut dodo_time = std::time::Duration::ZERO;
+    let view_timed = |v: Result<OfferView, AppError>, d| v.map(|v| (v, d));
     let mut offer = by_token(&state.db, token).await?;
     if expire_if_due(&state.db, &mut offer).await? || offer.state != OfferState::Pending {
         // Already accepted, declined, settled or expired: show where it stands, do nothing.
         if offer.state == OfferState::Failed && offer.fallback_url.is_none() {
             fall_back(state, &offer, OfferState::Failed, "charge_failed").await?;
         }
-        return view(state, token, None).await;
+        return view_timed(view(state, token, None).await, dodo_time);
     }
+    let t = std::time::Instant::now();
     let methods = state.dodo.payment_methods(&offer.customer_id).await?;
+    dodo_time += t.elapsed();
     let today = {
         use chrono::Datelike;
         let d = chrono::Utc::now();
@@ -573,13 +586,13 @@ pub async fn accept(state: &AppState, token: &str) -> Result<OfferView, AppError
     let Some(method) = eligible_method(&methods, &offer.currency, today).map(|m| m.id.clone())
     else {
         fall_back(state, &offer, OfferState::Fallback, "no_eligible_method").await?;
-        return view(state, token, None).await;
+        return view_timed(view(state, token, None).await, dodo_time);
     };
     // The guard: only the call that moves pending → charging may charge.
     let mut tx = begin_write(&state.db).await?;
     if !transition(&mut tx, &offer, OfferState::Pending, OfferState::Charging).await? {
         drop(tx);
-        return view(state, token, None).await;
+        return view_timed(view(state, token, None).await, dodo_time);
     }
     event(
         &mut tx,
@@ -634,7 +647,7 @@ pub async fn accept(state: &AppState, token: &str) -> Result<OfferView, AppError
         // Left `charging`: the payment webhook (metadata names this offer) settles it.
         ChargeCall::Unknown => {}
     }
-    view(state, token, None).await
+    view_timed(view(state, token, None).await, dodo_time)
 }
 
 /// One click "No thanks": never this rule again for this customer; the downsell, if any, next.
