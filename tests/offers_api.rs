@@ -367,6 +367,63 @@ async fn decline_leads_to_downsell_and_is_remembered(app: &TestApp) {
     assert!(purchase(app, "cus_JonasWeber0002", PACK).await.is_some());
 }
 
+async fn priority_decides_between_matching_rules(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    // A second post-purchase rule on the same trigger, then moved to the top of the map.
+    let (s, rule) = m
+        .call(
+            "rules/save",
+            json!({ "draft": common::draft("Pack → icons first", PACK, "pdt_IconSet04") }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rule}");
+    let mut order: Vec<String> = m
+        .rules()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    order.retain(|id| id != rule["id"].as_str().unwrap());
+    order.insert(0, rule["id"].as_str().unwrap().to_string());
+    let (s, _) = m.call("rules/reorder", json!({ "ids": order })).await;
+    assert_eq!(s, StatusCode::OK);
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let rule_id = common::scalar(
+        app,
+        &format!("SELECT rule_id FROM offers WHERE token = '{token}'"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rule_id,
+        rule["id"].as_str().unwrap(),
+        "the higher-priority rule wins"
+    );
+    // Disabled rules make no offers: switch it off and the next purchase gets the other rule.
+    let current = m
+        .rules()
+        .await
+        .into_iter()
+        .find(|r| r["id"] == rule["id"])
+        .unwrap();
+    let (s, _) = m
+        .call(
+            "rules/enable",
+            json!({ "id": rule["id"], "version": current["version"], "enabled": false }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let token = purchase(app, "cus_AikoTanaka0003", PACK).await.unwrap();
+    let headline = common::scalar(
+        app,
+        &format!("SELECT headline FROM offers WHERE token = '{token}'"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(headline, "Write the words that make those pages sell");
+}
+
 async fn concurrent_accepts_charge_once(app: &TestApp) {
     let m = app.merchant().await;
     common::settle(&m).await;
@@ -466,6 +523,7 @@ on_both_backends!(
     accept_charges_once_and_webhook_settles,
     declined_card_fails_with_fallback,
     decline_leads_to_downsell_and_is_remembered,
+    priority_decides_between_matching_rules,
     concurrent_accepts_charge_once,
     timeout_never_charges_twice,
     api_requires_a_live_token,

@@ -107,12 +107,24 @@ fn check_token(token: &str) -> Result<(), ApiFailure> {
     check_id(token, "otk_", "token")
 }
 
-async fn accept(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
+async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiFailure> {
+    let start = std::time::Instant::now();
     check_token(&token)?;
-    let v = offers::accept(&state, &token).await?;
-    Ok(Json(
+    let (v, dodo) = offers::accept_timed(&state, &token).await?;
+    let body = Json(
         json!({ "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url }),
-    ))
+    );
+    // Our own time and the time spent waiting for Dodo, separately (Server-Timing, in ms).
+    let own = start.elapsed().saturating_sub(dodo);
+    let timing = format!(
+        "app;dur={:.3}, dodo;dur={:.3}",
+        own.as_secs_f64() * 1000.0,
+        dodo.as_secs_f64() * 1000.0
+    );
+    Ok(([("server-timing", timing)], body).into_response())
 }
 
 async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
