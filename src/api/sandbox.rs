@@ -112,17 +112,19 @@ pub async fn simulate_purchase(
             // The webhook arrives on its own; wait for it briefly so the link can be shown.
             let mut offer_url = None;
             for _ in 0..40 {
-                let row: Option<String> =
-                    sqlx::query_scalar("SELECT token FROM offers WHERE trigger_payment_id = $1")
-                        .bind(&payment_id)
-                        .fetch_optional(&state.db)
-                        .await?;
+                // The webhook row and the offer commit together: look for the webhook first,
+                // then the offer, so "no offer" is only concluded once the event is applied.
                 let seen: Option<String> = sqlx::query_scalar(
                     "SELECT webhook_id FROM webhook_events WHERE body LIKE $1 LIMIT 1",
                 )
                 .bind(format!("%{payment_id}%"))
                 .fetch_optional(&state.db)
                 .await?;
+                let row: Option<String> =
+                    sqlx::query_scalar("SELECT token FROM offers WHERE trigger_payment_id = $1")
+                        .bind(&payment_id)
+                        .fetch_optional(&state.db)
+                        .await?;
                 if let Some(t) = row {
                     offer_url = Some(format!("/offer/{t}"));
                     break;
