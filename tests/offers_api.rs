@@ -223,22 +223,20 @@ async fn purchase(app: &TestApp, customer: &str, product: &str) -> Option<String
     .await;
     let payment_id = v["payment_id"].as_str().unwrap().to_string();
     for _ in 0..100 {
+        // Webhook first, then offer: both commit together, so the two reads cannot race.
+        let seen = common::count(
+            app,
+            &format!("SELECT COUNT(*) FROM webhook_events WHERE body LIKE '%{payment_id}%'"),
+        )
+        .await
+            > 0;
         let tok: Option<String> = common::scalar(
             app,
             &format!("SELECT token FROM offers WHERE trigger_payment_id = '{payment_id}'"),
         )
         .await;
-        if tok.is_some() {
+        if tok.is_some() || seen {
             return tok;
-        }
-        if common::count(
-            app,
-            &format!("SELECT COUNT(*) FROM webhook_events WHERE body LIKE '%{payment_id}%'"),
-        )
-        .await
-            > 0
-        {
-            return None;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -163,6 +163,23 @@ impl Dodo {
         }
     }
 
+    /// A payment, read back (safe to retry) to settle a charge whose webhook is late.
+    pub async fn payment(&self, payment_id: &str) -> Result<Value, AppError> {
+        let req = self
+            .reads
+            .request(reqwest::Method::GET, &format!("/payments/{payment_id}"));
+        let resp = self.reads.send(req).await?;
+        if !resp.status().is_success() {
+            return Err(AppError::new(
+                crate::domain::error::ErrorCode::Upstream,
+                "Payment not readable yet.",
+            ));
+        }
+        resp.json()
+            .await
+            .map_err(|e| AppError::from(dodopayments::Error::from(e)))
+    }
+
     /// A standard hosted checkout for the same product (the fallback). Creating a session
     /// charges nothing, so this call may be retried.
     pub async fn hosted_checkout(&self, body: Value) -> Result<String, AppError> {

@@ -31,6 +31,7 @@ pub struct Offer {
     pub billing_country: Option<String>,
     pub billing_zipcode: Option<String>,
     pub state: OfferState,
+    pub payment_id: Option<String>,
     pub failure_code: Option<String>,
     pub fallback_url: Option<String>,
     pub shown_at: Option<i64>,
@@ -39,7 +40,7 @@ pub struct Offer {
 
 const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
     offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, \
-    state, failure_code, fallback_url, shown_at, expires_at";
+    state, payment_id, failure_code, fallback_url, shown_at, expires_at";
 
 fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
     let state: String = r.try_get("state")?;
@@ -62,6 +63,7 @@ fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
         billing_zipcode: r.try_get("billing_zipcode")?,
         state: OfferState::parse(&state)
             .ok_or_else(|| sqlx::Error::Decode("unknown offer state".into()))?,
+        payment_id: r.try_get("payment_id")?,
         failure_code: r.try_get("failure_code")?,
         fallback_url: r.try_get("fallback_url")?,
         shown_at: r.try_get("shown_at")?,
@@ -428,6 +430,26 @@ async fn expire_if_due(db: &Db, offer: &mut Offer) -> Result<bool, AppError> {
     Ok(offer.state == OfferState::Expired)
 }
 
+/// A charge still `charging` whose payment id we know is read back from Dodo (a safe,
+/// repeatable read) and settled like its webhook would; the webhook, when it comes, is a no-op.
+async fn read_back(state: &AppState, offer: &Offer) -> Result<Option<Offer>, AppError> {
+    let Some(payment_id) = offer.payment_id.as_deref() else {
+        return Ok(None);
+    };
+    let Ok(payment) = state.dodo.payment(payment_id).await else {
+        return Ok(None);
+    };
+    let paid = match payment.get("status").and_then(Value::as_str) {
+        Some("succeeded") => true,
+        Some("failed") | Some("cancelled") => false,
+        _ => return Ok(None),
+    };
+    let mut tx = begin_write(&state.db).await?;
+    settle(&mut tx, &offer.id, &payment, paid).await?;
+    tx.commit().await?;
+    Ok(Some(by_token(&state.db, &offer.token).await?))
+}
+
 /// The offer as its page shows it; the first view records the `shown` event.
 pub async fn view(
     state: &AppState,
@@ -450,6 +472,11 @@ async fn render(
 ) -> Result<OfferView, AppError> {
     let mut offer = by_token(&state.db, token).await?;
     expire_if_due(&state.db, &mut offer).await?;
+    if offer.state == OfferState::Charging {
+        if let Some(settled) = read_back(state, &offer).await? {
+            offer = settled;
+        }
+    }
     if mark_shown && offer.shown_at.is_none() && offer.state == OfferState::Pending {
         let mut tx = begin_write(&state.db).await?;
         let n = sqlx::query("UPDATE offers SET shown_at = $1 WHERE id = $2 AND shown_at IS NULL")
