@@ -7,10 +7,13 @@ use leptos_router::components::A;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    // The hosted offer page belongs to the merchant's customers: no dashboard navigation there.
+    let location = leptos_router::hooks::use_location();
+    let customer_page = move || location.pathname.with(|p| p.starts_with("/offer/"));
     view! {
-        <header class="top">
-            <a class="brand" href="/">{i18n.t(Msg::AppName)}</a>
-            <nav aria-label="Main">
+        <header class="top" class:customer=customer_page>
+            <a class="brand" href="/" class:hidden=customer_page>{i18n.t(Msg::AppName)}</a>
+            <nav aria-label="Main" class:hidden=customer_page>
                 <Transition fallback=|| ()>
                     {move || session.user.get().map(|u| match u {
                         Ok(Some(user)) => {
