@@ -58,7 +58,7 @@ pub fn error(status: StatusCode, code: &'static str, message: &str) -> ApiError 
 
 type Reply = Result<Json<Value>, ApiError>;
 
-fn not_found(what: &str) -> ApiError {
+pub(super) fn not_found(what: &str) -> ApiError {
     error(
         StatusCode::NOT_FOUND,
         "NOT_FOUND",

@@ -1,6 +1,6 @@
 //! The money side of the sandbox: checkout sessions (one-click with a saved method, or hosted),
 //! payments, switchable faults, a per-offer charge counter, and signed webhooks back to the app.
-use super::{catalogue, error, ApiError, Reply, Sandbox};
+use super::{catalogue, error, not_found, ApiError, Reply, Sandbox};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
@@ -295,7 +295,7 @@ pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes)
     let customer = catalogue::CUSTOMERS
         .iter()
         .find(|c| c.id == customer_id)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, "NOT_FOUND", "Customer not found"))?;
+        .ok_or_else(|| not_found("Customer"))?;
     let card = catalogue::CARDS
         .iter()
         .find(|c| c.1 == method && c.0 == customer_id)
@@ -354,13 +354,10 @@ pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes)
 
 pub async fn get_checkout(State(sb): State<Sandbox>, Path(sid): Path<String>) -> Reply {
     let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
-    let s = l.sessions.get(&sid).ok_or_else(|| {
-        error(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "Checkout session not found",
-        )
-    })?;
+    let s = l
+        .sessions
+        .get(&sid)
+        .ok_or_else(|| not_found("Checkout session"))?;
     Ok(Json(
         json!({ "id": s["id"], "created_at": s["created_at"], "customer_email": null, "customer_name": null,
                     "payment_id": s["payment_id"], "payment_status": s["payment_status"] }),
@@ -373,7 +370,7 @@ pub async fn get_payment(State(sb): State<Sandbox>, Path(pid): Path<String>) -> 
         .get(&pid)
         .cloned()
         .map(Json)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, "NOT_FOUND", "Payment not found"))
+        .ok_or_else(|| not_found("Payment"))
 }
 
 /// The deprecated `POST /payments`: customer nested, billing required.
@@ -393,7 +390,7 @@ pub async fn create_payment(State(sb): State<Sandbox>, body: axum::body::Bytes) 
     let customer = catalogue::CUSTOMERS
         .iter()
         .find(|c| c.id == customer_id)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, "NOT_FOUND", "Customer not found"))?;
+        .ok_or_else(|| not_found("Customer"))?;
     let method = req.get("payment_method_id").and_then(Value::as_str);
     if let Some(m) = method {
         if !catalogue::CARDS
@@ -488,7 +485,7 @@ pub async fn simulate_purchase(State(sb): State<Sandbox>, body: axum::body::Byte
     let customer = catalogue::CUSTOMERS
         .iter()
         .find(|c| c.id == p.customer_id)
-        .ok_or_else(|| error(StatusCode::NOT_FOUND, "NOT_FOUND", "Customer not found"))?;
+        .ok_or_else(|| not_found("Customer"))?;
     let cart = check_cart(&[CartItem {
         product_id: p.product_id,
         quantity: p.quantity.unwrap_or(1),
@@ -507,13 +504,10 @@ pub async fn hosted_page(
     Path(sid): Path<String>,
 ) -> Result<Html<String>, ApiError> {
     let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
-    let s = l.sessions.get(&sid).ok_or_else(|| {
-        error(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "Checkout session not found",
-        )
-    })?;
+    let s = l
+        .sessions
+        .get(&sid)
+        .ok_or_else(|| not_found("Checkout session"))?;
     let product = s["cart"][0][0].as_str().and_then(catalogue::product);
     let (name, price) = product
         .map(|p| {
