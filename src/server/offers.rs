@@ -456,12 +456,12 @@ pub async fn view(
     token: &str,
     next_token: Option<String>,
 ) -> Result<OfferView, AppError> {
-    render(state, token, next_token, true).await
+    render(state, token, next_token, true, true).await
 }
 
 /// The same, for the merchant's backend polling the state: not counted as shown.
 pub async fn peek(state: &AppState, token: &str) -> Result<OfferView, AppError> {
-    render(state, token, None, false).await
+    render(state, token, None, false, true).await
 }
 
 async fn render(
@@ -469,10 +469,11 @@ async fn render(
     token: &str,
     next_token: Option<String>,
     mark_shown: bool,
+    read_back_charging: bool,
 ) -> Result<OfferView, AppError> {
     let mut offer = by_token(&state.db, token).await?;
     expire_if_due(&state.db, &mut offer).await?;
-    if offer.state == OfferState::Charging {
+    if read_back_charging && offer.state == OfferState::Charging {
         if let Some(settled) = read_back(state, &offer).await? {
             offer = settled;
         }
@@ -674,7 +675,8 @@ pub async fn accept_timed(
         // Left `charging`: the payment webhook (metadata names this offer) settles it.
         ChargeCall::Unknown => {}
     }
-    view_timed(view(state, token, None).await, dodo_time)
+    // No read-back here: the charge was made a moment ago; its webhook or a later look settles it.
+    view_timed(render(state, token, None, true, false).await, dodo_time)
 }
 
 /// One click "No thanks": never this rule again for this customer; the downsell, if any, next.
