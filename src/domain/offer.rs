@@ -67,6 +67,8 @@ pub struct OfferView {
     pub expires_at: i64,
     pub now: i64,
     pub failure_message: Option<String>,
+    /// Dodo's decline code, so the page can explain it in the reader's language.
+    pub failure_code: Option<String>,
     pub fallback_url: Option<String>,
     /// Set after a decline when the rule has a downsell for this customer.
     pub next_token: Option<String>,
@@ -74,24 +76,46 @@ pub struct OfferView {
     pub update_method_url: Option<String>,
 }
 
-/// The customer-facing reason for a decline code (Dodo's `error_code`).
-pub fn decline_reason(code: &str) -> &'static str {
+/// Families of decline codes, each with one explanation a customer understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclineKind {
+    Funds,
+    Expired,
+    Bank,
+    Confirm,
+    Blocked,
+    Network,
+    Other,
+}
+
+pub fn decline_kind(code: &str) -> DeclineKind {
     match code {
-        "INSUFFICIENT_FUNDS" => "Your card was declined for insufficient funds.",
-        "EXPIRED_CARD" => "Your saved card has expired.",
+        "INSUFFICIENT_FUNDS" => DeclineKind::Funds,
+        "EXPIRED_CARD" => DeclineKind::Expired,
         "CARD_DECLINED" | "GENERIC_DECLINE" | "DO_NOT_HONOR" | "TRANSACTION_NOT_APPROVED" => {
-            "Your bank declined the payment."
+            DeclineKind::Bank
         }
         "AUTHENTICATION_REQUIRED" | "AUTHENTICATION_FAILURE" | "AUTHENTICATION_TIMEOUT" => {
-            "Your bank needs you to confirm this payment."
+            DeclineKind::Confirm
         }
-        "LOST_CARD" | "STOLEN_CARD" | "PICKUP_CARD" | "FRAUDULENT" => {
-            "This card cannot be used; please use another payment method."
-        }
+        "LOST_CARD" | "STOLEN_CARD" | "PICKUP_CARD" | "FRAUDULENT" => DeclineKind::Blocked,
         "NETWORK_ERROR" | "NETWORK_TIMEOUT" | "PROCESSING_ERROR" | "TRY_AGAIN_LATER" => {
-            "The payment network had a problem and nothing was charged."
+            DeclineKind::Network
         }
-        _ => "The payment did not go through and nothing was charged.",
+        _ => DeclineKind::Other,
+    }
+}
+
+/// The customer-facing reason for a decline code (Dodo's `error_code`), in English.
+pub fn decline_reason(code: &str) -> &'static str {
+    match decline_kind(code) {
+        DeclineKind::Funds => "Your card was declined for insufficient funds.",
+        DeclineKind::Expired => "Your saved card has expired.",
+        DeclineKind::Bank => "Your bank declined the payment.",
+        DeclineKind::Confirm => "Your bank needs you to confirm this payment.",
+        DeclineKind::Blocked => "This card cannot be used; please use another payment method.",
+        DeclineKind::Network => "The payment network had a problem and nothing was charged.",
+        DeclineKind::Other => "The payment did not go through and nothing was charged.",
     }
 }
 

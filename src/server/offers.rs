@@ -513,6 +513,7 @@ async fn render(
         trigger_amount: offer.trigger_amount,
         expires_at: offer.expires_at,
         now: now_ms(),
+        failure_code: offer.failure_code.clone(),
         failure_message: offer
             .failure_code
             .as_deref()

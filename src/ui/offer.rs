@@ -5,7 +5,7 @@ use super::i18n::{use_i18n, Msg};
 use crate::api::offer::{get_offer, AcceptOffer, DeclineOffer};
 use crate::domain::error::AppError;
 use crate::domain::money::format_money;
-use crate::domain::offer::{OfferState, OfferView};
+use crate::domain::offer::{decline_kind, DeclineKind, OfferState, OfferView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -102,7 +102,16 @@ fn OfferCard(
         OfferState::Declined => view! { <p class="status" role="status" data-testid="offer-declined">{i18n.t(Msg::OfferThanks)}</p> }.into_any(),
         OfferState::Expired => view! { <p class="status" role="status" data-testid="offer-expired">{i18n.t(Msg::OfferExpired)}</p> }.into_any(),
         OfferState::Failed | OfferState::Fallback => {
-            let reason = if v.state == OfferState::Failed { v.failure_message.clone() } else { Some(i18n.now(Msg::OfferNoMethod).to_string()) };
+            let code = v.failure_code.clone();
+            let failed = v.state == OfferState::Failed;
+            let reason = move || {
+                if failed {
+                    let kind = decline_kind(code.as_deref().unwrap_or_default());
+                    i18n.now(decline_msg(kind))
+                } else {
+                    i18n.now(Msg::OfferNoMethod)
+                }
+            };
             view! {
                 <div class="banner error" role="alert" data-testid="offer-failed">
                     <p>{reason}</p>
@@ -136,5 +145,17 @@ fn OfferCard(
             {body}
             {move || accept.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.0.get(), &e)}</p> })}
         </article>
+    }
+}
+
+fn decline_msg(k: DeclineKind) -> Msg {
+    match k {
+        DeclineKind::Funds => Msg::DeclineFunds,
+        DeclineKind::Expired => Msg::DeclineExpired,
+        DeclineKind::Bank => Msg::DeclineBank,
+        DeclineKind::Confirm => Msg::DeclineConfirm,
+        DeclineKind::Blocked => Msg::DeclineBlocked,
+        DeclineKind::Network => Msg::DeclineNetwork,
+        DeclineKind::Other => Msg::DeclineOther,
     }
 }
