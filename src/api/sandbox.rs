@@ -109,9 +109,9 @@ pub async fn simulate_purchase(
                 .unwrap_or_default()
                 .to_string();
             let state = super::guard::state();
-            // The webhook arrives on its own; wait for it briefly so the link can be shown.
+            // The webhook arrives on its own; wait for it (up to 5 s) so the link can be shown.
             let mut offer_url = None;
-            for _ in 0..40 {
+            for _ in 0..100 {
                 // The webhook row and the offer commit together: look for the webhook first,
                 // then the offer, so "no offer" is only concluded once the event is applied.
                 let seen: Option<String> = sqlx::query_scalar(
