@@ -193,10 +193,18 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let (webhook_secret, generated_webhook_secret) = webhook_secret(&db, &config).await?;
     let verifier = webhooks::verifier(webhook_secret.as_ref().map(|s| s.expose()))?;
 
+    let dodo = Arc::new(dodo);
+    // SQLite has one writer anyway; PostgreSQL commits batches side by side.
+    let workers = if db::backend_of(&config.database_url) == Ok(db::Backend::Postgres) {
+        4
+    } else {
+        1
+    };
     let state = AppState {
         leptos_options: leptos_options.clone(),
+        ingest: webhooks::Ingest::start(db.clone(), dodo.clone(), workers),
         db,
-        dodo: Arc::new(dodo),
+        dodo,
         config: Arc::new(config),
         app_url: app_url.clone().into(),
         webhook: verifier.map(Arc::new),

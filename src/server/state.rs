@@ -16,6 +16,8 @@ pub struct AppState {
     pub app_url: Arc<str>,
     /// Verifies incoming webhooks; `None` when no secret is configured (real API, no secret).
     pub webhook: Option<Arc<standardwebhooks::Webhook>>,
+    /// Applies verified webhooks in batches (group commit).
+    pub ingest: super::webhooks::Ingest,
 }
 
 impl FromRef<AppState> for LeptosOptions {

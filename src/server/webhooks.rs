@@ -2,9 +2,12 @@
 //! event and apply it in one transaction. A database failure answers 5xx so Dodo retries, and
 //! the rollback leaves nothing half-applied (not even the dedup row).
 use super::db::begin_write;
+use super::db::Db;
+use super::dodo::Dodo;
 use super::ids::now_ms;
 use super::offers;
 use super::state::AppState;
+use crate::domain::rule::ProductSummary;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -12,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use standardwebhooks::{Webhook, WebhookError};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
 
 /// Dodo's events are a few KB; anything this large is not one of them.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -68,7 +73,13 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         .get("webhook-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    match apply(&state, webhook_id, event_type, data, &body).await {
+    let job = Job {
+        webhook_id: webhook_id.to_string(),
+        event_type: event_type.to_string(),
+        data: data.clone(),
+        raw: body.clone(),
+    };
+    match state.ingest.apply(job).await {
         Ok(true) => reply(StatusCode::OK, "applied", "Event applied."),
         Ok(false) => reply(StatusCode::OK, "duplicate", "Event already applied."),
         Err(e) => {
@@ -82,49 +93,137 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     }
 }
 
-/// Stores and applies one event; `Ok(false)` when it was already applied.
-async fn apply(
-    state: &AppState,
-    webhook_id: &str,
-    event_type: &str,
-    data: &Value,
-    raw: &[u8],
-) -> Result<bool, sqlx::Error> {
-    // The catalogue (cached) is read before the write transaction: no network call while the
-    // database lock is held.
-    let products = if event_type == "payment.succeeded" {
-        state
-            .dodo
-            .products()
-            .await
-            .map(|p| p.to_vec())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let mut tx = begin_write(&state.db).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id) DO NOTHING",
-    )
-    .bind(webhook_id)
-    .bind(event_type)
-    .bind(now_ms())
-    .bind(String::from_utf8_lossy(raw).into_owned())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(false);
+/// One verified delivery waiting to be applied.
+pub struct Job {
+    webhook_id: String,
+    event_type: String,
+    data: Value,
+    raw: Bytes,
+}
+
+type Reply = oneshot::Sender<Result<bool, String>>;
+
+/// Group commit: deliveries that arrive together are applied in one transaction, so the cost
+/// of a commit is shared. A batch that fails is retried one event per transaction, so one bad
+/// event never fails the others. Routing by `webhook-id` keeps redeliveries in one queue.
+#[derive(Clone)]
+pub struct Ingest {
+    queues: Arc<Vec<mpsc::Sender<(Job, Reply)>>>,
+}
+
+const BATCH: usize = 64;
+
+impl Ingest {
+    pub fn start(db: Db, dodo: Arc<Dodo>, workers: usize) -> Self {
+        let queues = (0..workers.max(1))
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(4 * BATCH);
+                tokio::spawn(worker(db.clone(), dodo.clone(), rx));
+                tx
+            })
+            .collect();
+        Self {
+            queues: Arc::new(queues),
+        }
     }
-    match event_type {
-        "payment.succeeded" => offers::on_payment_succeeded(&mut tx, &products, data).await?,
-        "payment.failed" => offers::on_payment_failed(&mut tx, data).await?,
-        "refund.succeeded" => offers::on_refund(&mut tx, data).await?,
-        // Stored for the plan-change console; nothing else to do with them yet.
-        _ => {}
+
+    pub async fn apply(&self, job: Job) -> Result<bool, String> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        job.webhook_id.hash(&mut h);
+        let queue = &self.queues[(h.finish() % self.queues.len() as u64) as usize];
+        let (tx, rx) = oneshot::channel();
+        queue
+            .send((job, tx))
+            .await
+            .map_err(|_| "ingest stopped".to_string())?;
+        rx.await.map_err(|_| "ingest stopped".to_string())?
+    }
+}
+
+async fn worker(db: Db, dodo: Arc<Dodo>, mut rx: mpsc::Receiver<(Job, Reply)>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        // The catalogue (cached) is read before the write transaction: no network call while
+        // the database lock is held.
+        let products = if batch
+            .iter()
+            .any(|(j, _)| j.event_type == "payment.succeeded")
+        {
+            dodo.products()
+                .await
+                .map(|p| p.to_vec())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
+        match apply_all(&db, &products, &jobs).await {
+            Ok(results) => {
+                for (reply, r) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(r));
+                }
+            }
+            Err(e) if jobs.len() == 1 => {
+                let _ = replies
+                    .into_iter()
+                    .next()
+                    .map(|r| r.send(Err(e.to_string())));
+            }
+            Err(_) => {
+                for (job, reply) in jobs.iter().zip(replies) {
+                    let r = apply_all(&db, &products, std::slice::from_ref(job))
+                        .await
+                        .map(|v| v[0])
+                        .map_err(|e| e.to_string());
+                    let _ = reply.send(r);
+                }
+            }
+        }
+    }
+}
+
+/// Stores and applies events in one transaction; `false` for those already applied.
+async fn apply_all(
+    db: &Db,
+    products: &[ProductSummary],
+    jobs: &[Job],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let mut out = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let inserted = sqlx::query(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id) DO NOTHING",
+        )
+        .bind(&job.webhook_id)
+        .bind(&job.event_type)
+        .bind(now_ms())
+        .bind(String::from_utf8_lossy(&job.raw).into_owned())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        out.push(inserted == 1);
+        if inserted == 0 {
+            continue;
+        }
+        match job.event_type.as_str() {
+            "payment.succeeded" => {
+                offers::on_payment_succeeded(&mut tx, products, &job.data).await?
+            }
+            "payment.failed" => offers::on_payment_failed(&mut tx, &job.data).await?,
+            "refund.succeeded" => offers::on_refund(&mut tx, &job.data).await?,
+            // Stored for the plan-change console; nothing else to do with them yet.
+            _ => {}
+        }
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(out)
 }
 
 /// The verifier for incoming webhooks (none when no secret is configured).
