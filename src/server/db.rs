@@ -37,7 +37,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
             Box::pin(async move {
                 // WAL lets readers go on while one writer commits; busy_timeout makes a second
                 // writer wait instead of failing at once.
-                conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                conn.execute("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
                     .await?;
                 Ok(())
             })
@@ -69,6 +69,27 @@ fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// SQLite: the WAL is folded back into the database by this background task instead of by
+/// whichever commit crosses the auto-checkpoint size, so no request pays for a checkpoint.
+pub fn spawn_checkpoints(db: &Db) {
+    if db.connect_options().database_url.scheme() != "sqlite" {
+        return;
+    }
+    let db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&db)
+                .await
+            {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
+    });
 }
 
 /// A unique-constraint violation, on either backend.

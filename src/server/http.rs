@@ -268,6 +268,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
             tracing::error!(error = %e, "server stopped with an error");
         }
     });
+    db::spawn_checkpoints(&state.db);
     if state.config.demo_data && state.config.sandbox_enabled() {
         let (db, dodo) = (state.db.clone(), state.dodo.clone());
         tokio::spawn(async move {
