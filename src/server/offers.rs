@@ -313,50 +313,42 @@ async fn settle(
         .and_then(Value::as_str)
         .unwrap_or(&offer.currency)
         .to_string();
-    if paid {
-        sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = NULL, failure_message = NULL, updated_at = $3 WHERE id = $4")
-            .bind(OfferState::Paid.as_str())
-            .bind(payment_id)
-            .bind(now_ms())
-            .bind(offer_id)
-            .execute(&mut **tx)
-            .await?;
-        event(
-            tx,
-            offer_id,
-            &offer.rule_id,
-            "paid",
-            Some((amount, &currency)),
-            payment_id,
-        )
-        .await
+    if !paid && offer.state == OfferState::Failed {
+        return Ok(());
+    }
+    // A success clears any earlier failure; a failure records Dodo's decline code.
+    let (state, code) = if paid {
+        (OfferState::Paid, None)
     } else {
-        if offer.state == OfferState::Failed {
-            return Ok(());
-        }
         let code = data
             .get("error_code")
             .and_then(Value::as_str)
             .unwrap_or("UNKNOWN_ERROR");
-        sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = $3, failure_message = $4, updated_at = $5 WHERE id = $6")
-            .bind(OfferState::Failed.as_str())
-            .bind(payment_id)
-            .bind(code)
-            .bind(decline_reason(code))
-            .bind(now_ms())
-            .bind(offer_id)
-            .execute(&mut **tx)
-            .await?;
-        event(
-            tx,
-            offer_id,
-            &offer.rule_id,
-            "failed",
-            Some((amount, &currency)),
-            Some(code),
-        )
-        .await
-    }
+        (OfferState::Failed, Some(code))
+    };
+    sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = $3, failure_message = $4, updated_at = $5 WHERE id = $6")
+        .bind(state.as_str())
+        .bind(payment_id)
+        .bind(code)
+        .bind(code.map(decline_reason))
+        .bind(now_ms())
+        .bind(offer_id)
+        .execute(&mut **tx)
+        .await?;
+    let (kind, detail) = if paid {
+        ("paid", payment_id)
+    } else {
+        ("failed", code)
+    };
+    event(
+        tx,
+        offer_id,
+        &offer.rule_id,
+        kind,
+        Some((amount, &currency)),
+        detail,
+    )
+    .await
 }
 
 /// `refund.succeeded` for one of our charges: recorded for revenue (analytics subtract it).
