@@ -479,6 +479,8 @@ async fn timeout_never_charges_twice(app: &TestApp) {
 
 async fn api_requires_a_live_token(app: &TestApp) {
     let m = app.merchant().await;
+    // The demo rules are seeded just after start; the usage event below needs one of them.
+    common::settle(&m).await;
     let r = reqwest::Client::new()
         .get(format!("{}/api/v1/customers/{PRIYA}/offer", app.base))
         .send()
