@@ -7,10 +7,7 @@ use leptos::server_fn::codec::Json;
 /// Rejects anything that is not shaped like one of our tokens before touching the database.
 #[cfg(feature = "ssr")]
 fn check(token: &str) -> Result<(), AppError> {
-    let ok = token
-        .strip_prefix("otk_")
-        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-    if ok {
+    if crate::domain::offer::is_offer_token(token) {
         Ok(())
     } else {
         Err(AppError::new(

@@ -139,6 +139,12 @@ mod tests {
     }
 }
 
+/// Offer tokens are `otk_` and 32 hex digits; anything else is rejected before a lookup.
+pub fn is_offer_token(s: &str) -> bool {
+    s.strip_prefix("otk_")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// A saved payment method, as far as eligibility for a one-click charge goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SavedMethod {
@@ -174,6 +180,20 @@ mod eligibility_tests {
             family: "card".into(),
             recurring_enabled: recurring,
             expires: Some((y, m)),
+        }
+    }
+
+    #[test]
+    fn offer_tokens_have_one_shape() {
+        assert!(is_offer_token("otk_0123456789abcdef0123456789abcdef"));
+        for bad in [
+            "",
+            "otk_",
+            "otk_xyz",
+            "ofr_0123456789abcdef0123456789abcdef",
+            "otk_0123456789abcdef0123456789abcdef0",
+        ] {
+            assert!(!is_offer_token(bad), "{bad}");
         }
     }
 

@@ -79,17 +79,9 @@ async fn open_offer(State(state): State<AppState>, Path(customer_id): Path<Strin
     check_id(&customer_id, "cus_", "customer_id")?;
     let offer = offers::open_for_customer(&state, &customer_id).await?;
     let one_click = match &offer {
-        Some(_) => {
-            let methods = state.dodo.payment_methods(&customer_id).await?;
-            use chrono::Datelike;
-            let now = chrono::Utc::now();
-            let currency = offer
-                .as_ref()
-                .map(|o| o.currency.clone())
-                .unwrap_or_default();
-            crate::domain::offer::eligible_method(&methods, &currency, (now.year(), now.month()))
-                .is_some()
-        }
+        Some(o) => offers::one_click_method(&state, &customer_id, &o.currency)
+            .await?
+            .is_some(),
         None => false,
     };
     Ok(Json(json!({
@@ -104,7 +96,15 @@ async fn open_offer(State(state): State<AppState>, Path(customer_id): Path<Strin
 }
 
 fn check_token(token: &str) -> Result<(), ApiFailure> {
-    check_id(token, "otk_", "token")
+    if crate::domain::offer::is_offer_token(token) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::BadRequest,
+            "token must be otk_ followed by 32 hex digits (from the offer's url).",
+        )
+        .into())
+    }
 }
 
 async fn accept(

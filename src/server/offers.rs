@@ -575,6 +575,18 @@ async fn fall_back(
     Ok(())
 }
 
+/// The customer's saved method that a one-click charge in `currency` may use this month, if any.
+pub async fn one_click_method(
+    state: &AppState,
+    customer_id: &str,
+    currency: &str,
+) -> Result<Option<String>, AppError> {
+    use chrono::Datelike;
+    let methods = state.dodo.payment_methods(customer_id).await?;
+    let now = chrono::Utc::now();
+    Ok(eligible_method(&methods, currency, (now.year(), now.month())).map(|m| m.id.clone()))
+}
+
 /// One click: exactly one charge attempt, ever, per offer.
 pub async fn accept(state: &AppState, token: &str) -> Result<OfferView, AppError> {
     accept_timed(state, token).await.map(|r| r.0)
@@ -597,15 +609,9 @@ pub async fn accept_timed(
         return view_timed(view(state, token, None).await, dodo_time);
     }
     let t = std::time::Instant::now();
-    let methods = state.dodo.payment_methods(&offer.customer_id).await?;
+    let method = one_click_method(state, &offer.customer_id, &offer.currency).await?;
     dodo_time += t.elapsed();
-    let today = {
-        use chrono::Datelike;
-        let d = chrono::Utc::now();
-        (d.year(), d.month())
-    };
-    let Some(method) = eligible_method(&methods, &offer.currency, today).map(|m| m.id.clone())
-    else {
+    let Some(method) = method else {
         fall_back(state, &offer, OfferState::Fallback, "no_eligible_method").await?;
         return view_timed(view(state, token, None).await, dodo_time);
     };

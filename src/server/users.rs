@@ -65,20 +65,31 @@ pub async fn list(db: &Db) -> Result<Vec<UserRow>, AppError> {
 
 /// Inserts without an audit entry; used by the seed and by `create`.
 pub async fn insert(db: &Db, email: &str, password: &str, role: Role) -> Result<UserRow, AppError> {
+    let hash = hash_password(password)?;
+    insert_hashed(db, email, &hash, role).await
+}
+
+/// The insert itself, on any executor (a pool, or the caller's transaction). The hash is made
+/// beforehand so no database lock is held while argon2 works.
+async fn insert_hashed<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    exec: E,
+    email: &str,
+    hash: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
     let row = UserRow {
         id: new_id("usr"),
         email: email.trim().to_lowercase(),
         role,
         created_at: now_ms(),
     };
-    let hash = hash_password(password)?;
     sqlx::query("INSERT INTO users (id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&row.id)
         .bind(&row.email)
         .bind(hash)
         .bind(role.as_str())
         .bind(row.created_at)
-        .execute(db)
+        .execute(exec)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -101,8 +112,10 @@ pub async fn create(
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
-    let row = insert(db, email, password, role).await?;
+    let hash = hash_password(password)?;
+    // The account and its audit entry land together or not at all.
     let mut tx = begin_write(db).await?;
+    let row = insert_hashed(&mut *tx, email, &hash, role).await?;
     audit::record(&mut tx, actor, "user", &row.id, "create", None, Some(&row)).await?;
     tx.commit().await?;
     Ok(row)
