@@ -1,4 +1,5 @@
 //! Pure types and rules shared by the server and the browser. No I/O here.
+pub mod analytics;
 pub mod audit;
 pub mod error;
 pub mod money;

@@ -49,6 +49,23 @@ pub fn format_money(amount: i64, currency: &str) -> String {
     }
 }
 
+/// `29.00`, `-5.50`, `3000`: a plain decimal for spreadsheets (no symbol, no grouping).
+pub fn format_amount(amount: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    let scale = 10u64.pow(digits);
+    let sign = if amount < 0 { "-" } else { "" };
+    let abs = amount.unsigned_abs();
+    if digits == 0 {
+        return format!("{sign}{abs}");
+    }
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = digits as usize
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +79,9 @@ mod tests {
         assert_eq!(format_money(123456789, "USD"), "$1,234,567.89");
         assert_eq!(format_money(5, "GBP"), "£0.05");
         assert_eq!(format_money(0, "CHF"), "0.00 CHF");
+        assert_eq!(format_amount(123456789, "USD"), "1234567.89");
+        assert_eq!(format_amount(-550, "EUR"), "-5.50");
+        assert_eq!(format_amount(3000, "JPY"), "3000");
+        assert_eq!(format_amount(5, "KWD"), "0.005");
     }
 }

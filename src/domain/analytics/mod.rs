@@ -1,0 +1,785 @@
+//! Conversion analytics: what one offer event adds to a rollup, and how rollups become the
+//! analyst's table, trend, decline breakdown and experiment comparison. Pure, so the server,
+//! the CSV export and the tests all compute the same numbers.
+pub mod stats;
+#[cfg(test)]
+mod tests;
+
+use super::offer::decline_reason;
+use super::rule::{ProductSummary, RuleKind};
+use super::time::{format_date, parse_date};
+use serde::{Deserialize, Serialize};
+use stats::{two_means, two_proportions, wilson, Comparison, Moments};
+
+pub const DAY_MS: i64 = 86_400_000;
+/// The longest range one request may ask for.
+pub const MAX_RANGE_DAYS: i64 = 366;
+/// Customers each arm needs before the page states a test result (the normal approximation
+/// behind the tests is poor below this).
+pub const MIN_ARM: i64 = 100;
+/// Conversions the two compared arms need together before a rate difference is judged.
+pub const MIN_CONVERSIONS: i64 = 10;
+
+/// The UTC day an instant falls on (days since 1970-01-01).
+pub fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
+}
+
+/// Which arm of a rule's experiment a customer is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    A,
+    B,
+    Holdout,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 3] = [Variant::A, Variant::B, Variant::Holdout];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::A => "a",
+            Variant::B => "b",
+            Variant::Holdout => "holdout",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// FNV-1a, written out because std's hasher is not guaranteed stable across releases and a
+/// customer must stay in the same arm for the life of an experiment.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Stable assignment: the same customer and rule always land in the same arm. `holdout` and
+/// `weight_b` are percentages; `weight_b` applies to the customers not held out.
+pub fn assign(customer_id: &str, rule_id: &str, weight_b: i64, holdout: i64) -> Variant {
+    let bucket = (fnv1a(&[rule_id, customer_id]) % 10_000) as i64;
+    if bucket < holdout.clamp(0, 100) * 100 {
+        return Variant::Holdout;
+    }
+    let rest = (fnv1a(&[customer_id, rule_id, "b"]) % 100) as i64;
+    if rest < weight_b.clamp(0, 100) {
+        Variant::B
+    } else {
+        Variant::A
+    }
+}
+
+/// What happened to an offer. The strings are stored in `offer_events.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Shown,
+    Accepted,
+    Paid,
+    Failed,
+    Declined,
+    Expired,
+    Fallback,
+    Refunded,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::Created,
+        EventKind::Shown,
+        EventKind::Accepted,
+        EventKind::Paid,
+        EventKind::Failed,
+        EventKind::Declined,
+        EventKind::Expired,
+        EventKind::Fallback,
+        EventKind::Refunded,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Shown => "shown",
+            EventKind::Accepted => "accepted",
+            EventKind::Paid => "paid",
+            EventKind::Failed => "failed",
+            EventKind::Declined => "declined",
+            EventKind::Expired => "expired",
+            EventKind::Fallback => "fallback",
+            EventKind::Refunded => "refunded",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Whether the event moves money (and so the offer's net revenue).
+    pub fn moves_money(self) -> bool {
+        matches!(self, EventKind::Paid | EventKind::Refunded)
+    }
+}
+
+/// Counters for one rule, arm, day and currency. Money is in minor units of that currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub created: i64,
+    pub shown: i64,
+    pub accepted: i64,
+    pub paid: i64,
+    pub declined: i64,
+    pub failed: i64,
+    pub expired: i64,
+    pub fallback: i64,
+    pub refunds: i64,
+    /// Sum of paid amounts.
+    pub revenue: i64,
+    /// Sum of refunded amounts.
+    pub refunded: i64,
+    /// Sum over offers of (net revenue of the offer)², for the revenue-per-customer test.
+    pub revenue_sq: i64,
+    /// Sum of the triggering purchase's amount over paid offers, for order-value uplift.
+    pub trigger_paid: i64,
+}
+
+fn ratio(num: i64, den: i64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+impl Counts {
+    /// The change one event makes. `net_before` is the offer's net revenue before this event
+    /// (paid minus refunded so far), so the sum of squares stays exact whatever the order.
+    pub fn for_event(kind: EventKind, amount: i64, trigger_amount: i64, net_before: i64) -> Self {
+        let mut c = Counts::default();
+        let net_after = match kind {
+            EventKind::Paid => net_before + amount,
+            EventKind::Refunded => net_before - amount,
+            _ => net_before,
+        };
+        c.revenue_sq = net_after * net_after - net_before * net_before;
+        match kind {
+            EventKind::Created => c.created = 1,
+            EventKind::Shown => c.shown = 1,
+            EventKind::Accepted => c.accepted = 1,
+            EventKind::Paid => {
+                c.paid = 1;
+                c.revenue = amount;
+                c.trigger_paid = trigger_amount;
+            }
+            EventKind::Failed => c.failed = 1,
+            EventKind::Declined => c.declined = 1,
+            EventKind::Expired => c.expired = 1,
+            EventKind::Fallback => c.fallback = 1,
+            EventKind::Refunded => {
+                c.refunds = 1;
+                c.refunded = amount;
+            }
+        }
+        c
+    }
+
+    pub fn add(&mut self, o: &Counts) {
+        self.created += o.created;
+        self.shown += o.shown;
+        self.accepted += o.accepted;
+        self.paid += o.paid;
+        self.declined += o.declined;
+        self.failed += o.failed;
+        self.expired += o.expired;
+        self.fallback += o.fallback;
+        self.refunds += o.refunds;
+        self.revenue += o.revenue;
+        self.refunded += o.refunded;
+        self.revenue_sq += o.revenue_sq;
+        self.trigger_paid += o.trigger_paid;
+    }
+
+    /// Paid minus refunded.
+    pub fn net_revenue(&self) -> i64 {
+        self.revenue - self.refunded
+    }
+    /// Accepted ÷ shown.
+    pub fn take_rate(&self) -> Option<f64> {
+        ratio(self.accepted, self.shown)
+    }
+    /// Paid ÷ shown.
+    pub fn conversion(&self) -> Option<f64> {
+        ratio(self.paid, self.shown)
+    }
+    /// 95% Wilson interval of the conversion.
+    pub fn conversion_ci(&self) -> Option<(f64, f64)> {
+        wilson(self.paid.min(self.shown), self.shown)
+    }
+    /// Net revenue per offer shown, in minor units.
+    pub fn revenue_per_shown(&self) -> Option<f64> {
+        ratio(self.net_revenue(), self.shown)
+    }
+    /// How much a converted offer added to the order it followed: offer revenue ÷ the
+    /// original orders' value (0.25 = the average converted order grew by 25%).
+    pub fn aov_uplift(&self) -> Option<f64> {
+        ratio(self.revenue, self.trigger_paid)
+    }
+    /// Failed charges ÷ charge attempts (accepts).
+    pub fn failure_rate(&self) -> Option<f64> {
+        ratio(self.failed, self.accepted)
+    }
+}
+
+/// One stored rollup row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rollup {
+    pub day: i64,
+    pub rule_id: String,
+    pub variant: Variant,
+    pub currency: String,
+    pub counts: Counts,
+}
+
+/// Failed charges of one rule on one day with one decline code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineCount {
+    pub day: i64,
+    pub rule_id: String,
+    pub code: String,
+    pub count: i64,
+}
+
+/// What the report needs to know about a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    pub kind: Option<RuleKind>,
+    pub trigger_product_id: String,
+    pub offer_product_id: String,
+    pub experiment: bool,
+}
+
+/// The page's query, as strings so it lives in the URL unchanged.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// First day, `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    /// Last day, inclusive.
+    pub to: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub trigger: String,
+    #[serde(default)]
+    pub offered: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub desc: bool,
+}
+
+/// Columns the table sorts by.
+pub const SORT_KEYS: [&str; 12] = [
+    "name",
+    "created",
+    "shown",
+    "accepted",
+    "paid",
+    "declined",
+    "failed",
+    "take_rate",
+    "conversion",
+    "revenue",
+    "revenue_per_shown",
+    "uplift",
+];
+
+/// A checked query: days as day numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from_day: i64,
+    pub to_day: i64,
+    pub kind: Option<RuleKind>,
+    pub filters: Filters,
+}
+
+impl Filters {
+    /// Checks the query; the message says what to change.
+    pub fn check(&self) -> Result<Window, (&'static str, String)> {
+        let from = parse_date(&self.from).ok_or((
+            "from",
+            "The start date is not a date: use the date picker (YYYY-MM-DD).".to_string(),
+        ))?;
+        let to = parse_date(&self.to).ok_or((
+            "to",
+            "The end date is not a date: use the date picker (YYYY-MM-DD).".to_string(),
+        ))?;
+        if to < from {
+            return Err((
+                "to",
+                "The end date is before the start date: pick an end date on or after the start."
+                    .to_string(),
+            ));
+        }
+        if to - from + 1 > MAX_RANGE_DAYS {
+            return Err((
+                "from",
+                format!("Pick a range of at most {MAX_RANGE_DAYS} days."),
+            ));
+        }
+        let kind = match self.kind.as_str() {
+            "" => None,
+            k => Some(RuleKind::parse(k).ok_or((
+                "kind",
+                "Unknown offer kind: choose upsell, cross-sell or downsell.".to_string(),
+            ))?),
+        };
+        if !self.sort.is_empty() && !SORT_KEYS.contains(&self.sort.as_str()) {
+            return Err(("sort", "Unknown sort column.".to_string()));
+        }
+        for (field, v) in [
+            ("trigger", &self.trigger),
+            ("offered", &self.offered),
+            ("currency", &self.currency),
+        ] {
+            if v.len() > 64 || v.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
+                return Err((
+                    field,
+                    "This filter value is not valid; clear it.".to_string(),
+                ));
+            }
+        }
+        Ok(Window {
+            from_day: from,
+            to_day: to,
+            kind,
+            filters: self.clone(),
+        })
+    }
+}
+
+/// One row of the table: one rule in one currency, both arms together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferRow {
+    pub rule_id: String,
+    pub name: String,
+    pub kind: Option<RuleKind>,
+    pub trigger: String,
+    pub offered: String,
+    pub currency: String,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub day: i64,
+    pub label: String,
+    pub shown: i64,
+    pub paid: i64,
+    /// Net revenue in the trend's currency.
+    pub revenue: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineRow {
+    pub code: String,
+    pub reason: String,
+    pub count: i64,
+}
+
+/// One arm of an experiment over the range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arm {
+    pub variant: Variant,
+    /// Customers assigned (offers made; for the hold-out, customers who got none).
+    pub assigned: i64,
+    pub paid: i64,
+    pub net_revenue: i64,
+    pub revenue_sq: i64,
+}
+
+impl Arm {
+    pub fn conversion(&self) -> Option<f64> {
+        ratio(self.paid, self.assigned)
+    }
+    pub fn revenue_per_customer(&self) -> Option<f64> {
+        ratio(self.net_revenue, self.assigned)
+    }
+    fn moments(&self) -> Moments {
+        Moments {
+            n: self.assigned,
+            sum: self.net_revenue as f64,
+            sum_sq: self.revenue_sq as f64,
+        }
+    }
+}
+
+/// Arm `b` against arm `a`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArmTest {
+    pub a: Variant,
+    pub b: Variant,
+    /// False until both arms have `MIN_ARM` customers and `MIN_CONVERSIONS` between them.
+    pub enough_data: bool,
+    pub conversion: Option<Comparison>,
+    pub revenue: Option<Comparison>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Experiment {
+    pub rule_id: String,
+    pub name: String,
+    pub currency: String,
+    pub arms: Vec<Arm>,
+    pub tests: Vec<ArmTest>,
+}
+
+pub fn test_arms(a: &Arm, b: &Arm) -> ArmTest {
+    let enough_data =
+        a.assigned >= MIN_ARM && b.assigned >= MIN_ARM && a.paid + b.paid >= MIN_CONVERSIONS;
+    ArmTest {
+        a: a.variant,
+        b: b.variant,
+        enough_data,
+        conversion: two_proportions(a.paid, a.assigned, b.paid, b.assigned),
+        revenue: two_means(a.moments(), b.moments()),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<OfferRow>,
+    /// One total row per currency: revenue is never summed across currencies.
+    pub totals: Vec<OfferRow>,
+    pub trend_currency: Option<String>,
+    pub trend: Vec<TrendPoint>,
+    pub declines: Vec<DeclineRow>,
+    pub experiments: Vec<Experiment>,
+    /// Filter choices: products seen in rules, currencies seen in the range.
+    pub products: Vec<(String, String)>,
+    pub currencies: Vec<String>,
+}
+
+fn product_name(products: &[ProductSummary], id: &str) -> String {
+    products
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The rule a rollup belongs to, or a stand-in for a deleted rule.
+fn rule_for<'a>(rules: &'a [RuleInfo], id: &str) -> std::borrow::Cow<'a, RuleInfo> {
+    match rules.iter().find(|r| r.id == id) {
+        Some(r) => std::borrow::Cow::Borrowed(r),
+        None => std::borrow::Cow::Owned(RuleInfo {
+            id: id.to_string(),
+            name: format!("Deleted rule {id}"),
+            kind: None,
+            trigger_product_id: String::new(),
+            offer_product_id: String::new(),
+            experiment: false,
+        }),
+    }
+}
+
+fn passes(w: &Window, r: &RuleInfo, currency: &str) -> bool {
+    let f = &w.filters;
+    (w.kind.is_none() || w.kind == r.kind)
+        && (f.trigger.is_empty() || f.trigger == r.trigger_product_id)
+        && (f.offered.is_empty() || f.offered == r.offer_product_id)
+        && (f.currency.is_empty() || f.currency == currency)
+}
+
+fn sort_value(row: &OfferRow, key: &str) -> f64 {
+    let c = &row.counts;
+    let v = match key {
+        "created" => Some(c.created as f64),
+        "shown" => Some(c.shown as f64),
+        "accepted" => Some(c.accepted as f64),
+        "paid" => Some(c.paid as f64),
+        "declined" => Some(c.declined as f64),
+        "failed" => Some(c.failed as f64),
+        "take_rate" => c.take_rate(),
+        "conversion" => c.conversion(),
+        "revenue" => Some(c.net_revenue() as f64),
+        "revenue_per_shown" => c.revenue_per_shown(),
+        "uplift" => c.aov_uplift(),
+        _ => None,
+    };
+    v.unwrap_or(-1.0)
+}
+
+/// Builds everything the page shows from the range's rollups. `rollups` and `declines` must
+/// already be limited to the window's days.
+pub fn build_report(
+    w: &Window,
+    rules: &[RuleInfo],
+    products: &[ProductSummary],
+    rollups: &[Rollup],
+    declines: &[DeclineCount],
+) -> Report {
+    use std::collections::BTreeMap;
+    let mut rows: BTreeMap<(String, String), OfferRow> = BTreeMap::new();
+    let mut arms: BTreeMap<(String, String), BTreeMap<&'static str, Arm>> = BTreeMap::new();
+    let mut by_day: BTreeMap<i64, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
+    let mut revenue_by_currency: BTreeMap<String, i64> = BTreeMap::new();
+    let mut currencies: Vec<String> = Vec::new();
+    for r in rollups {
+        if r.day < w.from_day || r.day > w.to_day {
+            continue;
+        }
+        if !currencies.contains(&r.currency) {
+            currencies.push(r.currency.clone());
+        }
+        let rule = rule_for(rules, &r.rule_id);
+        if !passes(w, &rule, &r.currency) {
+            continue;
+        }
+        if rule.experiment || r.variant != Variant::A {
+            let arm = arms
+                .entry((r.rule_id.clone(), r.currency.clone()))
+                .or_default()
+                .entry(r.variant.as_str())
+                .or_insert(Arm {
+                    variant: r.variant,
+                    assigned: 0,
+                    paid: 0,
+                    net_revenue: 0,
+                    revenue_sq: 0,
+                });
+            arm.assigned += r.counts.created;
+            arm.paid += r.counts.paid;
+            arm.net_revenue += r.counts.net_revenue();
+            arm.revenue_sq += r.counts.revenue_sq;
+        }
+        // The hold-out got no offer: it belongs to the experiment, not to the offer's funnel.
+        if r.variant == Variant::Holdout {
+            continue;
+        }
+        rows.entry((r.rule_id.clone(), r.currency.clone()))
+            .or_insert_with(|| OfferRow {
+                rule_id: rule.id.clone(),
+                name: rule.name.clone(),
+                kind: rule.kind,
+                trigger: product_name(products, &rule.trigger_product_id),
+                offered: product_name(products, &rule.offer_product_id),
+                currency: r.currency.clone(),
+                counts: Counts::default(),
+            })
+            .counts
+            .add(&r.counts);
+        let d = by_day.entry(r.day).or_default();
+        d.0 += r.counts.shown;
+        d.1 += r.counts.paid;
+        *d.2.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
+        *revenue_by_currency.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
+    }
+    currencies.sort();
+
+    let mut rows: Vec<OfferRow> = rows.into_values().collect();
+    let key = if w.filters.sort.is_empty() {
+        "revenue"
+    } else {
+        w.filters.sort.as_str()
+    };
+    if key == "name" {
+        rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    } else {
+        rows.sort_by(|a, b| {
+            sort_value(a, key)
+                .total_cmp(&sort_value(b, key))
+                .then_with(|| b.name.cmp(&a.name))
+        });
+        rows.reverse();
+    }
+    // Default order for numbers is largest first; `desc` flips whichever order applies.
+    if w.filters.desc {
+        rows.reverse();
+    }
+
+    let mut totals: BTreeMap<String, Counts> = BTreeMap::new();
+    for r in &rows {
+        totals.entry(r.currency.clone()).or_default().add(&r.counts);
+    }
+    let totals = totals
+        .into_iter()
+        .map(|(currency, counts)| OfferRow {
+            rule_id: String::new(),
+            name: "Total".to_string(),
+            kind: None,
+            trigger: String::new(),
+            offered: String::new(),
+            currency,
+            counts,
+        })
+        .collect();
+
+    let trend_currency = if w.filters.currency.is_empty() {
+        revenue_by_currency
+            .iter()
+            .max_by_key(|(c, v)| (**v, std::cmp::Reverse((*c).clone())))
+            .map(|(c, _)| c.clone())
+    } else {
+        Some(w.filters.currency.clone())
+    };
+    let trend = (w.from_day..=w.to_day)
+        .map(|day| {
+            let d = by_day.get(&day);
+            TrendPoint {
+                day,
+                label: format_date(day),
+                shown: d.map_or(0, |d| d.0),
+                paid: d.map_or(0, |d| d.1),
+                revenue: match (d, &trend_currency) {
+                    (Some(d), Some(c)) => d.2.get(c).copied().unwrap_or(0),
+                    _ => 0,
+                },
+            }
+        })
+        .collect();
+
+    let mut decline_counts: BTreeMap<String, i64> = BTreeMap::new();
+    for d in declines {
+        if d.day < w.from_day || d.day > w.to_day {
+            continue;
+        }
+        let rule = rule_for(rules, &d.rule_id);
+        let f = &w.filters;
+        let ok = (w.kind.is_none() || w.kind == rule.kind)
+            && (f.trigger.is_empty() || f.trigger == rule.trigger_product_id)
+            && (f.offered.is_empty() || f.offered == rule.offer_product_id);
+        if ok {
+            *decline_counts.entry(d.code.clone()).or_default() += d.count;
+        }
+    }
+    let mut declines: Vec<DeclineRow> = decline_counts
+        .into_iter()
+        .map(|(code, count)| DeclineRow {
+            reason: decline_reason(&code).to_string(),
+            code,
+            count,
+        })
+        .collect();
+    declines.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+
+    let experiments = arms
+        .into_iter()
+        .map(|((rule_id, currency), arms)| {
+            let rule = rule_for(rules, &rule_id);
+            let arms: Vec<Arm> = Variant::ALL
+                .iter()
+                .filter_map(|v| arms.get(v.as_str()).cloned())
+                .collect();
+            let find = |v: Variant| arms.iter().find(|a| a.variant == v);
+            let mut tests = Vec::new();
+            for (a, b) in [
+                (Variant::A, Variant::B),
+                (Variant::Holdout, Variant::A),
+                (Variant::Holdout, Variant::B),
+            ] {
+                if let (Some(a), Some(b)) = (find(a), find(b)) {
+                    tests.push(test_arms(a, b));
+                }
+            }
+            Experiment {
+                rule_id,
+                name: rule.name.clone(),
+                currency,
+                arms,
+                tests,
+            }
+        })
+        .collect();
+
+    let mut products_seen: Vec<(String, String)> = Vec::new();
+    for r in rules {
+        for id in [&r.trigger_product_id, &r.offer_product_id] {
+            if !products_seen.iter().any(|(p, _)| p == id) {
+                products_seen.push((id.clone(), product_name(products, id)));
+            }
+        }
+    }
+    products_seen.sort_by(|a, b| a.1.cmp(&b.1));
+
+    Report {
+        from: format_date(w.from_day),
+        to: format_date(w.to_day),
+        rows,
+        totals,
+        trend_currency,
+        trend,
+        declines,
+        experiments,
+        products: products_seen,
+        currencies,
+    }
+}
+
+/// The CSV export: exactly the table's rows and totals, in the table's order.
+pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
+    use super::money::format_amount;
+    let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.2}", v * 100.0));
+    let mut out = vec![[
+        "offer",
+        "kind",
+        "trigger_product",
+        "offered_product",
+        "currency",
+        "created",
+        "shown",
+        "accepted",
+        "paid",
+        "declined",
+        "failed",
+        "expired",
+        "fallback",
+        "take_rate_pct",
+        "conversion_pct",
+        "conversion_ci_low_pct",
+        "conversion_ci_high_pct",
+        "revenue",
+        "refunded",
+        "net_revenue",
+        "net_revenue_per_shown",
+        "aov_uplift_pct",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()];
+    for r in report.rows.iter().chain(report.totals.iter()) {
+        let c = &r.counts;
+        let ci = c.conversion_ci();
+        out.push(vec![
+            r.name.clone(),
+            r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+            r.trigger.clone(),
+            r.offered.clone(),
+            r.currency.clone(),
+            c.created.to_string(),
+            c.shown.to_string(),
+            c.accepted.to_string(),
+            c.paid.to_string(),
+            c.declined.to_string(),
+            c.failed.to_string(),
+            c.expired.to_string(),
+            c.fallback.to_string(),
+            pct(c.take_rate()),
+            pct(c.conversion()),
+            pct(ci.map(|c| c.0)),
+            pct(ci.map(|c| c.1)),
+            format_amount(c.revenue, &r.currency),
+            format_amount(c.refunded, &r.currency),
+            format_amount(c.net_revenue(), &r.currency),
+            c.revenue_per_shown()
+                .map(|v| format_amount(v.round() as i64, &r.currency))
+                .unwrap_or_default(),
+            pct(c.aov_uplift()),
+        ]);
+    }
+    out
+}

@@ -1,0 +1,368 @@
+use super::stats::*;
+use super::*;
+use crate::domain::rule::RuleKind;
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn wilson_matches_hand_computed_values() {
+    // 10 of 100: p̂ = 0.1, z² = 3.8415; centre 0.11480, half-width 0.05957.
+    let (lo, hi) = wilson(10, 100).unwrap();
+    assert!(close(lo, 0.05523, 1e-4), "{lo}");
+    assert!(close(hi, 0.17437, 1e-4), "{hi}");
+    // 0 of 20: the interval still has width (Wald would give [0, 0]).
+    let (lo, hi) = wilson(0, 20).unwrap();
+    assert_eq!(lo, 0.0);
+    assert!(close(hi, 0.16113, 1e-4), "{hi}");
+    // All successes mirrors none.
+    let (lo, hi) = wilson(20, 20).unwrap();
+    assert!(close(lo, 1.0 - 0.16113, 1e-4) && hi == 1.0);
+    assert_eq!(wilson(0, 0), None);
+}
+
+#[test]
+fn normal_cdf_is_accurate() {
+    assert!(close(normal_cdf(0.0), 0.5, 1e-7));
+    assert!(close(normal_cdf(1.959_964), 0.975, 1e-6));
+    assert!(close(normal_cdf(-2.5), 0.006_209_7, 1e-6));
+    assert!(close(two_sided_p(2.5), 0.012_419, 1e-5));
+}
+
+#[test]
+fn two_proportion_test_matches_hand_computation() {
+    // 30/200 vs 50/200: pooled 0.2, se = sqrt(0.2·0.8·0.01) = 0.04, z = 2.5, p = 0.01242.
+    let c = two_proportions(30, 200, 50, 200).unwrap();
+    assert!(close(c.diff, 0.10, 1e-12));
+    assert!(close(c.p_value, 0.012_419, 1e-5), "{}", c.p_value);
+    // Equal rates: no evidence of a difference.
+    let same = two_proportions(10, 100, 10, 100).unwrap();
+    assert!(close(same.p_value, 1.0, 1e-6));
+    assert_eq!(two_proportions(1, 0, 1, 10), None);
+}
+
+#[test]
+fn two_means_test_matches_hand_computation() {
+    // A: 100 customers, 10 paid 1000 each → mean 100, var = (10·10⁶ − 10⁸/100)/99 = 90909.09.
+    // B: 100 customers, 20 paid 1000 each → mean 200, var = (2·10⁷ − 4·10⁸/100)/99 = 161616.16.
+    // se = sqrt(909.0909 + 1616.1616) = 50.2519; z = 100 / 50.2519 = 1.98997; p = 0.04659.
+    let a = Moments {
+        n: 100,
+        sum: 10_000.0,
+        sum_sq: 10.0 * 1e6,
+    };
+    let b = Moments {
+        n: 100,
+        sum: 20_000.0,
+        sum_sq: 20.0 * 1e6,
+    };
+    assert!(close(a.variance(), 90_909.09, 0.01));
+    let c = two_means(a, b).unwrap();
+    assert!(close(c.diff, 100.0, 1e-9));
+    assert!(close(c.p_value, 0.046_59, 1e-4), "{}", c.p_value);
+}
+
+#[test]
+fn event_deltas_keep_revenue_and_squares_exact_in_any_order() {
+    let paid = Counts::for_event(EventKind::Paid, 4900, 2900, 0);
+    assert_eq!(
+        (paid.paid, paid.revenue, paid.trigger_paid, paid.revenue_sq),
+        (1, 4900, 2900, 4900 * 4900)
+    );
+    // Partial refund after payment: net 4900 → 900.
+    let refund = Counts::for_event(EventKind::Refunded, 4000, 0, 4900);
+    let mut total = paid;
+    total.add(&refund);
+    assert_eq!(total.net_revenue(), 900);
+    assert_eq!(total.revenue_sq, 900 * 900);
+    // The refund's webhook arriving first ends in the same place.
+    let mut reversed = Counts::for_event(EventKind::Refunded, 4000, 0, 0);
+    reversed.add(&Counts::for_event(EventKind::Paid, 4900, 2900, -4000));
+    assert_eq!(reversed, total);
+}
+
+#[test]
+fn funnel_rates() {
+    let c = Counts {
+        created: 120,
+        shown: 100,
+        accepted: 12,
+        paid: 10,
+        failed: 2,
+        revenue: 49_000,
+        refunded: 4_900,
+        trigger_paid: 29_000,
+        ..Counts::default()
+    };
+    assert_eq!(c.take_rate(), Some(0.12));
+    assert_eq!(c.conversion(), Some(0.10));
+    assert_eq!(c.net_revenue(), 44_100);
+    assert_eq!(c.revenue_per_shown(), Some(441.0));
+    assert!(close(c.aov_uplift().unwrap(), 49_000.0 / 29_000.0, 1e-12));
+    assert!(close(c.failure_rate().unwrap(), 2.0 / 12.0, 1e-12));
+    assert_eq!(Counts::default().conversion(), None);
+}
+
+#[test]
+fn assignment_is_stable_and_follows_the_weights() {
+    let mut n = [0i64; 3];
+    for i in 0..20_000 {
+        let cus = format!("cus_{i}");
+        let v = assign(&cus, "rul_x", 30, 10);
+        assert_eq!(v, assign(&cus, "rul_x", 30, 10));
+        n[Variant::ALL.iter().position(|x| *x == v).unwrap()] += 1;
+    }
+    // 10% held out; of the rest 30% B: 27% B, 63% A (±1.5 points).
+    assert!((1_700..=2_300).contains(&n[2]), "{n:?}");
+    assert!((5_100..=5_700).contains(&n[1]), "{n:?}");
+    assert_eq!(assign("cus_1", "rul_x", 0, 0), Variant::A);
+    assert_eq!(assign("cus_1", "rul_x", 100, 0), Variant::B);
+    assert_eq!(assign("cus_1", "rul_x", 50, 100), Variant::Holdout);
+}
+
+#[test]
+fn filters_are_checked() {
+    let ok = Filters {
+        from: "2026-11-01".into(),
+        to: "2026-11-30".into(),
+        ..Filters::default()
+    };
+    let w = ok.check().unwrap();
+    assert_eq!(w.to_day - w.from_day, 29);
+    let bad = |f: Filters| f.check().unwrap_err().0;
+    assert_eq!(
+        bad(Filters {
+            to: "2026-10-01".into(),
+            ..ok.clone()
+        }),
+        "to"
+    );
+    assert_eq!(
+        bad(Filters {
+            from: "2026-02-30".into(),
+            ..ok.clone()
+        }),
+        "from"
+    );
+    assert_eq!(
+        bad(Filters {
+            from: "2024-01-01".into(),
+            ..ok.clone()
+        }),
+        "from"
+    );
+    assert_eq!(
+        bad(Filters {
+            kind: "nope".into(),
+            ..ok.clone()
+        }),
+        "kind"
+    );
+    assert_eq!(
+        bad(Filters {
+            sort: "drop table".into(),
+            ..ok.clone()
+        }),
+        "sort"
+    );
+    assert_eq!(
+        bad(Filters {
+            currency: "US D".into(),
+            ..ok.clone()
+        }),
+        "currency"
+    );
+}
+
+fn rule(id: &str, kind: RuleKind, experiment: bool) -> RuleInfo {
+    RuleInfo {
+        id: id.into(),
+        name: format!("Rule {id}"),
+        kind: Some(kind),
+        trigger_product_id: "pdt_T".into(),
+        offer_product_id: format!("pdt_{id}"),
+        experiment,
+    }
+}
+
+fn roll(day: i64, rule: &str, variant: Variant, currency: &str, c: Counts) -> Rollup {
+    Rollup {
+        day,
+        rule_id: rule.into(),
+        variant,
+        currency: currency.into(),
+        counts: c,
+    }
+}
+
+#[test]
+fn report_keeps_currencies_apart_sorts_and_totals() {
+    let w = Filters {
+        from: "1970-01-02".into(),
+        to: "1970-01-04".into(),
+        ..Filters::default()
+    }
+    .check()
+    .unwrap();
+    let c = |shown, paid, revenue| Counts {
+        created: shown,
+        shown,
+        accepted: paid,
+        paid,
+        revenue,
+        ..Counts::default()
+    };
+    let rollups = vec![
+        roll(1, "r1", Variant::A, "USD", c(100, 10, 49_000)),
+        roll(2, "r1", Variant::A, "USD", c(50, 5, 24_500)),
+        roll(2, "r2", Variant::A, "EUR", c(40, 8, 16_000)),
+        roll(3, "r3", Variant::A, "USD", c(10, 3, 1_900)),
+        // Outside the window: ignored.
+        roll(9, "r1", Variant::A, "USD", c(1_000, 1_000, 1)),
+    ];
+    let declines = vec![
+        DeclineCount {
+            day: 1,
+            rule_id: "r1".into(),
+            code: "INSUFFICIENT_FUNDS".into(),
+            count: 3,
+        },
+        DeclineCount {
+            day: 2,
+            rule_id: "r2".into(),
+            code: "EXPIRED_CARD".into(),
+            count: 5,
+        },
+        DeclineCount {
+            day: 3,
+            rule_id: "r1".into(),
+            code: "INSUFFICIENT_FUNDS".into(),
+            count: 4,
+        },
+    ];
+    let rules = vec![
+        rule("r1", RuleKind::Upsell, false),
+        rule("r2", RuleKind::CrossSell, false),
+    ];
+    let r = build_report(&w, &rules, &[], &rollups, &declines);
+    let names: Vec<&str> = r.rows.iter().map(|r| r.name.as_str()).collect();
+    // Default: largest revenue first; r3 was deleted but its history stays.
+    assert_eq!(names, ["Rule r1", "Rule r2", "Deleted rule r3"]);
+    assert_eq!(r.rows[0].counts.shown, 150);
+    assert_eq!(r.totals.len(), 2);
+    let usd = r.totals.iter().find(|t| t.currency == "USD").unwrap();
+    assert_eq!(
+        (usd.counts.shown, usd.counts.paid, usd.counts.net_revenue()),
+        (160, 18, 75_400)
+    );
+    assert_eq!(r.trend_currency.as_deref(), Some("USD"));
+    assert_eq!(r.trend.len(), 3);
+    assert_eq!(
+        (
+            r.trend[1].label.as_str(),
+            r.trend[1].shown,
+            r.trend[1].paid,
+            r.trend[1].revenue
+        ),
+        ("1970-01-03", 90, 13, 24_500)
+    );
+    assert_eq!(r.declines[0].code, "INSUFFICIENT_FUNDS");
+    assert_eq!(r.declines[0].count, 7);
+
+    let by = |sort: &str, desc: bool, kind: &str| {
+        let w = Filters {
+            from: "1970-01-02".into(),
+            to: "1970-01-04".into(),
+            sort: sort.into(),
+            desc,
+            kind: kind.into(),
+            ..Filters::default()
+        }
+        .check()
+        .unwrap();
+        build_report(&w, &rules, &[], &rollups, &declines)
+            .rows
+            .into_iter()
+            .map(|r| r.rule_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("conversion", false, ""), ["r3", "r2", "r1"]);
+    assert_eq!(by("conversion", true, ""), ["r1", "r2", "r3"]);
+    assert_eq!(by("name", false, ""), ["r3", "r1", "r2"]);
+    assert_eq!(by("", false, "cross_sell"), ["r2"]);
+}
+
+#[test]
+fn experiments_compare_arms_and_wait_for_data() {
+    let w = Filters {
+        from: "1970-01-01".into(),
+        to: "1970-01-01".into(),
+        ..Filters::default()
+    }
+    .check()
+    .unwrap();
+    let arm = |created, paid, amount: i64| Counts {
+        created,
+        shown: created,
+        paid,
+        revenue: paid * amount,
+        revenue_sq: paid * amount * amount,
+        ..Counts::default()
+    };
+    let rules = vec![rule("r1", RuleKind::Upsell, true)];
+    let small = vec![
+        roll(0, "r1", Variant::A, "USD", arm(40, 2, 1000)),
+        roll(0, "r1", Variant::B, "USD", arm(40, 6, 1000)),
+        roll(0, "r1", Variant::Holdout, "USD", arm(10, 0, 1000)),
+    ];
+    let r = build_report(&w, &rules, &[], &small, &[]);
+    assert_eq!(
+        r.rows[0].counts.created, 80,
+        "the hold-out is not part of the offer's funnel"
+    );
+    let e = &r.experiments[0];
+    assert_eq!(e.arms.len(), 3);
+    assert!(e.tests.iter().all(|t| !t.enough_data));
+    let big = vec![
+        roll(0, "r1", Variant::A, "USD", arm(200, 30, 1000)),
+        roll(0, "r1", Variant::B, "USD", arm(200, 50, 1000)),
+    ];
+    let r = build_report(&w, &rules, &[], &big, &[]);
+    let t = &r.experiments[0].tests[0];
+    assert!(t.enough_data);
+    assert_eq!((t.a, t.b), (Variant::A, Variant::B));
+    assert!(close(t.conversion.unwrap().p_value, 0.012_419, 1e-5));
+    assert!(close(t.revenue.unwrap().diff, 100.0, 1e-9));
+}
+
+#[test]
+fn csv_has_the_table_rows_then_totals() {
+    let w = Filters {
+        from: "1970-01-01".into(),
+        to: "1970-01-01".into(),
+        ..Filters::default()
+    }
+    .check()
+    .unwrap();
+    let rules = vec![rule("r1", RuleKind::Upsell, false)];
+    let c = Counts {
+        created: 10,
+        shown: 10,
+        accepted: 2,
+        paid: 1,
+        revenue: 4900,
+        refunded: 900,
+        trigger_paid: 2900,
+        ..Counts::default()
+    };
+    let r = build_report(&w, &rules, &[], &[roll(0, "r1", Variant::A, "USD", c)], &[]);
+    let rows = csv_records(&r);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][0], "offer");
+    assert_eq!(rows[1][0], "Rule r1");
+    assert_eq!(rows[1][13], "20.00");
+    assert_eq!(rows[1][14], "10.00");
+    assert_eq!(rows[1][19], "40.00");
+    assert_eq!(rows[2][0], "Total");
+}
