@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod offers;
+pub mod rollups;
 pub mod rules;
 pub mod sandbox;
 pub mod seed;

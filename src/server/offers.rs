@@ -4,6 +4,8 @@ use super::db::{begin_write, Db};
 use super::dodo::ChargeCall;
 use super::ids::{new_id, now_ms};
 use super::state::AppState;
+use super::rollups::{self, Subject};
+use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{decline_reason, eligible_method, OfferState, OfferView};
 use crate::domain::rule::{ProductSummary, RuleKind, Timing};
@@ -36,11 +38,24 @@ pub struct Offer {
     pub fallback_url: Option<String>,
     pub shown_at: Option<i64>,
     pub expires_at: i64,
+    pub variant: Variant,
+}
+
+impl Offer {
+    fn subject(&self) -> Subject<'_> {
+        Subject {
+            id: &self.id,
+            rule_id: &self.rule_id,
+            variant: self.variant,
+            currency: &self.currency,
+            trigger_amount: self.trigger_amount,
+        }
+    }
 }
 
 const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
     offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, \
-    state, payment_id, failure_code, fallback_url, shown_at, expires_at";
+    state, payment_id, failure_code, fallback_url, shown_at, expires_at, variant";
 
 fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
     let state: String = r.try_get("state")?;
@@ -68,29 +83,20 @@ fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
         fallback_url: r.try_get("fallback_url")?,
         shown_at: r.try_get("shown_at")?,
         expires_at: r.try_get("expires_at")?,
+        variant: Variant::parse(&r.try_get::<String, _>("variant")?)
+            .ok_or_else(|| sqlx::Error::Decode("unknown offer variant".into()))?,
     })
 }
 
-pub async fn event(
+/// Records an event of `offer` now (and its rollups) inside `tx`.
+async fn event(
     tx: &mut Tx<'_>,
-    offer_id: &str,
-    rule_id: &str,
-    kind: &str,
-    amount: Option<(i64, &str)>,
+    offer: &Offer,
+    kind: EventKind,
+    amount: Option<i64>,
     detail: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO offer_events (id, offer_id, rule_id, kind, at, amount, currency, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(new_id("oev"))
-        .bind(offer_id)
-        .bind(rule_id)
-        .bind(kind)
-        .bind(now_ms())
-        .bind(amount.map(|a| a.0))
-        .bind(amount.map(|a| a.1.to_string()))
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    rollups::record(tx, &offer.subject(), kind, amount, detail, now_ms()).await
 }
 
 /// A matching rule, read inside the transaction.
@@ -102,7 +108,14 @@ struct RuleMatch {
     value_prop: String,
     badge: Option<String>,
     expiry_minutes: i64,
+    variant_b_product_id: Option<String>,
+    variant_b_headline: Option<String>,
+    variant_b_weight: i64,
+    holdout_percent: i64,
 }
+
+const MATCH_COLUMNS: &str = "r.id, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, r.expiry_minutes, \
+    r.priority, r.variant_b_product_id, r.variant_b_headline, r.variant_b_weight, r.holdout_percent";
 
 async fn best_rule(
     tx: &mut Tx<'_>,
@@ -113,12 +126,12 @@ async fn best_rule(
     // Few rules per trigger: one query per purchased product keeps the SQL portable.
     let mut best: Option<(i64, RuleMatch)> = None;
     for trigger in triggers {
-        let row = sqlx::query(
-            "SELECT r.id, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, r.expiry_minutes, r.priority FROM rules r \
+        let row = sqlx::query(&format!(
+            "SELECT {MATCH_COLUMNS} FROM rules r \
              WHERE r.enabled = 1 AND r.kind <> $1 AND r.timing = $2 AND r.trigger_product_id = $3 \
              AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $4 AND d.rule_id = r.id) \
-             ORDER BY r.priority LIMIT 1",
-        )
+             ORDER BY r.priority LIMIT 1"
+        ))
         .bind(RuleKind::Downsell.as_str())
         .bind(timing.as_str())
         .bind(trigger)
@@ -144,6 +157,10 @@ fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
         value_prop: r.try_get("value_prop")?,
         badge: r.try_get("badge")?,
         expiry_minutes: r.try_get("expiry_minutes")?,
+        variant_b_product_id: r.try_get("variant_b_product_id")?,
+        variant_b_headline: r.try_get("variant_b_headline")?,
+        variant_b_weight: r.try_get("variant_b_weight")?,
+        holdout_percent: r.try_get("holdout_percent")?,
     })
 }
 
@@ -162,18 +179,37 @@ async fn insert_offer(
     products: &[ProductSummary],
     n: NewOffer<'_>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let Some(offered) = products.iter().find(|p| p.id == rule.offer_product_id) else {
+    let variant = assign(
+        n.customer_id,
+        &rule.id,
+        rule.variant_b_weight,
+        rule.holdout_percent,
+    );
+    let b = variant == Variant::B;
+    let offered_id = match &rule.variant_b_product_id {
+        Some(p) if b => p,
+        _ => &rule.offer_product_id,
+    };
+    let Some(offered) = products.iter().find(|p| &p.id == offered_id) else {
         tracing::warn!(rule_id = %rule.id, "offered product no longer in the catalogue; no offer made");
         return Ok(None);
     };
     let now = now_ms();
+    if variant == Variant::Holdout {
+        hold_out(tx, rule, offered, &n, now).await?;
+        return Ok(None);
+    }
+    let headline = match &rule.variant_b_headline {
+        Some(h) if b => h,
+        _ => &rule.headline,
+    };
     let id = new_id("ofr");
     let token = new_id("otk");
     let amount = offered.price.saturating_mul(rule.quantity);
     let inserted = sqlx::query(
         "INSERT INTO offers (id, token, rule_id, parent_offer_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
          offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, state, \
-         created_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         created_at, expires_at, updated_at, variant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
          ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
     )
     .bind(&id)
@@ -188,7 +224,7 @@ async fn insert_offer(
     .bind(rule.quantity)
     .bind(amount)
     .bind(&offered.currency)
-    .bind(&rule.headline)
+    .bind(headline)
     .bind(&rule.value_prop)
     .bind(&rule.badge)
     .bind(&n.billing.0)
@@ -197,22 +233,120 @@ async fn insert_offer(
     .bind(now)
     .bind(now + rule.expiry_minutes * 60_000)
     .bind(now)
+    .bind(variant.as_str())
     .execute(&mut **tx)
     .await?
     .rows_affected();
     if inserted == 0 {
         return Ok(None);
     }
-    event(
-        tx,
-        &id,
-        &rule.id,
-        "created",
-        Some((amount, &offered.currency)),
-        None,
-    )
-    .await?;
+    let subject = Subject {
+        id: &id,
+        rule_id: &rule.id,
+        variant,
+        currency: &offered.currency,
+        trigger_amount: n.trigger.price,
+    };
+    rollups::record(tx, &subject, EventKind::Created, Some(amount), None, now).await?;
     Ok(Some(token))
+}
+
+/// A customer in the rule's hold-out: no offer, but the assignment is counted (once per
+/// purchase) so the experiment can compare against customers who got none.
+async fn hold_out(
+    tx: &mut Tx<'_>,
+    rule: &RuleMatch,
+    offered: &ProductSummary,
+    n: &NewOffer<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(payment_id) = n.trigger_payment_id else {
+        return Ok(());
+    };
+    let id = new_id("hld");
+    let inserted = sqlx::query(
+        "INSERT INTO holdouts (id, rule_id, customer_id, trigger_payment_id, offer_product_id, currency, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&rule.id)
+    .bind(n.customer_id)
+    .bind(payment_id)
+    .bind(&offered.id)
+    .bind(&offered.currency)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        let subject = Subject {
+            id: &id,
+            rule_id: &rule.id,
+            variant: Variant::Holdout,
+            currency: &offered.currency,
+            trigger_amount: 0,
+        };
+        rollups::record(tx, &subject, EventKind::Created, None, None, now).await?;
+    }
+    Ok(())
+}
+
+/// How long after being held out a customer's own purchase of the offered product still
+/// counts as the hold-out's conversion.
+const HOLDOUT_WINDOW_MS: i64 = 30 * 86_400_000;
+
+/// An ordinary purchase by a held-out customer of the product they were not offered.
+async fn holdout_conversions(
+    tx: &mut Tx<'_>,
+    customer_id: &str,
+    payment_id: &str,
+    bought: &[(String, i64)],
+    products: &[ProductSummary],
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let rows = sqlx::query(
+        "SELECT id, rule_id, offer_product_id, currency FROM holdouts \
+         WHERE customer_id = $1 AND converted_at IS NULL AND created_at > $2 AND trigger_payment_id <> $3",
+    )
+    .bind(customer_id)
+    .bind(now - HOLDOUT_WINDOW_MS)
+    .bind(payment_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in rows {
+        let (id, rule_id, product, currency): (String, String, String, String) = (
+            r.try_get("id")?,
+            r.try_get("rule_id")?,
+            r.try_get("offer_product_id")?,
+            r.try_get("currency")?,
+        );
+        let Some((_, qty)) = bought.iter().find(|(p, _)| *p == product) else {
+            continue;
+        };
+        let Some(price) = products.iter().find(|p| p.id == product).map(|p| p.price) else {
+            continue;
+        };
+        let n = sqlx::query("UPDATE holdouts SET converted_payment_id = $1, converted_at = $2 WHERE id = $3 AND converted_at IS NULL")
+            .bind(payment_id)
+            .bind(now)
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if n == 1 {
+            let subject = Subject {
+                id: &id,
+                rule_id: &rule_id,
+                variant: Variant::Holdout,
+                currency: &currency,
+                trigger_amount: 0,
+            };
+            let amount = price.saturating_mul(*qty);
+            rollups::record(tx, &subject, EventKind::Paid, Some(amount), Some(payment_id), now)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// `payment.succeeded`: settles our own charge (metadata names the offer) or, for an ordinary
@@ -232,19 +366,21 @@ pub async fn on_payment_succeeded(
     ) else {
         return Ok(());
     };
-    let bought: Vec<String> = data
+    let quantities: Vec<(String, i64)> = data
         .get("product_cart")
         .and_then(Value::as_array)
         .map(|c| {
             c.iter()
                 .filter_map(|i| {
-                    i.get("product_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
+                    let id = i.get("product_id").and_then(Value::as_str)?;
+                    let qty = i.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+                    Some((id.to_string(), qty.max(1)))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
+    let bought: Vec<String> = quantities.iter().map(|(p, _)| p.clone()).collect();
     let Some(rule) = best_rule(tx, customer_id, &bought, Timing::PostPurchase).await? else {
         return Ok(());
     };
@@ -308,11 +444,7 @@ async fn settle(
         .get("total_amount")
         .and_then(Value::as_i64)
         .unwrap_or(offer.amount);
-    let currency = data
-        .get("currency")
-        .and_then(Value::as_str)
-        .unwrap_or(&offer.currency)
-        .to_string();
+    // Rollups count in the offer's currency: Dodo settles a charge in the currency it was made in.
     if !paid && offer.state == OfferState::Failed {
         return Ok(());
     }
@@ -336,19 +468,11 @@ async fn settle(
         .execute(&mut **tx)
         .await?;
     let (kind, detail) = if paid {
-        ("paid", payment_id)
+        (EventKind::Paid, payment_id)
     } else {
-        ("failed", code)
+        (EventKind::Failed, code)
     };
-    event(
-        tx,
-        offer_id,
-        &offer.rule_id,
-        kind,
-        Some((amount, &currency)),
-        detail,
-    )
-    .await
+    event(tx, &offer, kind, Some(amount), detail).await
 }
 
 /// `refund.succeeded` for one of our charges: recorded for revenue (analytics subtract it).
@@ -356,28 +480,29 @@ pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error>
     let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
         return Ok(());
     };
-    let row = sqlx::query("SELECT id, rule_id, currency FROM offers WHERE payment_id = $1")
+    let Some(row) = sqlx::query(&format!("SELECT {COLUMNS} FROM offers WHERE payment_id = $1"))
         .bind(payment_id)
         .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(r) = row {
-        let (id, rule, cur): (String, String, String) = (
-            r.try_get("id")?,
-            r.try_get("rule_id")?,
-            r.try_get("currency")?,
-        );
-        let amount = data.get("amount").and_then(Value::as_i64).unwrap_or(0);
-        event(
-            tx,
-            &id,
-            &rule,
-            "refunded",
-            Some((amount, &cur)),
-            data.get("refund_id").and_then(Value::as_str),
-        )
-        .await?;
+        .await?
+    else {
+        return Ok(());
+    };
+    let offer = from_row(&row)?;
+    let refund_id = data.get("refund_id").and_then(Value::as_str);
+    // The same refund under a new webhook id must not be subtracted twice.
+    if let Some(refund_id) = refund_id {
+        let seen = sqlx::query("SELECT 1 FROM offer_events WHERE offer_id = $1 AND kind = $2 AND detail = $3")
+            .bind(&offer.id)
+            .bind(EventKind::Refunded.as_str())
+            .bind(refund_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if seen.is_some() {
+            return Ok(());
+        }
     }
-    Ok(())
+    let amount = data.get("amount").and_then(Value::as_i64).unwrap_or(0);
+    event(tx, &offer, EventKind::Refunded, Some(amount), refund_id).await
 }
 
 async fn by_token(db: &Db, token: &str) -> Result<Offer, AppError> {
@@ -414,7 +539,7 @@ async fn expire_if_due(db: &Db, offer: &mut Offer) -> Result<bool, AppError> {
     if offer.state == OfferState::Pending && now_ms() >= offer.expires_at {
         let mut tx = begin_write(db).await?;
         if transition(&mut tx, offer, OfferState::Pending, OfferState::Expired).await? {
-            event(&mut tx, &offer.id, &offer.rule_id, "expired", None, None).await?;
+            event(&mut tx, offer, EventKind::Expired, None, None).await?;
         }
         tx.commit().await?;
         offer.state = OfferState::Expired;
@@ -479,7 +604,7 @@ async fn render(
             .await?
             .rows_affected();
         if n == 1 {
-            event(&mut tx, &offer.id, &offer.rule_id, "shown", None, None).await?;
+            event(&mut tx, &offer, EventKind::Shown, None, None).await?;
         }
         tx.commit().await?;
     }
@@ -561,15 +686,7 @@ async fn fall_back(
         .execute(&mut *tx)
         .await?;
     if moved {
-        event(
-            &mut tx,
-            &offer.id,
-            &offer.rule_id,
-            "fallback",
-            None,
-            Some(reason),
-        )
-        .await?;
+        event(&mut tx, offer, EventKind::Fallback, None, Some(reason)).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -623,10 +740,9 @@ pub async fn accept_timed(
     }
     event(
         &mut tx,
-        &offer.id,
-        &offer.rule_id,
-        "accepted",
-        Some((offer.amount, &offer.currency)),
+        &offer,
+        EventKind::Accepted,
+        Some(offer.amount),
         None,
     )
     .await?;
@@ -658,15 +774,7 @@ pub async fn accept_timed(
                 .bind(OfferState::Charging.as_str())
                 .execute(&mut *tx)
                 .await?;
-            event(
-                &mut tx,
-                &offer.id,
-                &offer.rule_id,
-                "failed",
-                None,
-                Some(&code),
-            )
-            .await?;
+            event(&mut tx, &offer, EventKind::Failed, None, Some(&code)).await?;
             tx.commit().await?;
             offer.state = OfferState::Failed;
             fall_back(state, &offer, OfferState::Failed, "charge_refused").await?;
@@ -690,18 +798,18 @@ pub async fn decline(state: &AppState, token: &str) -> Result<OfferView, AppErro
         drop(tx);
         return view(state, token, None).await;
     }
-    event(&mut tx, &offer.id, &offer.rule_id, "declined", None, None).await?;
+    event(&mut tx, &offer, EventKind::Declined, None, None).await?;
     sqlx::query("INSERT INTO declines (customer_id, rule_id, at) VALUES ($1, $2, $3) ON CONFLICT (customer_id, rule_id) DO NOTHING")
         .bind(&offer.customer_id)
         .bind(&offer.rule_id)
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    let down = sqlx::query(
-        "SELECT r.id, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, r.expiry_minutes FROM rules r \
+    let down = sqlx::query(&format!(
+        "SELECT {MATCH_COLUMNS} FROM rules r \
          WHERE r.parent_rule_id = $1 AND r.kind = $2 AND r.enabled = 1 \
-         AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $3 AND d.rule_id = r.id)",
-    )
+         AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $3 AND d.rule_id = r.id)"
+    ))
     .bind(&offer.rule_id)
     .bind(RuleKind::Downsell.as_str())
     .bind(&offer.customer_id)

@@ -6,12 +6,15 @@ use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::role::CurrentUser;
-use crate::domain::rule::{name_key, normalize, validate, Rule, RuleDraft, RuleKind, Timing};
+use crate::domain::rule::{
+    name_key, normalize, validate, Experiment, Rule, RuleDraft, RuleKind, Timing,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
-    quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at";
+    quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
+    variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent";
 
 fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
@@ -33,6 +36,16 @@ fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
         expiry_minutes: r.try_get::<i64, _>("expiry_minutes")? as i32,
         priority: r.try_get("priority")?,
         enabled: r.try_get::<i64, _>("enabled")? != 0,
+        experiment: Experiment {
+            product_id: r
+                .try_get::<Option<String>, _>("variant_b_product_id")?
+                .unwrap_or_default(),
+            headline: r
+                .try_get::<Option<String>, _>("variant_b_headline")?
+                .unwrap_or_default(),
+            weight_b: r.try_get::<i64, _>("variant_b_weight")? as i32,
+            holdout: r.try_get::<i64, _>("holdout_percent")? as i32,
+        },
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -110,7 +123,7 @@ pub async fn save(
             };
             let res = bind_all(
                 sqlx::query(&format!(
-                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
                 )),
                 &rule,
             )
@@ -148,7 +161,8 @@ pub async fn save(
             let res = sqlx::query(
                 "UPDATE rules SET name = $1, name_key = $2, kind = $3, parent_rule_id = $4, trigger_product_id = $5, \
                  offer_product_id = $6, quantity = $7, headline = $8, value_prop = $9, badge = $10, timing = $11, \
-                 expiry_minutes = $12, enabled = $13, version = $14, updated_at = $15 WHERE id = $16 AND version = $17",
+                 expiry_minutes = $12, enabled = $13, version = $14, updated_at = $15, variant_b_product_id = $16, \
+                 variant_b_headline = $17, variant_b_weight = $18, holdout_percent = $19 WHERE id = $20 AND version = $21",
             )
             .bind(&rule.name)
             .bind(name_key(&rule.name))
@@ -165,6 +179,10 @@ pub async fn save(
             .bind(rule.enabled as i64)
             .bind(rule.version)
             .bind(now)
+            .bind(non_empty(&rule.experiment.product_id))
+            .bind(non_empty(&rule.experiment.headline))
+            .bind(rule.experiment.weight_b as i64)
+            .bind(rule.experiment.holdout as i64)
             .bind(&id)
             .bind(expected)
             .execute(&mut *tx)
@@ -209,6 +227,7 @@ fn from_draft(d: &RuleDraft) -> Rule {
         expiry_minutes: d.expiry_minutes,
         priority: 0,
         enabled: d.enabled,
+        experiment: d.experiment.clone(),
         created_at: 0,
         updated_at: 0,
     }
@@ -235,7 +254,15 @@ fn bind_all<'q>(
         .bind(r.enabled as i64)
         .bind(r.created_at)
         .bind(r.updated_at)
+        .bind(non_empty(&r.experiment.product_id))
+        .bind(non_empty(&r.experiment.headline))
+        .bind(r.experiment.weight_b as i64)
+        .bind(r.experiment.holdout as i64)
         .bind(name_key(&r.name))
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
 }
 
 fn map_unique<T>(res: Result<T, sqlx::Error>) -> Result<T, AppError> {

@@ -428,7 +428,7 @@ pub struct ArmTest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Experiment {
+pub struct ExperimentResult {
     pub rule_id: String,
     pub name: String,
     pub currency: String,
@@ -458,7 +458,7 @@ pub struct Report {
     pub trend_currency: Option<String>,
     pub trend: Vec<TrendPoint>,
     pub declines: Vec<DeclineRow>,
-    pub experiments: Vec<Experiment>,
+    pub experiments: Vec<ExperimentResult>,
     /// Filter choices: products seen in rules, currencies seen in the range.
     pub products: Vec<(String, String)>,
     pub currencies: Vec<String>,
@@ -686,7 +686,7 @@ pub fn build_report(
                     tests.push(test_arms(a, b));
                 }
             }
-            Experiment {
+            ExperimentResult {
                 rule_id,
                 name: rule.name.clone(),
                 currency,

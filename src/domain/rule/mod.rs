@@ -96,7 +96,35 @@ pub struct RuleDraft {
     pub timing: Timing,
     pub expiry_minutes: i32,
     pub enabled: bool,
+    #[serde(default)]
+    pub experiment: Experiment,
 }
+
+/// An optional A/B test on a rule: some customers see variant B, some (the hold-out) see no
+/// offer, so analysts can compare conversion and what the offer adds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Experiment {
+    /// Variant B's offered product; empty means the same product as A.
+    #[serde(default)]
+    pub product_id: String,
+    /// Variant B's headline; empty means the same headline as A.
+    #[serde(default)]
+    pub headline: String,
+    /// Percent of customers not held out who see variant B.
+    #[serde(default)]
+    pub weight_b: i32,
+    /// Percent of customers who get no offer from this rule.
+    #[serde(default)]
+    pub holdout: i32,
+}
+
+impl Experiment {
+    pub fn is_running(&self) -> bool {
+        self.weight_b > 0 || self.holdout > 0
+    }
+}
+
+pub const HOLDOUT_MAX: i32 = 50;
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
@@ -119,6 +147,7 @@ impl Default for RuleDraft {
             timing: Timing::PostPurchase,
             expiry_minutes: 60,
             enabled: true,
+            experiment: Experiment::default(),
         }
     }
 }
@@ -140,6 +169,8 @@ pub struct Rule {
     pub expiry_minutes: i32,
     pub priority: i64,
     pub enabled: bool,
+    #[serde(default)]
+    pub experiment: Experiment,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -161,6 +192,7 @@ impl Rule {
             timing: self.timing,
             expiry_minutes: self.expiry_minutes,
             enabled: self.enabled,
+            experiment: self.experiment.clone(),
         }
     }
 }
@@ -190,6 +222,8 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
     d.badge = d.badge.trim().to_string();
     d.trigger_product_id = d.trigger_product_id.trim().to_string();
     d.offer_product_id = d.offer_product_id.trim().to_string();
+    d.experiment.product_id = d.experiment.product_id.trim().to_string();
+    d.experiment.headline = d.experiment.headline.trim().to_string();
     d.parent_rule_id = d
         .parent_rule_id
         .map(|p| p.trim().to_string())
@@ -326,7 +360,63 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
     if d.kind == RuleKind::Downsell {
         validate_downsell(d, products, &others, offer, &mut errs);
     }
+    validate_experiment(d, products, offer, &mut errs);
     errs
+}
+
+fn validate_experiment(
+    d: &RuleDraft,
+    products: &[ProductSummary],
+    offer: Option<&ProductSummary>,
+    errs: &mut Vec<FieldError>,
+) {
+    let e = &d.experiment;
+    if !(0..=100).contains(&e.weight_b) {
+        errs.push(FieldError::new(
+            "experiment.weight_b",
+            "weight_range",
+            "Variant B's share must be between 0 and 100 percent.",
+        ));
+    }
+    if !(0..=HOLDOUT_MAX).contains(&e.holdout) {
+        errs.push(FieldError::new(
+            "experiment.holdout",
+            "holdout_range",
+            format!("The hold-out must be between 0 and {HOLDOUT_MAX} percent of customers."),
+        ));
+    }
+    check_len(errs, "experiment.headline", &e.headline, 0, HEADLINE_MAX);
+    if !e.product_id.is_empty() {
+        match product(products, &e.product_id) {
+            None => errs.push(FieldError::new(
+                "experiment.product_id",
+                "product_missing",
+                "Variant B's product no longer exists in Dodo Payments; pick another one.",
+            )),
+            Some(b) if offer.is_some_and(|o| o.currency != b.currency) => {
+                errs.push(FieldError::new(
+                    "experiment.product_id",
+                    "currency_mismatch",
+                    "Variant B must be priced in the same currency as the offer, so the two can be compared.",
+                ))
+            }
+            Some(b) if b.id == d.trigger_product_id => errs.push(FieldError::new(
+                "experiment.product_id",
+                "same_product",
+                "Variant B must be a different product from the one just bought.",
+            )),
+            Some(_) => {}
+        }
+    }
+    let same_as_a = (e.product_id.is_empty() || e.product_id == d.offer_product_id)
+        && (e.headline.is_empty() || e.headline == d.headline);
+    if e.weight_b > 0 && same_as_a {
+        errs.push(FieldError::new(
+            "experiment.product_id",
+            "variant_same",
+            "Variant B is identical to A: give it another product or another headline, or set its share to 0.",
+        ));
+    }
 }
 
 fn validate_downsell(

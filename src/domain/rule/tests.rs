@@ -48,6 +48,7 @@ fn stored(id: &str, d: &RuleDraft) -> Rule {
         expiry_minutes: d.expiry_minutes,
         priority: 1,
         enabled: true,
+        experiment: d.experiment.clone(),
         created_at: 0,
         updated_at: 0,
     }
@@ -212,4 +213,45 @@ fn price_difference_counts_quantity() {
     assert_eq!(price_difference(&c[1], 1, &c[0]), 2000);
     assert_eq!(price_difference(&c[2], 2, &c[0]), 900);
     assert_eq!(price_difference(&c[2], 1, &c[0]), -1000);
+}
+
+#[test]
+fn experiments_are_checked() {
+    let products = catalogue();
+    let mut d = draft("Course", "a", "b");
+    d.experiment = Experiment {
+        weight_b: 50,
+        ..Experiment::default()
+    };
+    assert_eq!(
+        codes(&validate(&d, &products, &[])),
+        [("experiment.product_id", "variant_same")]
+    );
+    d.experiment.headline = "Another headline".into();
+    assert!(validate(&d, &products, &[]).is_empty());
+    d.experiment.product_id = "e".into();
+    assert_eq!(
+        codes(&validate(&d, &products, &[])),
+        [("experiment.product_id", "currency_mismatch")]
+    );
+    d.experiment.product_id = "c".into();
+    d.experiment.weight_b = 101;
+    d.experiment.holdout = 60;
+    assert_eq!(
+        codes(&validate(&d, &products, &[])),
+        [
+            ("experiment.weight_b", "weight_range"),
+            ("experiment.holdout", "holdout_range")
+        ]
+    );
+    d.experiment = Experiment {
+        product_id: "nope".into(),
+        holdout: 10,
+        ..Experiment::default()
+    };
+    assert_eq!(
+        codes(&validate(&d, &products, &[])),
+        [("experiment.product_id", "product_missing")]
+    );
+    assert!(d.experiment.is_running());
 }
