@@ -27,6 +27,8 @@ pub struct Config {
     /// True when DATABASE_URL was unset: SQLite under data/, demo data, printed logins.
     pub embedded_default: bool,
     pub demo_data: bool,
+    /// 90 days of demo offers for the analytics page (DEMO_HISTORY; defaults to DEMO_DATA).
+    pub demo_history: bool,
     pub dodo_api_key: Option<Secret>,
     pub dodo_environment: String,
     pub dodo_base_url: Option<String>,
@@ -64,7 +66,14 @@ impl Config {
             Some(_) => return Err("DEMO_DATA must be 1 or 0".into()),
             None => embedded_default,
         };
+        let demo_history = match var("DEMO_HISTORY").as_deref() {
+            Some("1") | Some("true") => true,
+            Some("0") | Some("false") => false,
+            Some(_) => return Err("DEMO_HISTORY must be 1 or 0".into()),
+            None => demo_data,
+        };
         Ok(Self {
+            demo_history,
             database_url: database_url.unwrap_or_else(|| "sqlite://data/upsell.db".into()),
             embedded_default,
             demo_data,

@@ -8,7 +8,7 @@ use super::ids::new_id;
 use super::sandbox;
 use super::seed;
 use super::state::AppState;
-use super::{api_v1, webhooks};
+use super::{analytics, api_v1, history, webhooks};
 use crate::app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -213,6 +213,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))
+        .route("/analytics/export.csv", get(analytics::export_csv))
         .route(
             "/webhooks/dodo",
             axum::routing::post(webhooks::receive)
@@ -271,11 +272,23 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     db::spawn_checkpoints(&state.db);
     if state.config.demo_data && state.config.sandbox_enabled() {
         let (db, dodo) = (state.db.clone(), state.dodo.clone());
+        let history = state.config.demo_history;
         tokio::spawn(async move {
             // The sandbox answers over HTTP on this very server, which is now accepting.
             tokio::time::sleep(Duration::from_millis(10)).await;
             if let Err(e) = seed::demo_rules(&db, &dodo).await {
                 tracing::warn!(error = %e.message, "demo rules not seeded");
+                return;
+            }
+            if history {
+                let products = dodo
+                    .products()
+                    .await
+                    .map(|p| p.to_vec())
+                    .unwrap_or_default();
+                if let Err(e) = history::seed(&db, &products).await {
+                    tracing::warn!(error = %e.message, "demo history not seeded");
+                }
             }
         });
     }

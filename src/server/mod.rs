@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: configuration, database, Dodo access, the sandbox,
 //! authentication and the services the server functions call.
+pub mod analytics;
 pub mod api_v1;
 pub mod audit;
 pub mod auth;
@@ -7,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod dodo;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod ids;
 pub mod offers;

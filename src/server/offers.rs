@@ -3,8 +3,8 @@
 use super::db::{begin_write, Db};
 use super::dodo::ChargeCall;
 use super::ids::{new_id, now_ms};
-use super::state::AppState;
 use super::rollups::{self, Subject};
+use super::state::AppState;
 use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{decline_reason, eligible_method, OfferState, OfferView};
@@ -342,8 +342,15 @@ async fn holdout_conversions(
                 trigger_amount: 0,
             };
             let amount = price.saturating_mul(*qty);
-            rollups::record(tx, &subject, EventKind::Paid, Some(amount), Some(payment_id), now)
-                .await?;
+            rollups::record(
+                tx,
+                &subject,
+                EventKind::Paid,
+                Some(amount),
+                Some(payment_id),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -480,10 +487,12 @@ pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error>
     let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
         return Ok(());
     };
-    let Some(row) = sqlx::query(&format!("SELECT {COLUMNS} FROM offers WHERE payment_id = $1"))
-        .bind(payment_id)
-        .fetch_optional(&mut **tx)
-        .await?
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?
     else {
         return Ok(());
     };
@@ -491,12 +500,14 @@ pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error>
     let refund_id = data.get("refund_id").and_then(Value::as_str);
     // The same refund under a new webhook id must not be subtracted twice.
     if let Some(refund_id) = refund_id {
-        let seen = sqlx::query("SELECT 1 FROM offer_events WHERE offer_id = $1 AND kind = $2 AND detail = $3")
-            .bind(&offer.id)
-            .bind(EventKind::Refunded.as_str())
-            .bind(refund_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let seen = sqlx::query(
+            "SELECT 1 FROM offer_events WHERE offer_id = $1 AND kind = $2 AND detail = $3",
+        )
+        .bind(&offer.id)
+        .bind(EventKind::Refunded.as_str())
+        .bind(refund_id)
+        .fetch_optional(&mut **tx)
+        .await?;
         if seen.is_some() {
             return Ok(());
         }

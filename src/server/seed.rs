@@ -15,7 +15,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role); 3] = [
     ("support@demo.test", "demo-support-pass", Role::Support),
 ];
 
-async fn flag(db: &Db, key: &str) -> Result<bool, AppError> {
+pub(super) async fn flag(db: &Db, key: &str) -> Result<bool, AppError> {
     Ok(sqlx::query("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(db)
@@ -23,7 +23,7 @@ async fn flag(db: &Db, key: &str) -> Result<bool, AppError> {
         .is_some())
 }
 
-async fn set_flag(db: &Db, key: &str) -> Result<(), AppError> {
+pub(super) async fn set_flag(db: &Db, key: &str) -> Result<(), AppError> {
     sqlx::query("INSERT INTO settings (key, value) VALUES ($1, '1')")
         .bind(key)
         .execute(db)

@@ -47,6 +47,7 @@ fn config(database_url: String) -> Config {
         database_url,
         embedded_default: false,
         demo_data: true,
+        demo_history: false,
         dodo_api_key: None,
         dodo_environment: "test_mode".into(),
         dodo_base_url: None,

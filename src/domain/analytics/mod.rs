@@ -720,6 +720,19 @@ pub fn build_report(
     }
 }
 
+/// One offer in the drill-down.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentOffer {
+    pub customer_id: String,
+    pub created_at: i64,
+    pub variant: Variant,
+    /// The offer's state (`paid`, `declined`, …).
+    pub outcome: String,
+    pub amount: i64,
+    pub currency: String,
+    pub failure_code: Option<String>,
+}
+
 /// The CSV export: exactly the table's rows and totals, in the table's order.
 pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
     use super::money::format_amount;

@@ -1,0 +1,39 @@
+use crate::domain::analytics::{Filters, RecentOffer, Report};
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+fn can_read(r: crate::domain::role::Role) -> bool {
+    r.can_read_analytics()
+}
+
+#[server(endpoint = "analytics/report", input = Json)]
+pub async fn analytics_report(filters: Filters) -> Result<Report, AppError> {
+    use crate::server::analytics;
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_read).await?;
+            let window = analytics::check(&filters)?;
+            analytics::report(&state, &window).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "analytics/recent", input = Json)]
+pub async fn analytics_recent(rule_id: String) -> Result<Vec<RecentOffer>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_read).await?;
+            if rule_id.is_empty() || rule_id.len() > 64 {
+                return Err(AppError::new(
+                    crate::domain::error::ErrorCode::BadRequest,
+                    "Pick an offer from the table to see its recent offers.",
+                ));
+            }
+            crate::server::analytics::recent(&state, &rule_id).await
+        }
+        .await,
+    )
+}

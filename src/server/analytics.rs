@@ -1,0 +1,108 @@
+//! The analytics service: the report (from rollups only, so its cost does not grow with the
+//! number of events), the drill-down and the CSV export.
+use super::api_v1::ApiFailure;
+use super::state::AppState;
+use super::{auth, rollups, rules};
+use crate::domain::analytics::{
+    build_report, csv_records, Filters, RecentOffer, Report, RuleInfo, Variant, Window,
+};
+use crate::domain::error::{AppError, ErrorCode, FieldError};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use sqlx::Row;
+
+/// The query checked, or a 422 naming the field to fix.
+pub fn check(f: &Filters) -> Result<Window, AppError> {
+    f.check().map_err(|(field, message)| AppError {
+        code: ErrorCode::Validation,
+        message: message.clone(),
+        fields: vec![FieldError::new(field, "invalid", message)],
+    })
+}
+
+pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
+    let rules: Vec<RuleInfo> = rules::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| RuleInfo {
+            experiment: r.experiment.is_running(),
+            id: r.id,
+            name: r.name,
+            kind: Some(r.kind),
+            trigger_product_id: r.trigger_product_id,
+            offer_product_id: r.offer_product_id,
+        })
+        .collect();
+    // The catalogue only names products; the report stands without it.
+    let products = state
+        .dodo
+        .products()
+        .await
+        .map(|p| p.to_vec())
+        .unwrap_or_default();
+    let (rollups, declines) = rollups::load(&state.db, w.from_day, w.to_day).await?;
+    Ok(build_report(w, &rules, &products, &rollups, &declines))
+}
+
+/// The rule's newest offers, newest first.
+pub async fn recent(state: &AppState, rule_id: &str) -> Result<Vec<RecentOffer>, AppError> {
+    let rows = sqlx::query(
+        "SELECT customer_id, created_at, variant, state, amount, currency, failure_code FROM offers \
+         WHERE rule_id = $1 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(rule_id)
+    .fetch_all(&state.db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RecentOffer {
+                customer_id: r.try_get("customer_id")?,
+                created_at: r.try_get("created_at")?,
+                variant: Variant::parse(&r.try_get::<String, _>("variant")?).unwrap_or(Variant::A),
+                outcome: r.try_get("state")?,
+                amount: r.try_get("amount")?,
+                currency: r.try_get("currency")?,
+                failure_code: r.try_get("failure_code")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// `GET /analytics/export.csv?from=…&to=…&…`: the table as the page shows it, as a file.
+/// A plain route (not a server function) so the browser can download it with a link.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(filters): Query<Filters>,
+) -> Result<Response, ApiFailure> {
+    let token = auth::session_token(&headers).ok_or_else(AppError::unauthenticated)?;
+    let user = auth::user_for_token(&state.db, &token)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    if !user.role.can_read_analytics() {
+        return Err(AppError::forbidden().into());
+    }
+    let w = check(&filters)?;
+    let report = report(&state, &w).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for record in csv_records(&report) {
+        out.write_record(&record)
+            .map_err(|_| AppError::internal())?;
+    }
+    let body = out.into_inner().map_err(|_| AppError::internal())?;
+    let name = format!("offers_{}_{}.csv", report.from, report.to);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
