@@ -4,8 +4,8 @@ use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
 use crate::ui::i18n::{I18n, Lang};
 use crate::ui::{
-    home::HomePage, layout::Layout, login::LoginPage, offer::OfferPage, rules::RulesPage,
-    sandbox::SandboxPage, settings::SettingsPage, users::UsersPage,
+    analytics::AnalyticsPage, home::HomePage, layout::Layout, login::LoginPage, offer::OfferPage,
+    rules::RulesPage, sandbox::SandboxPage, settings::SettingsPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") ssr=SsrMode::Async view=HomePage/>
                     <Route path=path!("/login") ssr=SsrMode::Async view=LoginPage/>
                     <Route path=path!("/rules") ssr=SsrMode::Async view=RulesPage/>
+                    <Route path=path!("/analytics") ssr=SsrMode::Async view=AnalyticsPage/>
                     <Route path=path!("/users") ssr=SsrMode::Async view=UsersPage/>
                     <Route path=path!("/settings") ssr=SsrMode::Async view=SettingsPage/>
                     <Route path=path!("/sandbox") ssr=SsrMode::Async view=SandboxPage/>

@@ -1,19 +1,29 @@
 //! The analytics service: the report (from rollups only, so its cost does not grow with the
 //! number of events), the drill-down and the CSV export.
 use super::api_v1::ApiFailure;
+use super::ids::now_ms;
 use super::state::AppState;
 use super::{auth, rollups, rules};
+use crate::domain::analytics::day_of;
 use crate::domain::analytics::{
     build_report, csv_records, Filters, RecentOffer, Report, RuleInfo, Variant, Window,
 };
 use crate::domain::error::{AppError, ErrorCode, FieldError};
+use crate::domain::time::format_date;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use sqlx::Row;
 
-/// The query checked, or a 422 naming the field to fix.
+/// The query checked, or a 422 naming the field to fix. No dates at all means the last 30
+/// days (UTC), the page's default.
 pub fn check(f: &Filters) -> Result<Window, AppError> {
+    let mut f = f.clone();
+    if f.from.is_empty() && f.to.is_empty() {
+        let today = day_of(now_ms());
+        f.from = format_date(today - 29);
+        f.to = format_date(today);
+    }
     f.check().map_err(|(field, message)| AppError {
         code: ErrorCode::Validation,
         message: message.clone(),
@@ -42,7 +52,9 @@ pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
         .map(|p| p.to_vec())
         .unwrap_or_default();
     let (rollups, declines) = rollups::load(&state.db, w.from_day, w.to_day).await?;
-    Ok(build_report(w, &rules, &products, &rollups, &declines))
+    let mut report = build_report(w, &rules, &products, &rollups, &declines);
+    report.today = day_of(now_ms());
+    Ok(report)
 }
 
 /// The rule's newest offers, newest first.

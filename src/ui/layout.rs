@@ -18,8 +18,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || session.user.get().map(|u| match u {
                         Ok(Some(user)) => {
                             let merchant = user.role.can_edit_rules();
+                            let analytics = user.role.can_read_analytics();
                             view! {
                                 <A href="/">{i18n.t(Msg::NavHome)}</A>
+                                {analytics.then(|| view! { <A href="/analytics">{i18n.t(Msg::NavAnalytics)}</A> })}
                                 {merchant.then(|| view! {
                                     <A href="/rules">{i18n.t(Msg::NavRules)}</A>
                                     <A href="/users">{i18n.t(Msg::NavUsers)}</A>

@@ -1,4 +1,5 @@
 //! Components and pages, one module per screen, plus small shared widgets.
+pub mod analytics;
 pub mod errors;
 pub mod home;
 pub mod i18n;

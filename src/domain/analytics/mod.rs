@@ -462,6 +462,8 @@ pub struct Report {
     /// Filter choices: products seen in rules, currencies seen in the range.
     pub products: Vec<(String, String)>,
     pub currencies: Vec<String>,
+    /// The server's UTC day, for range presets before the browser knows the viewer's date.
+    pub today: i64,
 }
 
 fn product_name(products: &[ProductSummary], id: &str) -> String {
@@ -717,6 +719,7 @@ pub fn build_report(
         experiments,
         products: products_seen,
         currencies,
+        today: w.to_day,
     }
 }
 

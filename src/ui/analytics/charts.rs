@@ -1,0 +1,147 @@
+//! SVG charts drawn by our own components: no chart library in the bundle. They render on the
+//! server and become interactive (hover values, series toggles) after hydration.
+use crate::domain::analytics::{Counts, Report};
+use crate::domain::money::format_money;
+use crate::ui::i18n::{use_i18n, Msg};
+use leptos::prelude::*;
+
+const W: f64 = 720.0;
+const H: f64 = 220.0;
+const PAD_L: f64 = 40.0;
+const PAD_B: f64 = 24.0;
+const PAD_T: f64 = 10.0;
+
+fn points(values: &[i64], max: i64, x: impl Fn(usize) -> f64) -> String {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let y = PAD_T + (H - PAD_T - PAD_B) * (1.0 - *v as f64 / max.max(1) as f64);
+            format!("{:.1},{:.1}", x(i), y)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[component]
+pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (trend, currency) = rep.with_value(|r| (r.trend.clone(), r.trend_currency.clone()));
+    let show_shown = RwSignal::new(true);
+    let show_paid = RwSignal::new(true);
+    let show_revenue = RwSignal::new(true);
+    let hover = RwSignal::new(None::<usize>);
+    let n = trend.len().max(1);
+    let step = (W - PAD_L) / n as f64;
+    let x = move |i: usize| PAD_L + step * (i as f64 + 0.5);
+    let shown: Vec<i64> = trend.iter().map(|p| p.shown).collect();
+    let paid: Vec<i64> = trend.iter().map(|p| p.paid).collect();
+    let max_count = shown
+        .iter()
+        .chain(paid.iter())
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let max_rev = trend.iter().map(|p| p.revenue).max().unwrap_or(0).max(1);
+    let plot_h = H - PAD_T - PAD_B;
+    let cur = currency.clone().unwrap_or_default();
+    let bars = trend
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let h = plot_h * p.revenue.max(0) as f64 / max_rev as f64;
+            view! {
+                <rect class="bar revenue" x=format!("{:.1}", x(i) - step * 0.35) y=format!("{:.1}", PAD_T + plot_h - h)
+                    width=format!("{:.1}", step * 0.7) height=format!("{h:.1}")/>
+            }
+        })
+        .collect_view();
+    let hits = (0..trend.len())
+        .map(|i| {
+            view! {
+                <rect class="hit" x=format!("{:.1}", PAD_L + step * i as f64) y="0" width=format!("{step:.1}") height=H.to_string()
+                    on:mouseenter=move |_| hover.set(Some(i)) on:mouseleave=move |_| hover.set(None)/>
+            }
+        })
+        .collect_view();
+    let first = trend.first().map(|p| p.label.clone()).unwrap_or_default();
+    let last = trend.last().map(|p| p.label.clone()).unwrap_or_default();
+    let detail = {
+        let trend = trend.clone();
+        let cur = cur.clone();
+        move || {
+            hover.get().and_then(|i| trend.get(i)).map(|p| {
+                format!(
+                    "{}: {} {}, {} {}, {} {}",
+                    p.label,
+                    i18n.now(Msg::AnShown),
+                    p.shown,
+                    i18n.now(Msg::AnPaid),
+                    p.paid,
+                    i18n.now(Msg::AnRevenue),
+                    format_money(p.revenue, &cur)
+                )
+            })
+        }
+    };
+    let marker = move || hover.get().map(|i| format!("{:.1}", x(i)));
+    view! {
+        <section class="chart" aria-labelledby="trend-h">
+            <h2 id="trend-h">{i18n.t(Msg::AnTrend)} {currency.map(|c| format!(" · {c}"))}</h2>
+            <fieldset class="series">
+                <label class="swatch shown"><input type="checkbox" data-testid="series-shown"
+                    prop:checked=move || show_shown.get() on:change=move |_| show_shown.update(|v| *v = !*v)/>
+                    {i18n.t(Msg::AnShown)}</label>
+                <label class="swatch paid"><input type="checkbox" data-testid="series-paid"
+                    prop:checked=move || show_paid.get() on:change=move |_| show_paid.update(|v| *v = !*v)/>
+                    {i18n.t(Msg::AnPaid)}</label>
+                <label class="swatch revenue"><input type="checkbox" data-testid="series-revenue"
+                    prop:checked=move || show_revenue.get() on:change=move |_| show_revenue.update(|v| *v = !*v)/>
+                    {i18n.t(Msg::AnRevenue)}</label>
+            </fieldset>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=i18n.t(Msg::AnTrend) data-testid="trend" data-days=trend.len()>
+                <line class="axis" x1=PAD_L y1=H - PAD_B x2=W y2=H - PAD_B/>
+                <text class="tick" x="2" y=PAD_T + 10.0>{max_count}</text>
+                <text class="tick" x="2" y=H - PAD_B>"0"</text>
+                <text class="tick" x=PAD_L y=H - 6.0>{first}</text>
+                <text class="tick end" x=W y=H - 6.0 text-anchor="end">{last}</text>
+                <g class="series-revenue" class:hidden=move || !show_revenue.get()>{bars}</g>
+                <polyline class="line shown" class:hidden=move || !show_shown.get() points=points(&shown, max_count, x)/>
+                <polyline class="line paid" class:hidden=move || !show_paid.get() points=points(&paid, max_count, x)/>
+                {move || marker().map(|mx| view! { <line class="marker" x1=mx.clone() x2=mx y1=PAD_T y2=H - PAD_B/> })}
+                <g class="hits">{hits}</g>
+            </svg>
+            <p class="chart-detail" aria-live="polite" data-testid="trend-detail">{detail}</p>
+        </section>
+    }
+}
+
+/// Created → shown → accepted → paid for one offer, each bar as a share of offers created.
+#[component]
+pub fn Funnel(counts: Counts) -> impl IntoView {
+    let i18n = use_i18n();
+    let base = counts.created.max(1) as f64;
+    let steps = [
+        (Msg::AnCreated, counts.created),
+        (Msg::AnShown, counts.shown),
+        (Msg::AnAccepted, counts.accepted),
+        (Msg::AnPaid, counts.paid),
+    ];
+    let row_h = 34.0;
+    view! {
+        <svg class="funnel" viewBox=format!("0 0 {W} {}", row_h * 4.0) role="img" aria-label=i18n.t(Msg::AnFunnel) data-testid="funnel">
+            {steps.into_iter().enumerate().map(|(i, (label, v))| {
+                let w = (W - 260.0) * v as f64 / base;
+                let y = row_h * i as f64;
+                view! {
+                    <text class="label" x="0" y=y + 21.0>{i18n.t(label)}</text>
+                    <rect class="bar" x="120" y=y + 6.0 width=format!("{w:.1}") height=row_h - 12.0/>
+                    <text class="value" x=format!("{:.1}", 128.0 + w) y=y + 21.0>
+                        {format!("{v} · {:.1}%", 100.0 * v as f64 / base)}
+                    </text>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}

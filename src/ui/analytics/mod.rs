@@ -1,0 +1,231 @@
+//! The analyst's screen. Everything it shows follows from the URL's query (range, filters,
+//! sort, selected offer), so links and the filter form navigate on the client after
+//! hydration, work without JavaScript, and can be bookmarked or shared.
+mod charts;
+mod details;
+mod table;
+
+use super::i18n::{use_i18n, Msg};
+use super::widgets::ErrorBanner;
+use crate::api::analytics::analytics_report;
+use crate::domain::analytics::{Filters, Report};
+use crate::domain::error::ErrorCode;
+use crate::domain::rule::RuleKind;
+use crate::domain::time::format_date;
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+fn filters_from(q: &ParamsMap) -> Filters {
+    let g = |k: &str| q.get(k).unwrap_or_default();
+    Filters {
+        from: g("from"),
+        to: g("to"),
+        kind: g("kind"),
+        trigger: g("trigger"),
+        offered: g("offered"),
+        currency: g("currency"),
+        sort: g("sort"),
+        desc: g("desc") == "1",
+    }
+}
+
+/// Percent-encodes what is not plainly safe in a query value.
+fn enc(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The query for `f`, plus the selected offer if any.
+pub(crate) fn query(f: &Filters, offer: Option<&str>) -> String {
+    let mut parts = vec![
+        format!("from={}", enc(&f.from)),
+        format!("to={}", enc(&f.to)),
+    ];
+    for (k, v) in [
+        ("kind", &f.kind),
+        ("trigger", &f.trigger),
+        ("offered", &f.offered),
+        ("currency", &f.currency),
+        ("sort", &f.sort),
+    ] {
+        if !v.is_empty() {
+            parts.push(format!("{k}={}", enc(v)));
+        }
+    }
+    if f.desc {
+        parts.push("desc=1".into());
+    }
+    if let Some(o) = offer {
+        parts.push(format!("offer={}", enc(o)));
+    }
+    parts.join("&")
+}
+
+/// The viewer's own calendar date, so "last 7 days" ends on their today.
+#[cfg(feature = "hydrate")]
+fn local_today() -> Option<i64> {
+    let d = js_sys::Date::new_0();
+    let s = format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    );
+    crate::domain::time::parse_date(&s)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn local_today() -> Option<i64> {
+    None
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx {
+    pub filters: Memo<Filters>,
+    pub offer: Memo<Option<String>>,
+}
+
+#[component]
+pub fn AnalyticsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let filters = Memo::new(move |_| q.with(filters_from));
+    let offer = Memo::new(move |_| q.with(|q| q.get("offer")).filter(|o| !o.is_empty()));
+    provide_context(Ctx { filters, offer });
+    let report = Resource::new(move || filters.get(), analytics_report);
+    let (pending, set_pending) = signal(false);
+    view! {
+        <section class="page analytics-page">
+            <h1>{i18n.t(Msg::AnTitle)}</h1>
+            <p class="lead">{i18n.t(Msg::AnIntro)}</p>
+            <p class="status" role="status" aria-live="polite" data-testid="an-pending">
+                {move || pending.get().then(|| i18n.now(Msg::AnUpdating))}
+            </p>
+            <Transition
+                fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }
+                set_pending=set_pending
+            >
+                {move || report.get().map(|r| match r {
+                    Err(e) if e.code == ErrorCode::Forbidden => view! {
+                        <div class="banner error" role="alert" data-testid="analytics-denied">
+                            <p>{i18n.t(Msg::AnDenied)}</p>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! {
+                        <ErrorBanner error=e/>
+                        <a class="button" href="/analytics">{i18n.t(Msg::AnLast30)}</a>
+                    }.into_any(),
+                    Ok(rep) => {
+                        let rep = StoredValue::new(rep);
+                        view! {
+                            <FilterBar rep/>
+                            <table::OfferTable rep/>
+                            <charts::Trend rep/>
+                            <details::Selected rep/>
+                            <details::Experiments rep/>
+                            <details::Declines rep/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Range presets, custom dates, filters and the CSV link.
+#[component]
+fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ctx = expect_context::<Ctx>();
+    let r = rep.get_value();
+    let server_today = r.today;
+    let today = RwSignal::new(server_today);
+    Effect::new(move |_| {
+        if let Some(t) = local_today() {
+            today.set(t);
+        }
+    });
+    let preset = move |days: i64| {
+        let t = today.get();
+        let f = Filters {
+            from: format_date(t - days + 1),
+            to: format_date(t),
+            ..ctx.filters.get()
+        };
+        format!("/analytics?{}", query(&f, None))
+    };
+    let selected = |cur: &str, v: &str| cur == v;
+    let f = ctx.filters.get_untracked();
+    let csv = move || {
+        let f = Filters {
+            from: rep.with_value(|r| r.from.clone()),
+            to: rep.with_value(|r| r.to.clone()),
+            ..ctx.filters.get()
+        };
+        format!("/analytics/export.csv?{}", query(&f, None))
+    };
+    view! {
+        <div class="filters">
+            <nav class="presets" aria-label=i18n.t(Msg::AnFrom)>
+                <a href=move || preset(7) data-testid="preset-7">{i18n.t(Msg::AnLast7)}</a>
+                <a href=move || preset(30) data-testid="preset-30">{i18n.t(Msg::AnLast30)}</a>
+                <a href=move || preset(90) data-testid="preset-90">{i18n.t(Msg::AnLast90)}</a>
+            </nav>
+            <Form method="GET" action="/analytics" noscroll=true>
+                <div class="filter-fields">
+                    <label>{i18n.t(Msg::AnFrom)}
+                        <input type="date" name="from" value=r.from.clone() required data-testid="from"/>
+                    </label>
+                    <label>{i18n.t(Msg::AnTo)}
+                        <input type="date" name="to" value=r.to.clone() required data-testid="to"/>
+                    </label>
+                    <label>{i18n.t(Msg::AnKind)}
+                        <select name="kind">
+                            <option value="">{i18n.t(Msg::AnAll)}</option>
+                            {RuleKind::ALL.into_iter().map(|k| view! {
+                                <option value=k.as_str() selected=selected(&f.kind, k.as_str())>{k.as_str().replace('_', "-")}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{i18n.t(Msg::AnTrigger)}
+                        <select name="trigger">
+                            <option value="">{i18n.t(Msg::AnAll)}</option>
+                            {r.products.iter().map(|(id, name)| view! {
+                                <option value=id.clone() selected=selected(&f.trigger, id)>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{i18n.t(Msg::AnOffered)}
+                        <select name="offered">
+                            <option value="">{i18n.t(Msg::AnAll)}</option>
+                            {r.products.iter().map(|(id, name)| view! {
+                                <option value=id.clone() selected=selected(&f.offered, id)>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{i18n.t(Msg::AnCurrency)}
+                        <select name="currency">
+                            <option value="">{i18n.t(Msg::AnAll)}</option>
+                            {r.currencies.iter().map(|c| view! {
+                                <option value=c.clone() selected=selected(&f.currency, c)>{c.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <input type="hidden" name="sort" value=f.sort.clone()/>
+                    {f.desc.then(|| view! { <input type="hidden" name="desc" value="1"/> })}
+                    <button type="submit" class="primary" data-testid="apply">{i18n.t(Msg::AnApply)}</button>
+                </div>
+            </Form>
+            <a class="button" href=csv rel="external" download data-testid="csv">{i18n.t(Msg::AnExport)}</a>
+        </div>
+    }
+}
