@@ -1,7 +1,7 @@
 //! Webhooks, offers and the one-click charge over real HTTP, on SQLite and PostgreSQL.
 mod common;
 
-use common::{TestApp, TEST_WEBHOOK_SECRET};
+use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use standardwebhooks::Webhook;
@@ -35,39 +35,6 @@ fn webhook_vectors_verify() {
             sig
         );
     }
-}
-
-/// Signs `body` with `secret` at `ts` and posts it to the app's webhook endpoint.
-async fn deliver(
-    app: &TestApp,
-    secret: &str,
-    id: &str,
-    ts: i64,
-    body: &str,
-) -> (StatusCode, Value) {
-    let sig = Webhook::new(secret)
-        .unwrap()
-        .sign(id, ts, body.as_bytes())
-        .unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("{}/webhooks/dodo", app.base))
-        .header("content-type", "application/json")
-        .header("webhook-id", id)
-        .header("webhook-timestamp", ts.to_string())
-        .header("webhook-signature", sig)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 fn purchase_event(payment_id: &str, customer: &str, product: &str) -> String {
@@ -201,46 +168,6 @@ async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
         common::count(app, "SELECT COUNT(*) FROM webhook_events").await,
         1
     );
-}
-
-async fn wait_state(api: &common::Api, customer_offer_token: &str, want: &str) -> Value {
-    for _ in 0..100 {
-        let (_, v) = api.get(&format!("offers/{customer_offer_token}")).await;
-        if v["state"] == want {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("offer never reached {want}");
-}
-
-async fn purchase(app: &TestApp, customer: &str, product: &str) -> Option<String> {
-    let v = common::sandbox_post(
-        app,
-        "/_sandbox/purchases",
-        json!({ "customer_id": customer, "product_id": product }),
-    )
-    .await;
-    let payment_id = v["payment_id"].as_str().unwrap().to_string();
-    for _ in 0..100 {
-        // Webhook first, then offer: both commit together, so the two reads cannot race.
-        let seen = common::count(
-            app,
-            &format!("SELECT COUNT(*) FROM webhook_events WHERE body LIKE '%{payment_id}%'"),
-        )
-        .await
-            > 0;
-        let tok: Option<String> = common::scalar(
-            app,
-            &format!("SELECT token FROM offers WHERE trigger_payment_id = '{payment_id}'"),
-        )
-        .await;
-        if tok.is_some() || seen {
-            return tok;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("the purchase webhook never arrived");
 }
 
 async fn offer_id(app: &TestApp, token: &str) -> String {

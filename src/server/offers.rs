@@ -465,15 +465,22 @@ async fn settle(
             .unwrap_or("UNKNOWN_ERROR");
         (OfferState::Failed, Some(code))
     };
-    sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = $3, failure_message = $4, updated_at = $5 WHERE id = $6")
+    // Compare-and-set on the state read above: when a webhook and a read-back settle the same
+    // charge at once (PostgreSQL runs them concurrently), only one moves it and records it.
+    let moved = sqlx::query("UPDATE offers SET state = $1, payment_id = $2, failure_code = $3, failure_message = $4, updated_at = $5 WHERE id = $6 AND state = $7")
         .bind(state.as_str())
         .bind(payment_id)
         .bind(code)
         .bind(code.map(decline_reason))
         .bind(now_ms())
         .bind(offer_id)
+        .bind(offer.state.as_str())
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if moved == 0 {
+        return Ok(());
+    }
     let (kind, detail) = if paid {
         (EventKind::Paid, payment_id)
     } else {

@@ -5,6 +5,8 @@ use leptos::config::LeptosOptions;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
+use standardwebhooks::Webhook;
+use std::time::Duration;
 use upsell_dashboard::server::config::{Config, Secret};
 use upsell_dashboard::server::{start, Running};
 
@@ -339,4 +341,77 @@ impl Api {
             .unwrap();
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
+}
+
+/// Signs `body` with `secret` at `ts` and posts it to the app's webhook endpoint.
+pub async fn deliver(
+    app: &TestApp,
+    secret: &str,
+    id: &str,
+    ts: i64,
+    body: &str,
+) -> (StatusCode, Value) {
+    let sig = Webhook::new(secret)
+        .unwrap()
+        .sign(id, ts, body.as_bytes())
+        .unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/webhooks/dodo", app.base))
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+pub async fn wait_state(api: &Api, customer_offer_token: &str, want: &str) -> Value {
+    for _ in 0..100 {
+        let (_, v) = api.get(&format!("offers/{customer_offer_token}")).await;
+        if v["state"] == want {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("offer never reached {want}");
+}
+
+pub async fn purchase(app: &TestApp, customer: &str, product: &str) -> Option<String> {
+    let v = sandbox_post(
+        app,
+        "/_sandbox/purchases",
+        json!({ "customer_id": customer, "product_id": product }),
+    )
+    .await;
+    let payment_id = v["payment_id"].as_str().unwrap().to_string();
+    for _ in 0..100 {
+        // Webhook first, then offer: both commit together, so the two reads cannot race.
+        let seen = count(
+            app,
+            &format!("SELECT COUNT(*) FROM webhook_events WHERE body LIKE '%{payment_id}%'"),
+        )
+        .await
+            > 0;
+        let tok: Option<String> = scalar(
+            app,
+            &format!("SELECT token FROM offers WHERE trigger_payment_id = '{payment_id}'"),
+        )
+        .await;
+        if tok.is_some() || seen {
+            return tok;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the purchase webhook never arrived");
 }

@@ -262,9 +262,11 @@ pub struct RuleInfo {
 /// The page's query, as strings so it lives in the URL unchanged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filters {
-    /// First day, `YYYY-MM-DD`, inclusive.
+    /// First day, `YYYY-MM-DD`, inclusive. Empty with `to` empty: the last 30 days.
+    #[serde(default)]
     pub from: String,
     /// Last day, inclusive.
+    #[serde(default)]
     pub to: String,
     #[serde(default)]
     pub kind: String,

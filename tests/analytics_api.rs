@@ -1,0 +1,311 @@
+//! Analytics over real HTTP on SQLite and PostgreSQL: a scripted history of purchases, views,
+//! accepts, declines, a failed charge, a refund (delivered twice) and a late out-of-order
+//! webhook must give exactly the expected table and CSV, and the rollups kept in the same
+//! transaction as each event must equal a recomputation from the raw events.
+mod common;
+
+use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use upsell_dashboard::server::rollups;
+
+const PACK: &str = "pdt_LpTemplatePack01";
+const COURSE_RULE: &str = "Template pack → copy course";
+const DOWNSELL_RULE: &str = "Course declined → email bundle";
+
+fn today() -> String {
+    upsell_dashboard::domain::time::format_date(now().div_euclid(86_400))
+}
+
+fn range() -> Value {
+    json!({ "filters": { "from": today(), "to": today() } })
+}
+
+async fn view(app: &TestApp, token: &str) {
+    let (s, v) = app
+        .anonymous()
+        .call("offer/view", json!({ "token": token }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+fn row<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name}: {report}"))
+}
+
+fn refund_event(payment_id: &str, refund_id: &str, amount: i64) -> String {
+    json!({
+        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "refund.succeeded", "timestamp": "2026-11-24T21:00:00Z",
+        "data": { "payload_type": "Refund", "refund_id": refund_id, "payment_id": payment_id, "amount": amount,
+                  "currency": "USD", "status": "succeeded", "is_partial": true, "reason": "customer request",
+                  "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "created_at": "2026-11-24T21:00:00Z" }
+    })
+    .to_string()
+}
+
+fn late_failure(payment_id: &str, offer_id: &str) -> String {
+    json!({
+        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.failed", "timestamp": "2026-11-24T20:00:00Z",
+        "data": { "payload_type": "Payment", "payment_id": payment_id, "status": "failed", "total_amount": 4900,
+                  "currency": "USD", "error_code": "INSUFFICIENT_FUNDS",
+                  "customer": { "customer_id": "cus_PriyaRaman0001", "email": "x@example.com", "name": "X" },
+                  "product_cart": [], "metadata": { "offer_id": offer_id } }
+    })
+    .to_string()
+}
+
+async fn scripted_history_gives_the_expected_table(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+
+    // Priya: sees the course, accepts, is charged, then gets $10 back (delivered twice).
+    let t1 = purchase(app, "cus_PriyaRaman0001", PACK).await.unwrap();
+    view(app, &t1).await;
+    api.post(&format!("offers/{t1}/accept"), json!({})).await;
+    wait_state(&api, &t1, "paid").await;
+    let (offer_id, payment_id): (String, String) = (
+        common::scalar(app, &format!("SELECT id FROM offers WHERE token = '{t1}'"))
+            .await
+            .unwrap(),
+        common::scalar(
+            app,
+            &format!("SELECT payment_id FROM offers WHERE token = '{t1}'"),
+        )
+        .await
+        .unwrap(),
+    );
+    for (i, id) in ["msg_refund_a", "msg_refund_b"].into_iter().enumerate() {
+        let (s, v) = deliver(
+            app,
+            TEST_WEBHOOK_SECRET,
+            id,
+            now(),
+            &refund_event(&payment_id, "ref_1", 1000),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "delivery {i}: {v}");
+    }
+    // A stale failure for the same offer arrives after it was paid: it must change nothing.
+    deliver(
+        app,
+        TEST_WEBHOOK_SECRET,
+        "msg_late_fail",
+        now(),
+        &late_failure("pay_older", &offer_id),
+    )
+    .await;
+
+    // Jonas: sees it and declines; the downsell is made but never opened.
+    let t2 = purchase(app, "cus_JonasWeber0002", PACK).await.unwrap();
+    view(app, &t2).await;
+    api.post(&format!("offers/{t2}/decline"), json!({})).await;
+
+    // Aiko: sees it, accepts, the bank refuses.
+    common::sandbox_post(
+        app,
+        "/_sandbox/faults",
+        json!({ "mode": "decline", "code": "INSUFFICIENT_FUNDS", "remaining": 1 }),
+    )
+    .await;
+    let t3 = purchase(app, "cus_AikoTanaka0003", PACK).await.unwrap();
+    view(app, &t3).await;
+    api.post(&format!("offers/{t3}/accept"), json!({})).await;
+    wait_state(&api, &t3, "failed").await;
+
+    let analyst = app.analyst().await;
+    let (s, report) = analyst.call("analytics/report", range()).await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    let course = &row(&report, COURSE_RULE)["counts"];
+    let got: Vec<i64> = [
+        "created", "shown", "accepted", "paid", "declined", "failed", "expired", "fallback",
+        "refunds", "revenue", "refunded",
+    ]
+    .iter()
+    .map(|k| course[*k].as_i64().unwrap())
+    .collect();
+    assert_eq!(got, [3, 3, 2, 1, 1, 1, 0, 0, 1, 4900, 1000], "{course}");
+    let down = &row(&report, DOWNSELL_RULE)["counts"];
+    assert_eq!(
+        (down["created"].as_i64(), down["shown"].as_i64()),
+        (Some(1), Some(0))
+    );
+    let totals = report["totals"].as_array().unwrap();
+    assert_eq!(totals.len(), 1, "one currency, one total: {report}");
+    assert_eq!(totals[0]["counts"]["created"], 4);
+    assert_eq!(report["declines"][0]["code"], "INSUFFICIENT_FUNDS");
+    assert_eq!(report["declines"][0]["count"], 1);
+    let day = report["trend"].as_array().unwrap();
+    assert_eq!(day.len(), 1);
+    assert_eq!(
+        (
+            day[0]["shown"].as_i64(),
+            day[0]["paid"].as_i64(),
+            day[0]["revenue"].as_i64()
+        ),
+        (Some(3), Some(1), Some(3900))
+    );
+
+    // Filters narrow the table; sorting by name orders it.
+    let (_, only_down) = analyst
+        .call(
+            "analytics/report",
+            json!({ "filters": { "from": today(), "to": today(), "kind": "downsell" } }),
+        )
+        .await;
+    assert_eq!(
+        only_down["rows"].as_array().unwrap().len(),
+        1,
+        "{only_down}"
+    );
+    let (_, eur) = analyst
+        .call(
+            "analytics/report",
+            json!({ "filters": { "from": today(), "to": today(), "currency": "EUR" } }),
+        )
+        .await;
+    assert!(eur["rows"].as_array().unwrap().is_empty());
+
+    // The drill-down lists this rule's offers, newest first.
+    let rule_id = row(&report, COURSE_RULE)["rule_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (s, recent) = analyst
+        .call("analytics/recent", json!({ "rule_id": rule_id }))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let outcomes: Vec<&str> = recent
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["failed", "declined", "paid"]);
+
+    // The CSV is exactly the table: header, the rows in the table's order, then the totals.
+    let csv = analyst
+        .http
+        .get(format!(
+            "{}/analytics/export.csv?from={}&to={}",
+            app.base,
+            today(),
+            today()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + report["rows"].as_array().unwrap().len() + 1,
+        "{text}"
+    );
+    assert!(
+        lines[0].starts_with("offer,kind,trigger_product,offered_product,currency,created,shown")
+    );
+    let course_line = lines.iter().find(|l| l.starts_with(COURSE_RULE)).unwrap();
+    let cells: Vec<&str> = course_line.split(',').collect();
+    assert_eq!(
+        &cells[4..13],
+        ["USD", "3", "3", "2", "1", "1", "1", "0", "0"],
+        "{course_line}"
+    );
+    assert_eq!(
+        cells[19], "39.00",
+        "net revenue after the refund: {course_line}"
+    );
+    assert!(lines.last().unwrap().starts_with("Total,"));
+
+    // The rollups written with each event equal a recomputation from the raw events.
+    let db = &app.running.state.db;
+    let (mut stored, mut stored_declines) =
+        rollups::load(db, i64::MIN / 2, i64::MAX / 2).await.unwrap();
+    let (mut fresh, mut fresh_declines) = rollups::recompute(db).await.unwrap();
+    let key = |r: &upsell_dashboard::domain::analytics::Rollup| {
+        (
+            r.day,
+            r.rule_id.clone(),
+            r.variant.as_str(),
+            r.currency.clone(),
+        )
+    };
+    stored.sort_by_key(key);
+    fresh.sort_by_key(key);
+    stored_declines.sort_by_key(|d| (d.day, d.rule_id.clone(), d.code.clone()));
+    fresh_declines.sort_by_key(|d| (d.day, d.rule_id.clone(), d.code.clone()));
+    assert!(!stored.is_empty());
+    assert_eq!(stored, fresh);
+    assert_eq!(stored_declines, fresh_declines);
+}
+
+async fn analytics_roles_and_bad_input(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    for (who, expected) in [
+        (app.analyst().await, StatusCode::OK),
+        (app.merchant().await, StatusCode::OK),
+        (app.support().await, StatusCode::FORBIDDEN),
+        (app.anonymous(), StatusCode::UNAUTHORIZED),
+    ] {
+        let (s, v) = who.call("analytics/report", range()).await;
+        assert_eq!(s, expected, "{v}");
+        let csv = who
+            .http
+            .get(format!("{}/analytics/export.csv", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), expected);
+    }
+    let analyst = app.analyst().await;
+    for (filters, field) in [
+        (json!({ "from": "2026-02-30", "to": "2026-03-01" }), "from"),
+        (json!({ "from": "2026-03-02", "to": "2026-03-01" }), "to"),
+        (json!({ "from": "2020-01-01", "to": "2026-03-01" }), "from"),
+        (
+            json!({ "from": "2026-03-01", "to": "2026-03-01", "sort": "1; DROP TABLE offers" }),
+            "sort",
+        ),
+    ] {
+        let (s, v) = analyst
+            .call("analytics/report", json!({ "filters": filters }))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["fields"][0]["field"], field, "{v}");
+        assert!(!v["message"].as_str().unwrap().is_empty());
+    }
+    let csv = analyst
+        .http
+        .get(format!(
+            "{}/analytics/export.csv?from=nope&to=2026-01-01",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // No dates: the last 30 days.
+    let (s, v) = analyst
+        .call(
+            "analytics/report",
+            json!({ "filters": { "from": "", "to": "" } }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["trend"].as_array().unwrap().len(), 30);
+}
+
+on_both_backends!(scripted_history_gives_the_expected_table);
+on_both_backends!(analytics_roles_and_bad_input);
