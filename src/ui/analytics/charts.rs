@@ -109,7 +109,10 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
                 <g class="series-revenue" class:hidden=move || !show_revenue.get()>{bars}</g>
                 <polyline class="line shown" class:hidden=move || !show_shown.get() points=points(&shown, max_count, x)/>
                 <polyline class="line paid" class:hidden=move || !show_paid.get() points=points(&paid, max_count, x)/>
-                {move || marker().map(|mx| view! { <line class="marker" x1=mx.clone() x2=mx y1=PAD_T y2=H - PAD_B/> })}
+                // Always present and hidden when idle: inserting SVG nodes later has no stable parent.
+                <line class="marker" class:hidden=move || marker().is_none()
+                    x1=move || marker().unwrap_or_else(|| "0".into()) x2=move || marker().unwrap_or_else(|| "0".into())
+                    y1=PAD_T y2=H - PAD_B/>
                 <g class="hits">{hits}</g>
             </svg>
             <p class="chart-detail" aria-live="polite" data-testid="trend-detail">{detail}</p>

@@ -2,7 +2,6 @@
 use super::charts::Funnel;
 use super::table::pct;
 use super::Ctx;
-use crate::api::analytics::analytics_recent;
 use crate::domain::analytics::{ArmTest, Report, Variant};
 use crate::domain::money::format_money;
 use crate::domain::time::format_utc;
@@ -14,15 +13,7 @@ use leptos::prelude::*;
 pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
-    let recent = Resource::new(
-        move || ctx.offer.get(),
-        |id| async move {
-            match id {
-                Some(id) => analytics_recent(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let recent = ctx.recent;
     view! {
         <section class="drill" aria-labelledby="drill-h" data-testid="drill">
             <h2 id="drill-h">{i18n.t(Msg::AnFunnel)}</h2>
@@ -39,10 +30,12 @@ pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
                     None => view! { <p class="hint">{i18n.t(Msg::AnPickOffer)}</p> }.into_any(),
                 }
             }}
-            <Transition fallback=|| ()>
+            // A real fallback node: swapping content in for an empty fallback had no parent
+            // to mount into when hydration raced the resource.
+            <Transition fallback=|| view! { <p class="loading" hidden></p> }>
                 {move || recent.get().map(|r| match r {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(None) => ().into_any(),
+                    Ok(None) => view! { <span hidden></span> }.into_any(),
                     Ok(Some(list)) => view! {
                         <h3>{i18n.t(Msg::AnRecent)}</h3>
                         <table class="recent" data-testid="recent">

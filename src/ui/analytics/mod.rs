@@ -7,8 +7,9 @@ mod table;
 
 use super::i18n::{use_i18n, Msg};
 use super::widgets::ErrorBanner;
-use crate::api::analytics::analytics_report;
-use crate::domain::analytics::{Filters, Report};
+use crate::api::analytics::{analytics_recent, analytics_report};
+use crate::domain::analytics::{Filters, RecentOffer, Report};
+use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
 use crate::domain::rule::RuleKind;
 use crate::domain::time::format_date;
@@ -92,6 +93,7 @@ fn local_today() -> Option<i64> {
 pub(crate) struct Ctx {
     pub filters: Memo<Filters>,
     pub offer: Memo<Option<String>>,
+    pub recent: Resource<Result<Option<Vec<RecentOffer>>, AppError>>,
 }
 
 #[component]
@@ -100,15 +102,32 @@ pub fn AnalyticsPage() -> impl IntoView {
     let q = use_query_map();
     let filters = Memo::new(move |_| q.with(filters_from));
     let offer = Memo::new(move |_| q.with(|q| q.get("offer")).filter(|o| !o.is_empty()));
-    provide_context(Ctx { filters, offer });
+    // Both resources are made here, in the same order on server and browser, so the browser
+    // picks up the server's results instead of fetching again while it hydrates.
     let report = Resource::new(move || filters.get(), analytics_report);
+    let recent = Resource::new(
+        move || offer.get(),
+        |id| async move {
+            match id {
+                Some(id) => analytics_recent(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    provide_context(Ctx {
+        filters,
+        offer,
+        recent,
+    });
     let (pending, set_pending) = signal(false);
     view! {
         <section class="page analytics-page">
             <h1>{i18n.t(Msg::AnTitle)}</h1>
             <p class="lead">{i18n.t(Msg::AnIntro)}</p>
             <p class="status" role="status" aria-live="polite" data-testid="an-pending">
-                {move || pending.get().then(|| i18n.now(Msg::AnUpdating))}
+                // Always a text node (empty when idle): an optional node that appears while the
+                // page hydrates has no mounted marker to go before.
+                {move || if pending.get() { i18n.now(Msg::AnUpdating) } else { "" }}
             </p>
             <Transition
                 fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }
