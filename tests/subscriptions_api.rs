@@ -136,7 +136,10 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     let (st, v) = execute(&s, &p, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert!(v["state"] == "executing" || v["state"] == "applied", "{v}");
-    let done = wait(&s, &p["change_id"], "applied", |v| !v["charged_amount"].is_null()).await;
+    let done = wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
     assert_eq!(done["charged_amount"], 5000);
     assert_eq!(done["previewed_amount"], 5000);
     assert_eq!(done["executed_by"], "support@demo.test");
@@ -170,11 +173,20 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     // Downgrade Pro → Basic: nothing charged now, $50 credited for the customer.
     let p = preview(&s, PRIYA_SUB, BASIC, 1, "immediately").await;
     let d = quote(&p, "difference_immediately");
-    assert_eq!((d["total_amount"].as_i64(), d["customer_credits"].as_i64()), (Some(0), Some(5000)));
+    assert_eq!(
+        (d["total_amount"].as_i64(), d["customer_credits"].as_i64()),
+        (Some(0), Some(5000))
+    );
     let (st, _) = execute(&s, &p, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::OK);
     let done = wait(&s, &p["change_id"], "applied", |_| true).await;
-    assert_eq!((done["charged_amount"].as_i64(), done["previewed_credit"].as_i64()), (Some(0), Some(5000)));
+    assert_eq!(
+        (
+            done["charged_amount"].as_i64(),
+            done["previewed_credit"].as_i64()
+        ),
+        (Some(0), Some(5000))
+    );
 }
 
 async fn double_submit_executes_once(app: &TestApp) {
@@ -200,7 +212,10 @@ async fn double_submit_executes_once(app: &TestApp) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
-    wait(&s, &p["change_id"], "applied", |v| !v["charged_amount"].is_null()).await;
+    wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
     assert_eq!(calls(app, &p["change_id"]).await, 1, "one change-plan call");
     // Executing an applied change again only reports it.
     let (st, v) = execute(&s, &p, "difference_immediately", None).await;
@@ -211,7 +226,11 @@ async fn double_submit_executes_once(app: &TestApp) {
 async fn timeout_does_not_execute_twice(app: &TestApp) {
     let s = app.support().await;
     // Slower than the app's 1 s charge timeout: the response is lost, the change is not.
-    fault(app, json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 })).await;
+    fault(
+        app,
+        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
+    )
+    .await;
     let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
     let (st, v) = execute(&s, &p, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -223,7 +242,10 @@ async fn timeout_does_not_execute_twice(app: &TestApp) {
     let (st, v) = execute(&s, &other, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert_eq!(calls(app, &other["change_id"]).await, 0);
-    let done = wait(&s, &p["change_id"], "applied", |v| !v["charged_amount"].is_null()).await;
+    let done = wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
     assert_eq!(done["charged_amount"], 5000);
     assert_eq!(calls(app, &p["change_id"]).await, 1);
 }
@@ -234,8 +256,14 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
     let p = preview(&s, JONAS_SUB, BASIC, 1, "next_billing_date").await;
     assert_eq!(quote(&p, "prorated_immediately")["total_amount"], 0);
     let (st, v) = execute(&s, &p, "prorated_immediately", None).await;
-    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("scheduled")), "{v}");
-    let (_, found) = s.call("subscriptions/find", json!({ "q": JONAS_SUB })).await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("scheduled")),
+        "{v}"
+    );
+    let (_, found) = s
+        .call("subscriptions/find", json!({ "q": JONAS_SUB }))
+        .await;
     assert_eq!(
         found["customers"][0]["subscriptions"][0]["scheduled"]["product_id"],
         BASIC
@@ -244,13 +272,25 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
     let p2 = preview(&s, JONAS_SUB, TEAM, 1, "immediately").await;
     let (st, v) = execute(&s, &p2, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
-    assert!(v["message"].as_str().unwrap().contains("cancel it first"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("cancel it first"),
+        "{v}"
+    );
     // Cancel the scheduled change; then the next one goes through.
     let (st, v) = s
-        .call("subscriptions/cancel", json!({ "change_id": p["change_id"] }))
+        .call(
+            "subscriptions/cancel",
+            json!({ "change_id": p["change_id"] }),
+        )
         .await;
-    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("cancelled")), "{v}");
-    let (_, found) = s.call("subscriptions/find", json!({ "q": JONAS_SUB })).await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{v}"
+    );
+    let (_, found) = s
+        .call("subscriptions/find", json!({ "q": JONAS_SUB }))
+        .await;
     assert!(found["customers"][0]["subscriptions"][0]["scheduled"].is_null());
 
     // A change pending at Dodo that we did not make: Dodo's 409 is reported, nothing charged.
@@ -263,9 +303,15 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
     .await;
     let (st, v) = execute(&s, &p2, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
-    assert!(v["message"].as_str().unwrap().contains("already pending"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("already pending"),
+        "{v}"
+    );
     let v = change(&s, &p2["change_id"]).await;
-    assert_eq!((v["state"].as_str(), v["failure_code"].as_str()), (Some("failed"), Some("PENDING_PLAN_CHANGE_EXISTS")));
+    assert_eq!(
+        (v["state"].as_str(), v["failure_code"].as_str()),
+        (Some("failed"), Some("PENDING_PLAN_CHANGE_EXISTS"))
+    );
 }
 
 async fn guardrail_blocks_until_approved(app: &TestApp) {
@@ -273,59 +319,134 @@ async fn guardrail_blocks_until_approved(app: &TestApp) {
     let m = app.merchant().await;
     let a = app.analyst().await;
     let (st, _) = s
-        .call("subscriptions/thresholds/set", json!({ "currency": "USD", "amount": 10000 }))
+        .call(
+            "subscriptions/thresholds/set",
+            json!({ "currency": "USD", "amount": 10000 }),
+        )
         .await;
-    assert_eq!(st, StatusCode::FORBIDDEN, "only merchants set the threshold");
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "only merchants set the threshold"
+    );
     let (st, v) = m
-        .call("subscriptions/thresholds/set", json!({ "currency": "USD", "amount": 10000 }))
+        .call(
+            "subscriptions/thresholds/set",
+            json!({ "currency": "USD", "amount": 10000 }),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     // Basic $30 → Team $150 × 2: a $270 difference, above $100.
     let p = preview(&s, PRIYA_SUB, TEAM, 2, "immediately").await;
     assert_eq!(quote(&p, "difference_immediately")["needs_approval"], true);
     let (st, v) = execute(&s, &p, "difference_immediately", None).await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {v}");
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required: {v}"
+    );
     assert_eq!(v["fields"][0]["field"], "reason_code");
     let (st, v) = execute(&s, &p, "difference_immediately", Some("customer_request")).await;
-    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("awaiting_approval")), "{v}");
-    assert_eq!(calls(app, &p["change_id"]).await, 0, "not executed before approval");
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("awaiting_approval")),
+        "{v}"
+    );
+    assert_eq!(
+        calls(app, &p["change_id"]).await,
+        0,
+        "not executed before approval"
+    );
     let (st, _) = execute(&s, &p, "difference_immediately", Some("customer_request")).await;
     assert_eq!(st, StatusCode::CONFLICT);
     // Support and analysts cannot approve; the merchant sees it in the queue and can.
-    let (st, _) = s.call("subscriptions/approve", json!({ "change_id": p["change_id"] })).await;
+    let (st, _) = s
+        .call(
+            "subscriptions/approve",
+            json!({ "change_id": p["change_id"] }),
+        )
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _) = a.call("subscriptions/approve", json!({ "change_id": p["change_id"] })).await;
+    let (st, _) = a
+        .call(
+            "subscriptions/approve",
+            json!({ "change_id": p["change_id"] }),
+        )
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let (_, q) = m.call("subscriptions/find", json!({ "q": "" })).await;
     assert_eq!(q["approvals"][0]["id"], p["change_id"]);
     assert_eq!(q["approvals"][0]["reason_code"], "customer_request");
-    let (st, v) = m.call("subscriptions/approve", json!({ "change_id": p["change_id"] })).await;
-    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("approved")), "{v}");
+    let (st, v) = m
+        .call(
+            "subscriptions/approve",
+            json!({ "change_id": p["change_id"] }),
+        )
+        .await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("approved")),
+        "{v}"
+    );
     assert_eq!(v["approved_by"], "merchant@demo.test");
     let (st, v) = execute(&s, &p, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::OK, "{v}");
-    let done = wait(&s, &p["change_id"], "applied", |v| !v["charged_amount"].is_null()).await;
+    let done = wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
     assert_eq!(done["charged_amount"], 27000);
     assert_eq!(calls(app, &p["change_id"]).await, 1);
     // A merchant's own request needs another merchant.
     let p = preview(&m, PRIYA_SUB, BASIC, 1, "immediately").await;
     let (_, v) = execute(&m, &p, "difference_immediately", Some("retention")).await;
-    assert_eq!(v["state"], "awaiting_approval", "a $270 credit is above the limit too");
-    let (st, _) = m.call("subscriptions/approve", json!({ "change_id": p["change_id"] })).await;
+    assert_eq!(
+        v["state"], "awaiting_approval",
+        "a $270 credit is above the limit too"
+    );
+    let (st, _) = m
+        .call(
+            "subscriptions/approve",
+            json!({ "change_id": p["change_id"] }),
+        )
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, v) = m.call("subscriptions/cancel", json!({ "change_id": p["change_id"] })).await;
-    assert_eq!((st, v["state"].as_str()), (StatusCode::OK, Some("cancelled")));
+    let (st, v) = m
+        .call(
+            "subscriptions/cancel",
+            json!({ "change_id": p["change_id"] }),
+        )
+        .await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("cancelled"))
+    );
 }
 
 async fn mismatch_and_failed_charges_are_flagged(app: &TestApp) {
     let s = app.support().await;
     // The charge comes out $1.23 higher than previewed.
-    fault(app, json!({ "mode": "drift", "amount": 123, "remaining": 1 })).await;
+    fault(
+        app,
+        json!({ "mode": "drift", "amount": 123, "remaining": 1 }),
+    )
+    .await;
     let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
     execute(&s, &p, "difference_immediately", None).await;
-    let done = wait(&s, &p["change_id"], "applied", |v| !v["charged_amount"].is_null()).await;
-    assert_eq!((done["previewed_amount"].as_i64(), done["charged_amount"].as_i64()), (Some(5000), Some(5123)));
-    let (_, found) = s.call("subscriptions/find", json!({ "q": PRIYA_SUB })).await;
+    let done = wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
+    assert_eq!(
+        (
+            done["previewed_amount"].as_i64(),
+            done["charged_amount"].as_i64()
+        ),
+        (Some(5000), Some(5123))
+    );
+    let (_, found) = s
+        .call("subscriptions/find", json!({ "q": PRIYA_SUB }))
+        .await;
     assert_eq!(found["history"][0]["charged_amount"], 5123);
 
     // An expired card under prevent_change: the plan stays, the change fails with the reason.
@@ -333,8 +454,13 @@ async fn mismatch_and_failed_charges_are_flagged(app: &TestApp) {
     execute(&s, &p, "difference_immediately", None).await;
     let done = wait(&s, &p["change_id"], "failed", |_| true).await;
     assert_eq!(done["failure_code"], "EXPIRED_CARD");
-    let (_, found) = s.call("subscriptions/find", json!({ "q": MARCO_SUB })).await;
-    assert_eq!(found["customers"][0]["subscriptions"][0]["product_id"], BASIC);
+    let (_, found) = s
+        .call("subscriptions/find", json!({ "q": MARCO_SUB }))
+        .await;
+    assert_eq!(
+        found["customers"][0]["subscriptions"][0]["product_id"],
+        BASIC
+    );
     assert_eq!(found["customers"][0]["methods"][0]["expired"], true);
 }
 
@@ -342,8 +468,14 @@ async fn roles(app: &TestApp) {
     let anon = app.anonymous();
     for (endpoint, body) in [
         ("subscriptions/find", json!({ "q": PRIYA_SUB })),
-        ("subscriptions/preview", json!({ "subscription_id": PRIYA_SUB, "product_id": PRO, "quantity": 1, "effective_at": "immediately", "on_payment_failure": "prevent_change" })),
-        ("subscriptions/execute", json!({ "change_id": "pch_x", "mode": "difference_immediately", "confirm_amount": 0, "reason_code": null, "reason_note": null })),
+        (
+            "subscriptions/preview",
+            json!({ "subscription_id": PRIYA_SUB, "product_id": PRO, "quantity": 1, "effective_at": "immediately", "on_payment_failure": "prevent_change" }),
+        ),
+        (
+            "subscriptions/execute",
+            json!({ "change_id": "pch_x", "mode": "difference_immediately", "confirm_amount": 0, "reason_code": null, "reason_note": null }),
+        ),
     ] {
         let (st, _) = anon.call(endpoint, body.clone()).await;
         assert_eq!(st, StatusCode::UNAUTHORIZED, "{endpoint}");
@@ -351,7 +483,9 @@ async fn roles(app: &TestApp) {
         assert_eq!(st, StatusCode::FORBIDDEN, "analyst: {endpoint}");
     }
     for u in [app.support().await, app.merchant().await] {
-        let (st, v) = u.call("subscriptions/find", json!({ "q": "cus_JonasWeber0002" })).await;
+        let (st, v) = u
+            .call("subscriptions/find", json!({ "q": "cus_JonasWeber0002" }))
+            .await;
         assert_eq!(st, StatusCode::OK, "{v}");
         assert_eq!(v["customers"][0]["email"], "jonas.weber@example.com");
     }
@@ -360,8 +494,13 @@ async fn roles(app: &TestApp) {
     let (st, v) = s.call("subscriptions/find", json!({ "q": "priya" })).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["fields"][0]["message"].as_str().unwrap().contains("sub_"));
-    let (st, v) = s.call("subscriptions/find", json!({ "q": "sub_Nope0000" })).await;
-    assert_eq!((st, v["customers"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+    let (st, v) = s
+        .call("subscriptions/find", json!({ "q": "sub_Nope0000" }))
+        .await;
+    assert_eq!(
+        (st, v["customers"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0))
+    );
     let (st, v) = s
         .call(
             "subscriptions/preview",
@@ -370,7 +509,12 @@ async fn roles(app: &TestApp) {
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let fields: Vec<&str> = v["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["quantity", "effective_at", "product_id"]);
     let (st, v) = s
         .call(
@@ -380,6 +524,100 @@ async fn roles(app: &TestApp) {
         )
         .await;
     assert_eq!(st, StatusCode::CONFLICT, "cancelled subscription: {v}");
+}
+
+/// The sandbox answers in shapes the newest official SDK deserializes (CONTRACT §9, §13).
+#[tokio::test]
+async fn official_sdk_reads_sandbox_subscriptions() {
+    use dodopayments::models::SubscriptionsChangePlanParams;
+    let app = common::sqlite().await;
+    let client = dodopayments::Client::new(
+        dodopayments::ClientConfig::new(format!("{}/sandbox/dodo", app.base))
+            .with_api_key("sandbox_key")
+            .with_max_retries(0),
+    )
+    .unwrap();
+    let sub = client
+        .subscriptions()
+        .retrieve()
+        .subscription_id(PRIYA_SUB)
+        .await
+        .unwrap();
+    assert_eq!(
+        (sub.product_id.as_str(), sub.recurring_pre_tax_amount),
+        (BASIC, 3000)
+    );
+    assert!(sub.has_payment_method);
+    let page = client
+        .subscriptions()
+        .list()
+        .query(json!({ "customer_id": "cus_PriyaRaman0001", "page_size": 10, "page_number": 0 }))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    let params = |mode: &str, effective: &str| SubscriptionsChangePlanParams {
+        product_id: Some(PRO.into()),
+        quantity: Some(1),
+        proration_billing_mode: Some(mode.into()),
+        effective_at: Some(effective.into()),
+        ..Default::default()
+    };
+    let preview = client
+        .subscriptions()
+        .preview_change_plan()
+        .subscription_id(PRIYA_SUB)
+        .body(params("difference_immediately", "immediately"))
+        .await
+        .unwrap();
+    assert_eq!(preview.immediate_charge["summary"]["total_amount"], 5000);
+    assert_eq!(preview.new_plan.product_id, PRO);
+    let scheduled = client
+        .subscriptions()
+        .change_plan()
+        .subscription_id(PRIYA_SUB)
+        .body(params("prorated_immediately", "next_billing_date"))
+        .await
+        .unwrap();
+    assert!(scheduled.payment_id.is_none(), "nothing charged now");
+    let sub = client
+        .subscriptions()
+        .retrieve()
+        .subscription_id(PRIYA_SUB)
+        .await
+        .unwrap();
+    assert_eq!(sub.scheduled_change.unwrap().product_id, PRO);
+    let again = client
+        .subscriptions()
+        .change_plan()
+        .subscription_id(PRIYA_SUB)
+        .body(params("prorated_immediately", "immediately"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, dodopayments::Error::Api { status: 409, .. }),
+        "{again}"
+    );
+    client
+        .subscriptions()
+        .cancel_change_plan()
+        .subscription_id(PRIYA_SUB)
+        .await
+        .unwrap();
+    let charged = client
+        .subscriptions()
+        .change_plan()
+        .subscription_id(PRIYA_SUB)
+        .body(params("full_immediately", "immediately"))
+        .await
+        .unwrap();
+    let payment = charged
+        .payment_id
+        .expect("an immediate charge names its payment");
+    let p = common::sandbox_get(&app, &format!("/payments/{payment}")).await;
+    assert_eq!(
+        (p["total_amount"].as_i64(), p["subscription_id"].as_str()),
+        (Some(8000), Some(PRIYA_SUB))
+    );
 }
 
 on_both_backends!(

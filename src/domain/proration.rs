@@ -204,7 +204,10 @@ mod tests {
         assert_eq!(q.total_amount, 5333 - 2000);
         // At the very end of the period nothing is left to bill; before it starts, all of it.
         let end = Period { now: 30 * DAY, ..p };
-        assert_eq!(quote(ProratedImmediately, BASIC, PRO, end, 0).total_amount, 0);
+        assert_eq!(
+            quote(ProratedImmediately, BASIC, PRO, end, 0).total_amount,
+            0
+        );
         let early = Period { now: -DAY, ..p };
         assert_eq!(
             quote(ProratedImmediately, BASIC, PRO, early, 0).total_amount,

@@ -87,9 +87,12 @@ impl OnPaymentFailure {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [OnPaymentFailure::PreventChange, OnPaymentFailure::ApplyChange]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            OnPaymentFailure::PreventChange,
+            OnPaymentFailure::ApplyChange,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -226,9 +226,18 @@ pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str)
         .route("/payments/{id}", get(payments::get_payment))
         .route("/subscriptions", get(subscriptions::list))
         .route("/subscriptions/{id}", get(subscriptions::get))
-        .route("/subscriptions/{id}/change-plan", axum::routing::post(subscriptions::change_plan))
-        .route("/subscriptions/{id}/change-plan/preview", axum::routing::post(subscriptions::preview))
-        .route("/subscriptions/{id}/change-plan/scheduled", axum::routing::delete(subscriptions::cancel_scheduled))
+        .route(
+            "/subscriptions/{id}/change-plan",
+            axum::routing::post(subscriptions::change_plan),
+        )
+        .route(
+            "/subscriptions/{id}/change-plan/preview",
+            axum::routing::post(subscriptions::preview),
+        )
+        .route(
+            "/subscriptions/{id}/change-plan/scheduled",
+            axum::routing::delete(subscriptions::cancel_scheduled),
+        )
         .route("/_sandbox/plan-change-calls", get(subscriptions::calls))
         .route("/_sandbox/faults", axum::routing::post(payments::set_fault))
         .route("/_sandbox/charges", get(payments::charges))

@@ -325,7 +325,9 @@ fn validate(s: &Sub, req: ChangeRequest) -> Result<Planned, ApiError> {
         ));
     }
     if product.id == s.product.id && req.quantity == s.quantity {
-        return Err(invalid("The subscription is already on this plan and quantity"));
+        return Err(invalid(
+            "The subscription is already on this plan and quantity",
+        ));
     }
     Ok(Planned {
         product,

@@ -279,7 +279,10 @@ pub async fn preview(
             "Choose what happens if the charge fails: keep the current plan or change anyway.",
         ));
     }
-    if !matches!(parse_lookup(&input.subscription_id), Some(Lookup::Subscription(_))) {
+    if !matches!(
+        parse_lookup(&input.subscription_id),
+        Some(Lookup::Subscription(_))
+    ) {
         return Err(AppError::new(
             ErrorCode::NotFound,
             "This is not a subscription id (they start with sub_). Search for the customer again.",
@@ -586,14 +589,21 @@ pub async fn execute(
     match state.dodo.change_plan(&v.subscription_id, &body).await {
         PlanCall::Accepted { payment_id } => {
             let mut tx = begin_write(&state.db).await?;
-            sqlx::query("UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2")
-                .bind(payment_id)
-                .bind(&v.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2",
+            )
+            .bind(payment_id)
+            .bind(&v.id)
+            .execute(&mut *tx)
+            .await?;
             if v.effective == EffectiveAt::NextBillingDate
-                && store::transition(&mut tx, &v.id, ChangeState::Executing, ChangeState::Scheduled)
-                    .await?
+                && store::transition(
+                    &mut tx,
+                    &v.id,
+                    ChangeState::Executing,
+                    ChangeState::Scheduled,
+                )
+                .await?
             {
                 audit(&mut tx, actor(user), &v.id, "scheduled", json!({})).await?;
             }
@@ -605,12 +615,14 @@ pub async fn execute(
             message,
         } => {
             let mut tx = begin_write(&state.db).await?;
-            sqlx::query("UPDATE plan_changes SET failure_code = $1, failure_message = $2 WHERE id = $3")
-                .bind(&code)
-                .bind(&message)
-                .bind(&v.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE plan_changes SET failure_code = $1, failure_message = $2 WHERE id = $3",
+            )
+            .bind(&code)
+            .bind(&message)
+            .bind(&v.id)
+            .execute(&mut *tx)
+            .await?;
             store::transition(&mut tx, &v.id, ChangeState::Executing, ChangeState::Failed).await?;
             audit(
                 &mut tx,

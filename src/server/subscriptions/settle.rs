@@ -30,7 +30,11 @@ async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Chan
 
 /// `payment.succeeded` / `payment.failed` for a plan change's charge.
 pub async fn on_payment(tx: &mut Tx<'_>, data: &Value, paid: bool) -> Result<(), sqlx::Error> {
-    if data.get("subscription_id").and_then(Value::as_str).is_none() {
+    if data
+        .get("subscription_id")
+        .and_then(Value::as_str)
+        .is_none()
+    {
         return Ok(());
     }
     let Some(change) = change_for_payment(tx, data).await? else {
@@ -112,12 +116,9 @@ pub async fn on_subscription(
         "subscription.plan_changed" => {
             let product = data.get("product_id").and_then(Value::as_str);
             let quantity = data.get("quantity").and_then(Value::as_i64);
-            let change = store::latest_in(
-                tx,
-                sub,
-                &[ChangeState::Executing, ChangeState::Scheduled],
-            )
-            .await?;
+            let change =
+                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Scheduled])
+                    .await?;
             if let Some(c) = change.filter(|c| {
                 Some(c.to_product_id.as_str()) == product && Some(c.view.to_quantity) == quantity
             }) {
@@ -125,12 +126,8 @@ pub async fn on_subscription(
             }
         }
         "subscription.on_hold" => {
-            let change = store::latest_in(
-                tx,
-                sub,
-                &[ChangeState::Executing, ChangeState::Applied],
-            )
-            .await?;
+            let change =
+                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Applied]).await?;
             if let Some(c) = change {
                 sqlx::query("UPDATE plan_changes SET on_hold = 1, updated_at = $1 WHERE id = $2")
                     .bind(now_ms())
@@ -167,7 +164,10 @@ pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError
     if change.view.state != ChangeState::Executing {
         return Ok(());
     }
-    let sub = state.dodo.subscription(&change.view.subscription_id).await?;
+    let sub = state
+        .dodo
+        .subscription(&change.view.subscription_id)
+        .await?;
     let payment = match change.view.payment_id.as_deref() {
         Some(pid) if change.view.charged_amount.is_none() => state.dodo.payment(pid).await.ok(),
         _ => None,
@@ -195,9 +195,21 @@ pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError
     let current = store::get(&mut *tx, &change.view.id).await?;
     if let Some(c) = current.filter(|c| c.view.state == ChangeState::Executing) {
         if c.view.effective == EffectiveAt::NextBillingDate && scheduled {
-            store::transition(&mut tx, &c.view.id, ChangeState::Executing, ChangeState::Scheduled)
-                .await?;
-            audit(&mut tx, WEBHOOK, &c.view.id, "scheduled", json!({ "read_back": true })).await?;
+            store::transition(
+                &mut tx,
+                &c.view.id,
+                ChangeState::Executing,
+                ChangeState::Scheduled,
+            )
+            .await?;
+            audit(
+                &mut tx,
+                WEBHOOK,
+                &c.view.id,
+                "scheduled",
+                json!({ "read_back": true }),
+            )
+            .await?;
         } else if c.view.effective == EffectiveAt::Immediately && on_new_plan {
             applied(&mut tx, &c).await?;
         }

@@ -124,7 +124,10 @@ mod tests {
         assert!(m.expired && m.recurring && m.used_for_renewals);
         let wallet = json!({"payment_method_id": "pm_2", "payment_method": "wallet"});
         let w = method(&wallet, (2026, 11), &[]).unwrap();
-        assert_eq!((w.label.as_str(), w.expired, w.recurring), ("wallet", false, false));
+        assert_eq!(
+            (w.label.as_str(), w.expired, w.recurring),
+            ("wallet", false, false)
+        );
     }
 
     #[test]
