@@ -307,8 +307,40 @@ pub fn parse_lookup(q: &str) -> Option<Lookup> {
     }
 }
 
+/// "100", "99.5" or "1,250.00" in a currency's major unit → minor units; `None` if unreadable.
+pub fn parse_major(s: &str, currency: &str) -> Option<i64> {
+    let digits = super::money::minor_digits(currency) as usize;
+    let s = s.trim().replace(',', "");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if whole.is_empty()
+        || frac.len() > digits
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+        || whole.len() > 12
+    {
+        return None;
+    }
+    let scale = 10i64.pow(digits as u32);
+    let frac = format!("{frac:0<digits$}");
+    Some(whole.parse::<i64>().ok()? * scale + frac.parse::<i64>().unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parses_major_units() {
+        assert_eq!(parse_major("100", "USD"), Some(10000));
+        assert_eq!(parse_major("99.5", "USD"), Some(9950));
+        assert_eq!(parse_major("1,250.00", "EUR"), Some(125000));
+        assert_eq!(parse_major("3000", "JPY"), Some(3000));
+        for bad in ["", "1.234", "-5", "abc", ".5", "1e3"] {
+            assert_eq!(parse_major(bad, "USD"), None, "{bad}");
+        }
+        assert_eq!(parse_major("1.5", "JPY"), None);
+    }
+
     use super::*;
 
     #[test]
