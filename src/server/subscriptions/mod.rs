@@ -826,7 +826,7 @@ pub async fn history(
             });
         }
     }
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|c| std::cmp::Reverse(c.created_at));
     Ok(out)
 }
 
