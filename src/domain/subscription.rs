@@ -288,7 +288,7 @@ pub enum Lookup {
 pub fn parse_lookup(q: &str) -> Option<Lookup> {
     let q = q.trim();
     let id_like = |s: &str| {
-        (4..=64).contains(&s.len())
+        (5..=64).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     };
