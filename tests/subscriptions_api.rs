@@ -490,6 +490,36 @@ async fn roles(app: &TestApp) {
         assert_eq!(v["customers"][0]["email"], "jonas.weber@example.com");
     }
     let s = app.support().await;
+    // The page renders on the server (no JavaScript needed) with the search result.
+    let html = s
+        .http
+        .get(format!(
+            "{}/subscriptions?q=priya.raman%40example.com",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("sub_PriyaBasic0001") && html.contains("VISA •••• 4242"),
+        "{html}"
+    );
+    assert!(!html.contains("sandbox_key"), "no secret in the HTML");
+    let denied = app
+        .analyst()
+        .await
+        .http
+        .get(format!("{}/subscriptions?q={PRIYA_SUB}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(denied.contains("subs-denied") && !denied.contains("VISA"));
     // Bad input says what to do.
     let (st, v) = s.call("subscriptions/find", json!({ "q": "priya" })).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);

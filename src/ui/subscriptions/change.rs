@@ -1,7 +1,7 @@
 //! Preview a change under all three modes side by side, choose one, confirm the amount,
 //! execute, and follow the outcome until Dodo confirms it.
 use super::{state_msg, Ctx};
-use crate::api::subscriptions::{get_change, ExecuteChange, PreviewChange};
+use crate::api::subscriptions::{ExecuteChange, PreviewChange};
 use crate::domain::money::format_money;
 use crate::domain::proration::ProrationMode;
 use crate::domain::rule::ProductSummary;
@@ -66,12 +66,11 @@ pub(super) fn ChangePanel(
     let note = RwSignal::new(String::new());
     let preview = ServerAction::<PreviewChange>::new();
     let execute = ServerAction::<ExecuteChange>::new();
-    let result = RwSignal::new(None::<PlanChangeView>);
     let sub_id = sub.id.clone();
     let on_preview = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         chosen.set(None);
-        result.set(None);
+        ctx.last.set(None);
         preview.dispatch(PreviewChange {
             subscription_id: sub_id.clone(),
             product_id: product.get_untracked(),
@@ -80,31 +79,11 @@ pub(super) fn ChangePanel(
             on_payment_failure: on_failure.get_untracked(),
         });
     };
-    // The newest outcome: the execute reply, then what polling finds until it is final.
+    // The reply becomes the page's latest outcome (kept across the reload it triggers).
     Effect::new(move |_| {
         if let Some(Ok(v)) = execute.value().get() {
-            result.set(Some(v));
+            ctx.last.set(Some(v));
             ctx.refresh();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(v) = result.get() {
-            if v.state == ChangeState::Executing {
-                let id = v.id.clone();
-                set_timeout(
-                    move || {
-                        leptos::task::spawn_local(async move {
-                            if let Ok(now) = get_change(id).await {
-                                if now.state != ChangeState::Executing {
-                                    ctx.refresh();
-                                }
-                                result.set(Some(now));
-                            }
-                        })
-                    },
-                    std::time::Duration::from_millis(800),
-                );
-            }
         }
     });
     let field_err = move |name: &'static str| {
@@ -180,7 +159,6 @@ pub(super) fn ChangePanel(
             {move || execute.value().get().and_then(|r| r.err()).map(|e| view! {
                 <div class="banner error" role="alert" data-testid="execute-error"><p>{move || error_text(i18n.0.get(), &e)}</p></div>
             })}
-            {move || result.get().map(|v| view! { <Outcome v/> })}
         </section>
     }
 }
@@ -286,7 +264,7 @@ fn Confirm(
 }
 
 #[component]
-fn Outcome(v: PlanChangeView) -> impl IntoView {
+pub(super) fn Outcome(v: PlanChangeView) -> impl IntoView {
     let i18n = use_i18n();
     let ok = matches!(v.state, ChangeState::Applied | ChangeState::Scheduled);
     view! {

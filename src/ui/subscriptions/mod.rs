@@ -11,11 +11,11 @@ pub use threshold::ThresholdSettings;
 use super::errors::field_text;
 use super::i18n::{use_i18n, Msg};
 use super::widgets::ErrorBanner;
-use crate::api::subscriptions::{find_subscriptions, ConsoleData};
+use crate::api::subscriptions::{find_subscriptions, get_change, ConsoleData};
 use crate::app::use_session;
 use crate::domain::error::ErrorCode;
 use crate::domain::role::Role;
-use crate::domain::subscription::ChangeState;
+use crate::domain::subscription::{ChangeState, PlanChangeView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -26,6 +26,8 @@ pub(crate) struct Ctx {
     /// The subscription whose change panel is open.
     pub selected: RwSignal<Option<String>>,
     pub merchant: Signal<bool>,
+    /// The latest executed change, followed until Dodo confirms it.
+    pub last: RwSignal<Option<PlanChangeView>>,
 }
 
 impl Ctx {
@@ -62,13 +64,36 @@ pub fn SubscriptionsPage() -> impl IntoView {
         reload,
         selected: RwSignal::new(None),
         merchant,
+        last: RwSignal::new(None),
     };
     provide_context(ctx);
+    // While the change is executing, look again (the server reads Dodo back when overdue).
+    Effect::new(move |_| {
+        if let Some(v) = ctx.last.get() {
+            if v.state == ChangeState::Executing {
+                let id = v.id.clone();
+                set_timeout(
+                    move || {
+                        leptos::task::spawn_local(async move {
+                            if let Ok(now) = get_change(id).await {
+                                if now.state != ChangeState::Executing {
+                                    ctx.refresh();
+                                }
+                                ctx.last.set(Some(now));
+                            }
+                        })
+                    },
+                    std::time::Duration::from_millis(800),
+                );
+            }
+        }
+    });
     let text = RwSignal::new(q());
     let navigate = use_navigate();
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ctx.selected.set(None);
+        ctx.last.set(None);
         let v = text.get_untracked();
         let encoded: String = v
             .trim()
@@ -94,6 +119,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
                     <button type="submit" class="primary" data-testid="subs-search">{i18n.t(Msg::SubsSearch)}</button>
                 </div>
             </form>
+            {move || ctx.last.get().map(|v| view! { <change::Outcome v/> })}
             <Transition fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
                 {move || data.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! {
