@@ -67,25 +67,35 @@ pub fn SubscriptionsPage() -> impl IntoView {
         last: RwSignal::new(None),
     };
     provide_context(ctx);
-    // While the change is executing, look again (the server reads Dodo back when overdue).
+    // Until the outcome and the charged amount are known, look again (the server reads Dodo
+    // back when the webhooks are overdue). Bounded, so a lost webhook cannot poll forever.
+    let polls = RwSignal::new((String::new(), 0u32));
     Effect::new(move |_| {
-        if let Some(v) = ctx.last.get() {
-            if v.state == ChangeState::Executing {
-                let id = v.id.clone();
-                set_timeout(
-                    move || {
-                        leptos::task::spawn_local(async move {
-                            if let Ok(now) = get_change(id).await {
-                                if now.state != ChangeState::Executing {
-                                    ctx.refresh();
-                                }
-                                ctx.last.set(Some(now));
+        let Some(v) = ctx.last.get() else {
+            return;
+        };
+        if polls.with_untracked(|p| p.0 != v.id) {
+            polls.set((v.id.clone(), 0));
+        }
+        let waiting = v.state == ChangeState::Executing
+            || (v.state == ChangeState::Applied
+                && v.charged_amount.is_none()
+                && v.previewed_amount.unwrap_or(0) > 0);
+        if waiting && polls.with_untracked(|p| p.1) < 120 {
+            polls.update(|p| p.1 += 1);
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(now) = get_change(v.id.clone()).await {
+                            if now != v {
+                                ctx.refresh();
                             }
-                        })
-                    },
-                    std::time::Duration::from_millis(800),
-                );
-            }
+                            ctx.last.set(Some(now));
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(800),
+            );
         }
     });
     let text = RwSignal::new(q());
