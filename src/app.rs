@@ -5,7 +5,8 @@ use crate::domain::role::CurrentUser;
 use crate::ui::i18n::{I18n, Lang};
 use crate::ui::{
     analytics::AnalyticsPage, home::HomePage, layout::Layout, login::LoginPage, offer::OfferPage,
-    rules::RulesPage, sandbox::SandboxPage, settings::SettingsPage, users::UsersPage,
+    rules::RulesPage, sandbox::SandboxPage, settings::SettingsPage,
+    subscriptions::SubscriptionsPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") ssr=SsrMode::Async view=SettingsPage/>
                     <Route path=path!("/sandbox") ssr=SsrMode::Async view=SandboxPage/>
                     <Route path=path!("/offer/:token") ssr=SsrMode::Async view=OfferPage/>
+                    <Route path=path!("/subscriptions") ssr=SsrMode::Async view=SubscriptionsPage/>
                 </Routes>
             </Layout>
         </Router>

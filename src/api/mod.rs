@@ -6,6 +6,7 @@ pub mod rules;
 pub mod sandbox;
 pub mod session;
 pub mod settings;
+pub mod subscriptions;
 pub mod users;
 
 use crate::domain::error::{AppError, ErrorCode};

@@ -4,6 +4,8 @@ pub mod audit;
 pub mod error;
 pub mod money;
 pub mod offer;
+pub mod proration;
 pub mod role;
 pub mod rule;
+pub mod subscription;
 pub mod time;

@@ -14,7 +14,8 @@ const CATALOGUE_TTL: Duration = Duration::from_secs(30);
 const PAGE_SIZE: i64 = 100;
 
 pub struct Dodo {
-    reads: Client,
+    /// Retries on: safe to repeat (reads, previews, creating a hosted session).
+    pub(crate) reads: Client,
     /// Retries off: used for checkout sessions with `confirm: true` and plan changes.
     pub charges: Client,
     catalogue: Mutex<Option<(Instant, Arc<Vec<ProductSummary>>)>>,

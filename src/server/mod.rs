@@ -17,6 +17,7 @@ pub mod rules;
 pub mod sandbox;
 pub mod seed;
 pub mod state;
+pub mod subscriptions;
 pub mod users;
 pub mod webhooks;
 

@@ -7,6 +7,7 @@ use super::dodo::Dodo;
 use super::ids::now_ms;
 use super::offers;
 use super::state::AppState;
+use super::subscriptions::settle as plan_changes;
 use crate::domain::rule::ProductSummary;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -214,11 +215,18 @@ async fn apply_all(
         }
         match job.event_type.as_str() {
             "payment.succeeded" => {
-                offers::on_payment_succeeded(&mut tx, products, &job.data).await?
+                offers::on_payment_succeeded(&mut tx, products, &job.data).await?;
+                plan_changes::on_payment(&mut tx, &job.data, true).await?
             }
-            "payment.failed" => offers::on_payment_failed(&mut tx, &job.data).await?,
+            "payment.failed" => {
+                offers::on_payment_failed(&mut tx, &job.data).await?;
+                plan_changes::on_payment(&mut tx, &job.data, false).await?
+            }
+            "subscription.plan_changed" | "subscription.on_hold" => {
+                plan_changes::on_subscription(&mut tx, &job.event_type, &job.data).await?
+            }
             "refund.succeeded" => offers::on_refund(&mut tx, &job.data).await?,
-            // Stored for the plan-change console; nothing else to do with them yet.
+            // Stored as received; nothing else reacts to them.
             _ => {}
         }
     }

@@ -28,6 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <A href="/settings">{i18n.t(Msg::NavSettings)}</A>
                                     <A href="/sandbox">{i18n.t(Msg::NavSandbox)}</A>
                                 })}
+                                {user.role.can_change_plans().then(|| view! { <A href="/subscriptions">{i18n.t(Msg::NavSubscriptions)}</A> })}
                                 <span class="who" data-role=user.role.as_str()>{user.email.clone()}</span>
                                 <ActionForm action=session.logout attr:class="inline">
                                     <button type="submit" class="link">{i18n.t(Msg::SignOut)}</button>

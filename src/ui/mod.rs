@@ -9,5 +9,6 @@ pub mod offer;
 pub mod rules;
 pub mod sandbox;
 pub mod settings;
+pub mod subscriptions;
 pub mod users;
 pub mod widgets;

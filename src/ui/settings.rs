@@ -72,6 +72,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+            <super::subscriptions::ThresholdSettings/>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! zero-based `page_number`, `page_size` default 10 and cap 100, `{items: [...]}` envelopes.
 pub mod catalogue;
 pub mod payments;
+pub mod subscriptions;
 
 use super::config::Secret;
 use axum::extract::{Path, Query, Request, State};
@@ -29,6 +30,7 @@ pub struct Sandbox {
     base_url: String,
     http: reqwest::Client,
     ledger: Arc<std::sync::Mutex<payments::Ledger>>,
+    subscriptions: Arc<std::sync::Mutex<subscriptions::Book>>,
 }
 
 /// Dodo's error body, `{code, message}`, with its status.
@@ -203,6 +205,7 @@ pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str)
             .build()
             .unwrap_or_default(),
         ledger: Arc::default(),
+        subscriptions: Arc::new(std::sync::Mutex::new(subscriptions::Book::seeded())),
     };
     // The hosted checkout page is opened by customers' browsers: no API key there.
     let hosted = Router::new()
@@ -221,6 +224,21 @@ pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str)
         .route("/checkouts/{id}", get(payments::get_checkout))
         .route("/payments", axum::routing::post(payments::create_payment))
         .route("/payments/{id}", get(payments::get_payment))
+        .route("/subscriptions", get(subscriptions::list))
+        .route("/subscriptions/{id}", get(subscriptions::get))
+        .route(
+            "/subscriptions/{id}/change-plan",
+            axum::routing::post(subscriptions::change_plan),
+        )
+        .route(
+            "/subscriptions/{id}/change-plan/preview",
+            axum::routing::post(subscriptions::preview),
+        )
+        .route(
+            "/subscriptions/{id}/change-plan/scheduled",
+            axum::routing::delete(subscriptions::cancel_scheduled),
+        )
+        .route("/_sandbox/plan-change-calls", get(subscriptions::calls))
         .route("/_sandbox/faults", axum::routing::post(payments::set_fault))
         .route("/_sandbox/charges", get(payments::charges))
         .route(

@@ -23,6 +23,9 @@ pub struct Fault {
     pub delay_ms: Option<u64>,
     #[serde(default)]
     pub remaining: Option<u32>,
+    /// For `drift`: how much a plan change's charge differs from its preview (minor units).
+    #[serde(default)]
+    pub amount: Option<i64>,
 }
 
 #[derive(Default)]
@@ -33,15 +36,15 @@ pub struct Ledger {
     fault: Fault,
 }
 
-fn now_iso() -> String {
+pub(super) fn now_iso() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn id(prefix: &str) -> String {
+pub(super) fn id(prefix: &str) -> String {
     crate::server::ids::new_id(prefix).replace('_', "_S")
 }
 
-fn invalid(message: &str) -> ApiError {
+pub(super) fn invalid(message: &str) -> ApiError {
     error(
         StatusCode::UNPROCESSABLE_ENTITY,
         "INVALID_REQUEST_BODY",
@@ -51,7 +54,7 @@ fn invalid(message: &str) -> ApiError {
 
 impl Sandbox {
     /// Takes the current fault for one charge attempt, counting it down.
-    fn take_fault(&self) -> Fault {
+    pub(super) fn take_fault(&self) -> Fault {
         let mut l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
         let f = l.fault.clone();
         if let Some(n) = l.fault.remaining.as_mut() {
@@ -168,6 +171,17 @@ impl Sandbox {
         payment
     }
 
+    /// Keeps a payment made elsewhere in the sandbox (plan changes) readable by id.
+    pub(super) fn store_payment(&self, payment: &Value) {
+        if let Some(pid) = payment["payment_id"].as_str() {
+            self.ledger
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .payments
+                .insert(pid.to_string(), payment.clone());
+        }
+    }
+
     fn count_charge(&self, metadata: &Value) {
         if let Some(offer) = metadata.get("offer_id").and_then(Value::as_str) {
             *self
@@ -202,7 +216,7 @@ pub struct CheckoutRequest {
     metadata: Option<Value>,
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(super) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| invalid(&format!("Invalid request body: {e}")))
 }
 
@@ -439,6 +453,7 @@ pub async fn set_fault(State(sb): State<Sandbox>, Json(f): Json<Fault>) -> Reply
         "server_error",
         "rate_limited",
         "slow",
+        "drift",
     ];
     if !known.contains(&f.mode.as_str()) {
         return Err(invalid(&format!(

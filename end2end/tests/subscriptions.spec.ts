@@ -1,0 +1,75 @@
+import { test, expect, Page } from '@playwright/test';
+import { signIn, hydrated, markPage, expectSamePage } from './helpers';
+
+const PRIYA_SUB = 'sub_PriyaBasic0001';
+
+/** Opens the change panel of Priya's subscription, picks a plan and previews all modes. */
+async function previewChange(page: Page, productId: string) {
+  await page.locator(`tr[data-id="${PRIYA_SUB}"]`).getByTestId('change-plan').click();
+  await expect(page.getByTestId('change-panel')).toBeVisible();
+  await page.locator('#change-product').selectOption(productId);
+  await page.locator('#change-quantity').fill('1');
+  await page.getByTestId('preview').click();
+  for (const mode of ['prorated_immediately', 'difference_immediately', 'full_immediately']) {
+    await expect(page.getByTestId(`mode-${mode}`)).toBeVisible({ timeout: 10_000 });
+  }
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('support finds a subscription by email, compares the modes, upgrades and downgrades', async ({ page }) => {
+  await signIn(page, 'support');
+  await expect(page.locator('.who')).toHaveText('support@demo.test');
+  await page.goto('/subscriptions');
+  await hydrated(page);
+  await markPage(page);
+
+  await page.getByLabel('Subscription id, customer id or email').fill('priya.raman@example.com');
+  await page.getByTestId('subs-search').click();
+  const card = page.getByTestId('customer');
+  await expect(card).toContainText('Priya Raman');
+  await expect(card).toContainText('VISA •••• 4242');
+  await expect(page.locator(`tr[data-id="${PRIYA_SUB}"]`)).toContainText('Basic Monthly');
+
+  // Upgrade Basic $30 → Pro $80: the three modes side by side, with plain words.
+  await previewChange(page, 'pdt_ProMonthly06');
+  const diff = page.getByTestId('mode-difference_immediately');
+  await expect(diff.getByTestId('charge')).toHaveText('$50.00');
+  await expect(page.getByTestId('mode-full_immediately').getByTestId('charge')).toHaveText('$80.00');
+  await expect(page.getByTestId('mode-full_immediately')).toContainText('new billing period starts today');
+  await expect(page.getByTestId('mode-prorated_immediately')).toContainText('days left in this billing period');
+
+  await diff.getByTestId('choose').click();
+  await expect(page.getByTestId('confirm-amount')).toHaveText('$50.00');
+  await page.getByTestId('execute').click();
+  const result = page.getByTestId('change-result');
+  await expect(result).toHaveAttribute('data-state', 'applied', { timeout: 15_000 });
+  await expect(result.getByTestId('charged')).toHaveText('$50.00', { timeout: 15_000 });
+  const history = page.getByTestId('history');
+  await expect(history.getByTestId('change-row').first()).toContainText('Basic Monthly × 1 → Pro Monthly × 1');
+  await expect(history.getByTestId('change-row').first().getByTestId('charged')).toContainText('$50.00');
+  await expect(page.locator(`tr[data-id="${PRIYA_SUB}"]`)).toContainText('Pro Monthly');
+  await expectSamePage(page);
+
+  // Downgrade Pro → Basic: nothing charged now, $50 credited for the customer.
+  await previewChange(page, 'pdt_BasicMonthly05');
+  const down = page.getByTestId('mode-difference_immediately');
+  await expect(down.getByTestId('charge')).toHaveText('$0.00');
+  await expect(down.getByTestId('credit')).toHaveText('$50.00');
+  await down.getByTestId('choose').click();
+  await expect(page.getByTestId('confirm')).toContainText('Credit for the customer');
+  await expect(page.getByTestId('confirm-amount')).toHaveText('$50.00');
+  await page.getByTestId('execute').click();
+  await expect(result).toHaveAttribute('data-state', 'applied', { timeout: 15_000 });
+  await expect(result).toContainText('Credit for the customer: $50.00');
+  await expect(history.getByTestId('change-row').first()).toContainText('Pro Monthly × 1 → Basic Monthly × 1');
+  await expect(history.getByTestId('change-row').first()).toContainText('$50.00');
+  await expectSamePage(page);
+});
+
+test('analysts cannot open the console', async ({ page }) => {
+  await signIn(page, 'analyst');
+  await expect(page.locator('.who')).toHaveText('analyst@demo.test');
+  await page.goto(`/subscriptions?q=${PRIYA_SUB}`);
+  await expect(page.getByTestId('subs-denied')).toBeVisible();
+});

@@ -1,0 +1,193 @@
+//! The support console's functions. Support and merchants may use it; analysts may not.
+//! Approving a change above the threshold, and setting the threshold, are for merchants.
+use crate::domain::error::AppError;
+use crate::domain::rule::ProductSummary;
+use crate::domain::subscription::{CustomerView, PlanChangeView, PreviewView};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Everything the console shows for a search, in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleData {
+    pub customers: Vec<CustomerView>,
+    /// Subscription products (the targets a plan can change to).
+    pub products: Vec<ProductSummary>,
+    pub history: Vec<PlanChangeView>,
+    /// Changes waiting for a merchant's approval (all subscriptions).
+    pub approvals: Vec<PlanChangeView>,
+}
+
+#[cfg(feature = "ssr")]
+fn console(r: crate::domain::role::Role) -> bool {
+    r.can_change_plans()
+}
+
+#[cfg(feature = "ssr")]
+fn merchant(r: crate::domain::role::Role) -> bool {
+    r.can_edit_rules()
+}
+
+/// Finds customers by subscription id, customer id or email. An empty query lists nothing
+/// but still returns the approvals queue and the catalogue.
+#[server(endpoint = "subscriptions/find", input = Json)]
+pub async fn find_subscriptions(q: String) -> Result<ConsoleData, AppError> {
+    use crate::server::subscriptions as svc;
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(console).await?;
+            let customers = if q.trim().is_empty() {
+                Vec::new()
+            } else {
+                svc::find(&state, &q).await?
+            };
+            let ids: Vec<String> = customers
+                .iter()
+                .flat_map(|c| c.subscriptions.iter().map(|s| s.id.clone()))
+                .collect();
+            Ok(ConsoleData {
+                history: svc::history(&state, &ids).await?,
+                approvals: svc::approvals(&state.db).await?,
+                products: state
+                    .dodo
+                    .products()
+                    .await?
+                    .iter()
+                    .filter(|p| p.is_recurring)
+                    .cloned()
+                    .collect(),
+                customers,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "subscriptions/preview", input = Json)]
+pub async fn preview_change(
+    subscription_id: String,
+    product_id: String,
+    quantity: i64,
+    effective_at: String,
+    on_payment_failure: String,
+) -> Result<PreviewView, AppError> {
+    use crate::server::subscriptions::{preview, PreviewInput};
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(console).await?;
+            preview(
+                &state,
+                &user,
+                PreviewInput {
+                    subscription_id,
+                    product_id,
+                    quantity,
+                    effective_at,
+                    on_payment_failure,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Executes a previewed change in `mode`. `confirm_amount` is the amount the person confirmed.
+#[server(endpoint = "subscriptions/execute", input = Json)]
+pub async fn execute_change(
+    change_id: String,
+    mode: String,
+    confirm_amount: i64,
+    reason_code: Option<String>,
+    reason_note: Option<String>,
+) -> Result<PlanChangeView, AppError> {
+    use crate::server::subscriptions::{execute, ExecuteInput};
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(console).await?;
+            execute(
+                &state,
+                &user,
+                ExecuteInput {
+                    change_id,
+                    mode,
+                    confirm_amount,
+                    reason_code,
+                    reason_note,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "subscriptions/approve", input = Json)]
+pub async fn approve_change(change_id: String) -> Result<PlanChangeView, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(merchant).await?;
+            crate::server::subscriptions::approve(&state, &user, &change_id).await
+        }
+        .await,
+    )
+}
+
+/// Cancels a scheduled change, or withdraws one that has not run yet.
+#[server(endpoint = "subscriptions/cancel", input = Json)]
+pub async fn cancel_change(change_id: String) -> Result<PlanChangeView, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(console).await?;
+            crate::server::subscriptions::cancel(&state, &user, &change_id).await
+        }
+        .await,
+    )
+}
+
+/// One change as it stands (read back from Dodo when its outcome is overdue).
+#[server(endpoint = "subscriptions/change", input = Json)]
+pub async fn get_change(change_id: String) -> Result<PlanChangeView, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(console).await?;
+            crate::server::subscriptions::view(&state, &change_id).await
+        }
+        .await,
+    )
+}
+
+/// Thresholds per currency, in minor units.
+#[server(endpoint = "subscriptions/thresholds")]
+pub async fn get_thresholds() -> Result<Vec<(String, i64)>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(console).await?;
+            Ok(crate::server::subscriptions::thresholds(&state.db)
+                .await?
+                .into_iter()
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Sets (or, with no amount, removes) the approval threshold for one currency.
+#[server(endpoint = "subscriptions/thresholds/set", input = Json)]
+pub async fn set_threshold(
+    currency: String,
+    amount: Option<i64>,
+) -> Result<Vec<(String, i64)>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(merchant).await?;
+            Ok(
+                crate::server::subscriptions::set_threshold(&state.db, &user, &currency, amount)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        .await,
+    )
+}

@@ -1,0 +1,219 @@
+//! Settling plan changes: by webhook (`subscription.plan_changed`, `subscription.on_hold`,
+//! `payment.*` naming the change) or by reading the subscription and payment back. Each
+//! outcome writes only its own columns and states only move forward, so duplicates and any
+//! arrival order end in the same record.
+use super::store::{self, audit, Change, Tx, WEBHOOK};
+use crate::domain::error::AppError;
+use crate::domain::offer::decline_reason;
+use crate::domain::subscription::{ChangeState, EffectiveAt, OnPaymentFailure};
+use crate::server::db::begin_write;
+use crate::server::ids::now_ms;
+use crate::server::state::AppState;
+use serde_json::{json, Value};
+
+/// The change a payment belongs to: named in its metadata, else by payment id, else the
+/// subscription's change in flight.
+async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Change>, sqlx::Error> {
+    if let Some(id) = data
+        .pointer("/metadata/plan_change_id")
+        .and_then(Value::as_str)
+    {
+        return store::get(&mut **tx, id).await;
+    }
+    let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let pid = data.get("payment_id").and_then(Value::as_str);
+    let found = store::latest_in(tx, sub, &[ChangeState::Executing]).await?;
+    Ok(found.filter(|c| c.view.payment_id.is_none() || c.view.payment_id.as_deref() == pid))
+}
+
+/// `payment.succeeded` / `payment.failed` for a plan change's charge.
+pub async fn on_payment(tx: &mut Tx<'_>, data: &Value, paid: bool) -> Result<(), sqlx::Error> {
+    if data
+        .get("subscription_id")
+        .and_then(Value::as_str)
+        .is_none()
+    {
+        return Ok(());
+    }
+    let Some(change) = change_for_payment(tx, data).await? else {
+        return Ok(());
+    };
+    record_payment(tx, &change, data, paid).await
+}
+
+async fn record_payment(
+    tx: &mut Tx<'_>,
+    change: &Change,
+    payment: &Value,
+    paid: bool,
+) -> Result<(), sqlx::Error> {
+    let id = &change.view.id;
+    let payment_id = payment.get("payment_id").and_then(Value::as_str);
+    let amount = payment.get("total_amount").and_then(Value::as_i64);
+    if paid {
+        // A success replaces any failure recorded for an earlier attempt.
+        sqlx::query(
+            "UPDATE plan_changes SET charged_amount = $1, payment_id = COALESCE($2, payment_id), \
+             failure_code = NULL, failure_message = NULL, updated_at = $3 WHERE id = $4",
+        )
+        .bind(amount)
+        .bind(payment_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        if change.view.charged_amount.is_some() {
+            return Ok(());
+        }
+        let code = payment
+            .get("error_code")
+            .and_then(Value::as_str)
+            .unwrap_or("UNKNOWN_ERROR");
+        sqlx::query(
+            "UPDATE plan_changes SET payment_id = COALESCE($1, payment_id), failure_code = $2, \
+             failure_message = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(payment_id)
+        .bind(code)
+        .bind(decline_reason(code))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        // Under prevent_change the plan stays as it was: the change failed.
+        if change.view.on_payment_failure == OnPaymentFailure::PreventChange {
+            store::transition(tx, id, ChangeState::Executing, ChangeState::Failed).await?;
+        }
+    }
+    audit(
+        tx,
+        WEBHOOK,
+        id,
+        if paid {
+            "payment_succeeded"
+        } else {
+            "payment_failed"
+        },
+        json!({ "payment_id": payment_id, "amount": amount, "currency": payment.get("currency"),
+                "previewed_amount": change.view.previewed_amount }),
+    )
+    .await
+}
+
+/// `subscription.plan_changed` and `subscription.on_hold`.
+pub async fn on_subscription(
+    tx: &mut Tx<'_>,
+    event_type: &str,
+    data: &Value,
+) -> Result<(), sqlx::Error> {
+    let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    match event_type {
+        "subscription.plan_changed" => {
+            let product = data.get("product_id").and_then(Value::as_str);
+            let quantity = data.get("quantity").and_then(Value::as_i64);
+            let change =
+                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Scheduled])
+                    .await?;
+            if let Some(c) = change.filter(|c| {
+                Some(c.to_product_id.as_str()) == product && Some(c.view.to_quantity) == quantity
+            }) {
+                applied(tx, &c).await?;
+            }
+        }
+        "subscription.on_hold" => {
+            let change =
+                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Applied]).await?;
+            if let Some(c) = change {
+                sqlx::query("UPDATE plan_changes SET on_hold = 1, updated_at = $1 WHERE id = $2")
+                    .bind(now_ms())
+                    .bind(&c.view.id)
+                    .execute(&mut **tx)
+                    .await?;
+                audit(tx, WEBHOOK, &c.view.id, "on_hold", json!({})).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn applied(tx: &mut Tx<'_>, c: &Change) -> Result<(), sqlx::Error> {
+    if !store::transition(tx, &c.view.id, c.view.state, ChangeState::Applied).await? {
+        return Ok(());
+    }
+    // Nothing was to be charged now: unless a payment webhook says otherwise, nothing was.
+    if c.view.previewed_amount == Some(0) {
+        sqlx::query(
+            "UPDATE plan_changes SET charged_amount = COALESCE(charged_amount, 0) WHERE id = $1",
+        )
+        .bind(&c.view.id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    audit(tx, WEBHOOK, &c.view.id, "applied", json!({})).await
+}
+
+/// A change still `executing` (its webhooks are late, or the call's response was lost) is
+/// settled from what Dodo shows now: the subscription, and the payment when its id is known.
+pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError> {
+    if change.view.state != ChangeState::Executing {
+        return Ok(());
+    }
+    let sub = state
+        .dodo
+        .subscription(&change.view.subscription_id)
+        .await?;
+    let payment = match change.view.payment_id.as_deref() {
+        Some(pid) if change.view.charged_amount.is_none() => state.dodo.payment(pid).await.ok(),
+        _ => None,
+    };
+    let on_new_plan = sub.get("product_id").and_then(Value::as_str)
+        == Some(change.to_product_id.as_str())
+        && sub.get("quantity").and_then(Value::as_i64) == Some(change.view.to_quantity);
+    let scheduled = sub
+        .pointer("/scheduled_change/product_id")
+        .and_then(Value::as_str)
+        == Some(change.to_product_id.as_str());
+    let mut tx = begin_write(&state.db).await?;
+    let Some(current) = store::get(&mut *tx, &change.view.id).await? else {
+        return Ok(());
+    };
+    if let Some(p) = &payment {
+        match p.get("status").and_then(Value::as_str) {
+            Some("succeeded") => record_payment(&mut tx, &current, p, true).await?,
+            Some("failed") | Some("cancelled") => {
+                record_payment(&mut tx, &current, p, false).await?
+            }
+            _ => {}
+        }
+    }
+    let current = store::get(&mut *tx, &change.view.id).await?;
+    if let Some(c) = current.filter(|c| c.view.state == ChangeState::Executing) {
+        if c.view.effective == EffectiveAt::NextBillingDate && scheduled {
+            store::transition(
+                &mut tx,
+                &c.view.id,
+                ChangeState::Executing,
+                ChangeState::Scheduled,
+            )
+            .await?;
+            audit(
+                &mut tx,
+                WEBHOOK,
+                &c.view.id,
+                "scheduled",
+                json!({ "read_back": true }),
+            )
+            .await?;
+        } else if c.view.effective == EffectiveAt::Immediately && on_new_plan {
+            applied(&mut tx, &c).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
