@@ -5,7 +5,6 @@ use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use standardwebhooks::Webhook;
-use std::time::Duration;
 
 const PRIYA: &str = "cus_PriyaRaman0001"; // saved Visa, usable
 const MARCO: &str = "cus_MarcoRossi0004"; // expired card only

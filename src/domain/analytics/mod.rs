@@ -544,7 +544,7 @@ pub fn build_report(
         if !passes(w, &rule, &r.currency) {
             continue;
         }
-        if rule.experiment || r.variant != Variant::A {
+        {
             let arm = arms
                 .entry((r.rule_id.clone(), r.currency.clone()))
                 .or_default()
@@ -592,7 +592,7 @@ pub fn build_report(
         w.filters.sort.as_str()
     };
     if key == "name" {
-        rows.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        rows.sort_by_key(|r| r.name.to_lowercase());
     } else {
         rows.sort_by(|a, b| {
             sort_value(a, key)
@@ -671,8 +671,12 @@ pub fn build_report(
         .collect();
     declines.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
 
+    // A rule with an experiment now, or with arms B / hold-out in the range (an ended one).
     let experiments = arms
         .into_iter()
+        .filter(|((rule_id, _), arms)| {
+            rule_for(rules, rule_id).experiment || arms.keys().any(|v| *v != Variant::A.as_str())
+        })
         .map(|((rule_id, currency), arms)| {
             let rule = rule_for(rules, &rule_id);
             let arms: Vec<Arm> = Variant::ALL
