@@ -1,0 +1,52 @@
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expectSamePage, hydrated, markPage, signIn } from './helpers';
+
+test('analyst changes the range without a reload, drills down and downloads the CSV', async ({ page }) => {
+  await signIn(page, 'analyst');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto('/analytics');
+  await hydrated(page);
+  const table = page.getByTestId('an-table');
+  // The demo history (90 days) fills the default 30-day table.
+  await expect(table.locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('trend')).toHaveAttribute('data-days', '30');
+
+  await markPage(page);
+  await page.getByTestId('preset-7').click();
+  await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=/);
+  await expect(page.getByTestId('trend')).toHaveAttribute('data-days', '7');
+  await expectSamePage(page);
+
+  // Hovering a day shows its values; toggling a series hides it.
+  await page.locator('svg[data-testid=trend] .hit').nth(2).hover();
+  await expect(page.getByTestId('trend-detail')).toContainText(/Shown \d+, Paid \d+/);
+  await page.getByTestId('series-paid').uncheck();
+  await expect(page.locator('svg[data-testid=trend] .line.paid')).toHaveClass(/hidden/);
+
+  // Drill-down into the first offer: its funnel and recent offers.
+  await table.locator('tbody th a').first().click();
+  await expect(page.getByTestId('funnel')).toBeVisible();
+  await expect(page.getByTestId('recent').locator('tbody tr').first()).toBeVisible();
+  await expectSamePage(page);
+
+  // The CSV has a header, the table's rows, then one total per currency.
+  const rows = await table.locator('tbody tr').count();
+  const totals = await table.locator('tfoot tr').count();
+  const firstName = (await table.locator('tbody th a').first().textContent())!.trim();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toMatch(/^offer,kind,trigger_product,offered_product,currency,created,shown/);
+  expect(lines.length).toBe(1 + rows + totals);
+  expect(lines[1].startsWith(firstName)).toBe(true);
+  expect(lines[lines.length - 1].startsWith('Total,')).toBe(true);
+});
+
+test('support staff are told analytics are not for their role', async ({ page }) => {
+  await signIn(page, 'support');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto('/analytics');
+  await hydrated(page);
+  await expect(page.getByTestId('analytics-denied')).toBeVisible();
+});
