@@ -45,6 +45,34 @@ async fn execute(u: &User, p: &Value, mode: &str, reason: Option<&str>) -> (Stat
     .await
 }
 
+/// `subscriptions/{action}` (approve, cancel) on the change a preview made.
+async fn act(u: &User, action: &str, p: &Value) -> (StatusCode, Value) {
+    u.call(
+        &format!("subscriptions/{action}"),
+        json!({ "change_id": p["change_id"] }),
+    )
+    .await
+}
+
+/// The console's search, answered OK.
+async fn find(u: &User, q: &str) -> Value {
+    let (st, v) = u.call("subscriptions/find", json!({ "q": q })).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    v
+}
+
+/// A page as the server renders it (no JavaScript).
+async fn page(u: &User, path: &str) -> String {
+    u.http
+        .get(format!("{}{path}", u.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn change(u: &User, id: &Value) -> Value {
     let (s, v) = u
         .call("subscriptions/change", json!({ "change_id": id }))
@@ -79,6 +107,30 @@ async fn calls(app: &TestApp, id: &Value) -> i64 {
         .unwrap()
 }
 
+/// Posts `payment` to the app as a signed `payment.succeeded` under a webhook id of its own:
+/// a redelivery Dodo did not deduplicate, or a payment the app has not heard of.
+async fn deliver_payment(app: &TestApp, mut payment: Value) {
+    payment["payload_type"] = json!("Payment");
+    let id = format!("msg_test_{}", payment["payment_id"].as_str().unwrap());
+    let body = json!({ "business_id": "bus_test", "type": "payment.succeeded",
+                       "timestamp": "2026-11-24T22:30:00Z", "data": payment })
+    .to_string();
+    let (st, v) =
+        common::deliver(app, common::TEST_WEBHOOK_SECRET, &id, common::now(), &body).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+}
+
+async fn audit_count(app: &TestApp, id: &Value, action: &str) -> i64 {
+    common::count(
+        app,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'plan_change' AND entity_id = '{}' AND action = '{action}'",
+            id.as_str().unwrap()
+        ),
+    )
+    .await
+}
+
 async fn fault(app: &TestApp, f: Value) {
     common::sandbox_post(app, "/_sandbox/faults", f).await;
 }
@@ -86,13 +138,7 @@ async fn fault(app: &TestApp, f: Value) {
 async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     let s = app.support().await;
     // Find by email: the customer, both subscriptions and the saved card with its flags.
-    let (st, found) = s
-        .call(
-            "subscriptions/find",
-            json!({ "q": "Priya.Raman@example.com" }),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{found}");
+    let found = find(&s, "Priya.Raman@example.com").await;
     let c = &found["customers"][0];
     assert_eq!(c["id"], "cus_PriyaRaman0001");
     assert_eq!(c["subscriptions"].as_array().unwrap().len(), 2);
@@ -146,9 +192,7 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     assert_eq!(calls(app, &p["change_id"]).await, 1);
 
     // The subscription is on Pro now, and the change is in the history and the audit log.
-    let (_, found) = s
-        .call("subscriptions/find", json!({ "q": PRIYA_SUB }))
-        .await;
+    let found = find(&s, PRIYA_SUB).await;
     let sub = found["customers"][0]["subscriptions"]
         .as_array()
         .unwrap()
@@ -169,6 +213,18 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     for a in ["previewed", "executing", "payment_succeeded", "applied"] {
         assert!(actions.contains(&a.to_string()), "{a} in {actions:?}");
     }
+    // The same payment again under another webhook id (or read back): recorded once.
+    let payment = common::sandbox_get(
+        app,
+        &format!("/payments/{}", done["payment_id"].as_str().unwrap()),
+    )
+    .await;
+    deliver_payment(app, payment).await;
+    assert_eq!(
+        audit_count(app, &p["change_id"], "payment_succeeded").await,
+        1
+    );
+    assert_eq!(change(&s, &p["change_id"]).await["charged_amount"], 5000);
 
     // Downgrade Pro → Basic: nothing charged now, $50 credited for the customer.
     let p = preview(&s, PRIYA_SUB, BASIC, 1, "immediately").await;
@@ -187,6 +243,62 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
         ),
         (Some(0), Some(5000))
     );
+    // Nothing was to be charged, so none was assumed; a charge Dodo reports after all
+    // replaces that assumption and shows as a mismatch.
+    deliver_payment(
+        app,
+        json!({ "payment_id": "pay_TestLate0001", "status": "succeeded", "total_amount": 123,
+                "currency": "USD", "subscription_id": PRIYA_SUB,
+                "metadata": { "plan_change_id": p["change_id"] } }),
+    )
+    .await;
+    let late = change(&s, &p["change_id"]).await;
+    assert_eq!(
+        (
+            late["previewed_amount"].as_i64(),
+            late["charged_amount"].as_i64()
+        ),
+        (Some(0), Some(123))
+    );
+    assert_eq!(
+        audit_count(app, &p["change_id"], "payment_succeeded").await,
+        1
+    );
+}
+
+/// Two app instances behind one load balancer, one Dodo: a change is still sent once.
+async fn two_instances_execute_once(app: &TestApp) {
+    let Some(second) = common::second_instance(app).await else {
+        return;
+    };
+    let (a, b) = (app.support().await, second.support().await);
+    let p = preview(&a, JONAS_SUB, TEAM, 1, "immediately").await;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let who = if i % 2 == 0 { &a } else { &b };
+            let (http, base) = (who.http.clone(), who.base.clone());
+            let body = json!({ "change_id": p["change_id"], "mode": "difference_immediately",
+                "confirm_amount": quote(&p, "difference_immediately")["total_amount"],
+                "reason_code": null, "reason_note": null });
+            tokio::spawn(async move {
+                http.post(format!("{base}/api/subscriptions/execute"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+    let done = wait(&b, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
+    assert_eq!(done["charged_amount"], 7000);
+    assert_eq!(calls(app, &p["change_id"]).await, 1, "one change-plan call");
 }
 
 async fn double_submit_executes_once(app: &TestApp) {
@@ -261,9 +373,7 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
         (StatusCode::OK, Some("scheduled")),
         "{v}"
     );
-    let (_, found) = s
-        .call("subscriptions/find", json!({ "q": JONAS_SUB }))
-        .await;
+    let found = find(&s, JONAS_SUB).await;
     assert_eq!(
         found["customers"][0]["subscriptions"][0]["scheduled"]["product_id"],
         BASIC
@@ -277,20 +387,13 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
         "{v}"
     );
     // Cancel the scheduled change; then the next one goes through.
-    let (st, v) = s
-        .call(
-            "subscriptions/cancel",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, v) = act(&s, "cancel", &p).await;
     assert_eq!(
         (st, v["state"].as_str()),
         (StatusCode::OK, Some("cancelled")),
         "{v}"
     );
-    let (_, found) = s
-        .call("subscriptions/find", json!({ "q": JONAS_SUB }))
-        .await;
+    let found = find(&s, JONAS_SUB).await;
     assert!(found["customers"][0]["subscriptions"][0]["scheduled"].is_null());
 
     // A change pending at Dodo that we did not make: Dodo's 409 is reported, nothing charged.
@@ -360,29 +463,14 @@ async fn guardrail_blocks_until_approved(app: &TestApp) {
     let (st, _) = execute(&s, &p, "difference_immediately", Some("customer_request")).await;
     assert_eq!(st, StatusCode::CONFLICT);
     // Support and analysts cannot approve; the merchant sees it in the queue and can.
-    let (st, _) = s
-        .call(
-            "subscriptions/approve",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, _) = act(&s, "approve", &p).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _) = a
-        .call(
-            "subscriptions/approve",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, _) = act(&a, "approve", &p).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (_, q) = m.call("subscriptions/find", json!({ "q": "" })).await;
+    let q = find(&m, "").await;
     assert_eq!(q["approvals"][0]["id"], p["change_id"]);
     assert_eq!(q["approvals"][0]["reason_code"], "customer_request");
-    let (st, v) = m
-        .call(
-            "subscriptions/approve",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, v) = act(&m, "approve", &p).await;
     assert_eq!(
         (st, v["state"].as_str()),
         (StatusCode::OK, Some("approved")),
@@ -404,22 +492,49 @@ async fn guardrail_blocks_until_approved(app: &TestApp) {
         v["state"], "awaiting_approval",
         "a $270 credit is above the limit too"
     );
-    let (st, _) = m
-        .call(
-            "subscriptions/approve",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, _) = act(&m, "approve", &p).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, v) = m
-        .call(
-            "subscriptions/cancel",
-            json!({ "change_id": p["change_id"] }),
-        )
-        .await;
+    let (st, v) = act(&m, "cancel", &p).await;
     assert_eq!(
         (st, v["state"].as_str()),
         (StatusCode::OK, Some("cancelled"))
+    );
+    // Asking for approval makes the merchant the requester, whoever previewed.
+    let p = preview(&s, PRIYA_SUB, BASIC, 1, "immediately").await;
+    let (_, v) = execute(&m, &p, "difference_immediately", Some("retention")).await;
+    assert_eq!(
+        (v["state"].as_str(), v["requested_by"].as_str()),
+        (Some("awaiting_approval"), Some("merchant@demo.test"))
+    );
+    let (st, _) = act(&m, "approve", &p).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "no approving one's own request");
+    assert_eq!(calls(app, &p["change_id"]).await, 0);
+
+    // An approval is a ceiling. Team × 2 → Team × 1 credits $150: approved.
+    let approved = preview(&s, PRIYA_SUB, TEAM, 1, "immediately").await;
+    let (_, v) = execute(&s, &approved, "difference_immediately", Some("retention")).await;
+    assert_eq!(v["state"], "awaiting_approval", "{v}");
+    let (st, _) = act(&m, "approve", &approved).await;
+    assert_eq!(st, StatusCode::OK);
+    // Meanwhile a $20 upgrade to Pro × 4 ($320) runs without approval ...
+    let small = preview(&s, PRIYA_SUB, PRO, 4, "immediately").await;
+    let (_, v) = execute(&s, &small, "difference_immediately", None).await;
+    assert_ne!(v["state"], "awaiting_approval", "{v}");
+    wait(&s, &small["change_id"], "applied", |_| true).await;
+    // ... so the approved change would now credit $170, more than approved: refused, not sent.
+    let (st, v) = execute(&s, &approved, "difference_immediately", None).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("since this change was approved"),
+        "{v}"
+    );
+    assert_eq!(calls(app, &approved["change_id"]).await, 0);
+    assert_eq!(
+        change(&s, &approved["change_id"]).await["state"],
+        "approved"
     );
 }
 
@@ -444,9 +559,7 @@ async fn mismatch_and_failed_charges_are_flagged(app: &TestApp) {
         ),
         (Some(5000), Some(5123))
     );
-    let (_, found) = s
-        .call("subscriptions/find", json!({ "q": PRIYA_SUB }))
-        .await;
+    let found = find(&s, PRIYA_SUB).await;
     assert_eq!(found["history"][0]["charged_amount"], 5123);
 
     // An expired card under prevent_change: the plan stays, the change fails with the reason.
@@ -454,9 +567,7 @@ async fn mismatch_and_failed_charges_are_flagged(app: &TestApp) {
     execute(&s, &p, "difference_immediately", None).await;
     let done = wait(&s, &p["change_id"], "failed", |_| true).await;
     assert_eq!(done["failure_code"], "EXPIRED_CARD");
-    let (_, found) = s
-        .call("subscriptions/find", json!({ "q": MARCO_SUB }))
-        .await;
+    let found = find(&s, MARCO_SUB).await;
     assert_eq!(
         found["customers"][0]["subscriptions"][0]["product_id"],
         BASIC
@@ -483,42 +594,22 @@ async fn roles(app: &TestApp) {
         assert_eq!(st, StatusCode::FORBIDDEN, "analyst: {endpoint}");
     }
     for u in [app.support().await, app.merchant().await] {
-        let (st, v) = u
-            .call("subscriptions/find", json!({ "q": "cus_JonasWeber0002" }))
-            .await;
-        assert_eq!(st, StatusCode::OK, "{v}");
+        let v = find(&u, "cus_JonasWeber0002").await;
         assert_eq!(v["customers"][0]["email"], "jonas.weber@example.com");
     }
     let s = app.support().await;
     // The page renders on the server (no JavaScript needed) with the search result.
-    let html = s
-        .http
-        .get(format!(
-            "{}/subscriptions?q=priya.raman%40example.com",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&s, "/subscriptions?q=priya.raman%40example.com").await;
     assert!(
         html.contains("sub_PriyaBasic0001") && html.contains("VISA •••• 4242"),
         "{html}"
     );
     assert!(!html.contains("sandbox_key"), "no secret in the HTML");
-    let denied = app
-        .analyst()
-        .await
-        .http
-        .get(format!("{}/subscriptions?q={PRIYA_SUB}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let denied = page(
+        &app.analyst().await,
+        &format!("/subscriptions?q={PRIYA_SUB}"),
+    )
+    .await;
     assert!(denied.contains("subs-denied") && !denied.contains("VISA"));
     // Bad input says what to do.
     let (st, v) = s.call("subscriptions/find", json!({ "q": "priya" })).await;
@@ -654,6 +745,7 @@ on_both_backends!(
     preview_execute_and_webhooks_settle,
     double_submit_executes_once,
     timeout_does_not_execute_twice,
+    two_instances_execute_once,
     pending_change_conflict_and_cancel,
     guardrail_blocks_until_approved,
     mismatch_and_failed_charges_are_flagged,

@@ -138,14 +138,15 @@ mod tests {
     use ProrationMode::*;
 
     const DAY: i64 = 86_400_000;
-    const BASIC: PlanPrice = PlanPrice {
-        unit_price: 3000,
-        quantity: 1,
-    };
-    const PRO: PlanPrice = PlanPrice {
-        unit_price: 8000,
-        quantity: 1,
-    };
+
+    const fn plan(unit_price: i64, quantity: i64) -> PlanPrice {
+        PlanPrice {
+            unit_price,
+            quantity,
+        }
+    }
+    const BASIC: PlanPrice = plan(3000, 1);
+    const PRO: PlanPrice = plan(8000, 1);
 
     fn half_way() -> Period {
         Period {
@@ -233,10 +234,7 @@ mod tests {
 
     #[test]
     fn quantity_changes_scale_with_seats() {
-        let three = PlanPrice {
-            unit_price: 3000,
-            quantity: 3,
-        };
+        let three = plan(3000, 3);
         let q = quote(DifferenceImmediately, BASIC, three, half_way(), 0);
         assert_eq!(q.total_amount, 6000);
         let q = quote(ProratedImmediately, BASIC, three, half_way(), 0);
@@ -247,10 +245,7 @@ mod tests {
 
     #[test]
     fn zero_amount_change_bills_nothing() {
-        let same_price = PlanPrice {
-            unit_price: 8000,
-            quantity: 1,
-        };
+        let same_price = plan(8000, 1);
         for mode in [DifferenceImmediately, ProratedImmediately] {
             let q = quote(mode, PRO, same_price, half_way(), 0);
             assert_eq!((q.total_amount, q.balance_after), (0, 0), "{mode:?}");
@@ -260,10 +255,7 @@ mod tests {
     #[test]
     fn held_credit_is_used_before_charging() {
         // $50 of credit from an earlier downgrade pays most of a $120 gap.
-        let team = PlanPrice {
-            unit_price: 15000,
-            quantity: 1,
-        };
+        let team = plan(15000, 1);
         let q = quote(DifferenceImmediately, BASIC, team, half_way(), 5000);
         assert_eq!(q.total_amount, 7000);
         assert_eq!(q.customer_credits, -(3000 + 5000));

@@ -272,8 +272,9 @@ impl PlanChangeView {
 }
 
 /// Whether a change of this size needs a reason code and a merchant's approval.
-pub fn needs_approval(total_amount: i64, credit: i64, threshold: Option<i64>) -> bool {
-    threshold.is_some_and(|t| total_amount.max(credit) > t)
+/// `customer_credits` is signed as in [`ModeQuote`]: only credit added (> 0) counts.
+pub fn needs_approval(total_amount: i64, customer_credits: i64, threshold: Option<i64>) -> bool {
+    threshold.is_some_and(|t| total_amount.max(customer_credits) > t)
 }
 
 /// Subscription ids, customer ids and emails are told apart by shape, so one search box serves.
@@ -368,6 +369,8 @@ mod tests {
         assert!(!needs_approval(5000, 0, Some(5000)));
         assert!(needs_approval(5001, 0, Some(5000)));
         assert!(needs_approval(0, 9000, Some(5000)));
+        // Credit used to offset a charge is not credit given.
+        assert!(!needs_approval(4000, -9000, Some(5000)));
     }
 
     #[test]

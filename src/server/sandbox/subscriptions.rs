@@ -19,6 +19,7 @@ use std::time::Duration;
 
 const DAY: i64 = 86_400_000;
 
+#[derive(Clone)]
 struct Scheduled {
     id: String,
     product: &'static catalogue::Product,
@@ -26,6 +27,7 @@ struct Scheduled {
     created_at: String,
 }
 
+#[derive(Clone)]
 pub struct Sub {
     id: &'static str,
     customer: &'static catalogue::Customer,
@@ -400,18 +402,9 @@ fn preview_json(s: &Sub, p: &Planned, q: &Quote, now: i64) -> Value {
         Vec::new()
     };
     let mut after = Sub {
-        id: s.id,
-        customer: s.customer,
-        product: s.product,
-        quantity: s.quantity,
-        status: s.status,
-        period_start: s.period_start,
-        period_end: s.period_end,
-        created_at: s.created_at.clone(),
-        method: s.method,
-        credit: s.credit,
         scheduled: None,
         in_flight: false,
+        ..s.clone()
     };
     match p.effective {
         EffectiveAt::Immediately => apply_to(&mut after, p, q, now),

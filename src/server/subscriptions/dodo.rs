@@ -27,6 +27,16 @@ fn dodo_message(body: &str) -> (String, String) {
     (s("code").to_string(), s("message").to_string())
 }
 
+/// Dodo's 409 on a preview or a change: another change is pending there.
+pub fn pending_at_dodo() -> AppError {
+    AppError::new(
+        ErrorCode::Conflict,
+        "Dodo Payments reports a plan change already pending for this subscription (a scheduled change, \
+         or a charge still processing). Nothing was charged. Cancel the scheduled change or wait for the \
+         charge, then preview again.",
+    )
+}
+
 /// A refused read or preview, in words support can act on.
 fn refused(status: u16, body: String) -> AppError {
     let (code, message) = dodo_message(&body);
@@ -35,11 +45,7 @@ fn refused(status: u16, body: String) -> AppError {
             ErrorCode::NotFound,
             "Dodo Payments does not know this subscription or customer; check the id and search again.",
         ),
-        409 => AppError::new(
-            ErrorCode::Conflict,
-            "Dodo Payments reports a plan change already pending for this subscription (a scheduled change, \
-             or a charge still processing). Cancel the scheduled change or wait a minute, then preview again.",
-        ),
+        409 => pending_at_dodo(),
         400 | 422 => {
             tracing::info!(status, dodo_code = %code, "Dodo refused a plan change request");
             AppError::new(

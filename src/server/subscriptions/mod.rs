@@ -120,10 +120,12 @@ pub async fn find(state: &AppState, q: &str) -> Result<Vec<CustomerView>, AppErr
 // --- Thresholds ---------------------------------------------------------------------------
 
 /// The merchant's guardrail per currency (minor units); a currency without one has none.
-pub async fn thresholds(db: &Db) -> Result<BTreeMap<String, i64>, AppError> {
+pub async fn thresholds<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    exec: E,
+) -> Result<BTreeMap<String, i64>, AppError> {
     let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(THRESHOLD_KEY)
-        .fetch_optional(db)
+        .fetch_optional(exec)
         .await?;
     Ok(v.and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default())
@@ -155,13 +157,7 @@ pub async fn set_threshold(
         return Err(AppError::validation(errs));
     }
     let mut tx = begin_write(db).await?;
-    let before: BTreeMap<String, i64> =
-        sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
-            .bind(THRESHOLD_KEY)
-            .fetch_optional(&mut *tx)
-            .await?
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default();
+    let before = thresholds(&mut *tx).await?;
     let mut after = before.clone();
     match amount {
         Some(a) => after.insert(currency, a),
@@ -195,6 +191,21 @@ pub struct PreviewInput {
     pub quantity: i64,
     pub effective_at: String,
     pub on_payment_failure: String,
+}
+
+/// The body of a change-plan call and of its preview.
+fn plan_body(
+    product_id: &str,
+    quantity: i64,
+    mode: ProrationMode,
+    effective: EffectiveAt,
+    on_failure: OnPaymentFailure,
+) -> Value {
+    json!({
+        "product_id": product_id, "quantity": quantity,
+        "proration_billing_mode": mode.as_str(), "effective_at": effective.as_str(),
+        "on_payment_failure": on_failure.as_str(),
+    })
 }
 
 fn mode_quote(
@@ -246,7 +257,7 @@ fn mode_quote(
         },
         line_items,
         next_billing_date: views::ms(v.pointer("/new_plan/next_billing_date")),
-        needs_approval: needs_approval(total, credits.max(0), threshold),
+        needs_approval: needs_approval(total, credits, threshold),
     }
 }
 
@@ -332,13 +343,7 @@ pub async fn preview(
             "The subscription is already on this plan and quantity; change the plan or the quantity.",
         )]));
     }
-    let body = |mode: ProrationMode| {
-        json!({
-            "product_id": target.id, "quantity": input.quantity,
-            "proration_billing_mode": mode.as_str(), "effective_at": effective.as_str(),
-            "on_payment_failure": on_failure.as_str(),
-        })
-    };
+    let body = |mode| plan_body(&target.id, input.quantity, mode, effective, on_failure);
     let sid = &current.id;
     let [pa, pb, pc] = ProrationMode::ALL.map(body);
     let (a, b, c) = tokio::join!(
@@ -473,9 +478,10 @@ pub async fn execute(
             ))
         }
         // Already executed (a double submit, another tab): report where it stands, call nothing.
-        _ => return view(state, &input.change_id).await,
+        _ => return settled(state, change).await,
     };
-    let quote = if from == ChangeState::Approved {
+    // What support confirms: the approved amounts, or the saved preview of this mode.
+    let (amount, credit) = if from == ChangeState::Approved {
         if v.mode != Some(mode) {
             return Err(AppError::validation(vec![FieldError::new(
                 "mode",
@@ -483,7 +489,10 @@ pub async fn execute(
                 "The approval covers another proration mode; execute that mode or preview again.",
             )]));
         }
-        None
+        (
+            v.previewed_amount.unwrap_or(0),
+            v.previewed_credit.unwrap_or(0),
+        )
     } else {
         if now_ms() - v.created_at > PREVIEW_TTL_MS {
             return Err(AppError::new(
@@ -491,14 +500,12 @@ pub async fn execute(
                 "This preview is more than 30 minutes old and prorated amounts have moved since. Preview again.",
             ));
         }
-        change.quotes.iter().find(|q| q.mode == mode).cloned()
-    };
-    let (amount, credit) = match &quote {
-        Some(q) => (q.total_amount, q.customer_credits),
-        None => (
-            v.previewed_amount.unwrap_or(0),
-            v.previewed_credit.unwrap_or(0),
-        ),
+        let q = change
+            .quotes
+            .iter()
+            .find(|q| q.mode == mode)
+            .ok_or_else(AppError::internal)?;
+        (q.total_amount, q.customer_credits)
     };
     if input.confirm_amount != amount {
         return Err(AppError::validation(vec![FieldError::new(
@@ -520,10 +527,12 @@ pub async fn execute(
         .map(|n| n.chars().take(500).collect::<String>());
     if from == ChangeState::Previewed {
         let threshold = thresholds(&state.db).await?.get(&v.currency).copied();
-        if needs_approval(amount, credit.max(0), threshold) {
+        if needs_approval(amount, credit, threshold) {
             return request_approval(state, user, &change, mode, (amount, credit), reason, note)
                 .await;
         }
+    } else {
+        approval_still_covers(state, &change, mode, (amount, credit)).await?;
     }
     // Compare-and-set: only the call that makes this move may call Dodo.
     let mut tx = begin_write(&state.db).await?;
@@ -580,12 +589,14 @@ pub async fn execute(
     )
     .await?;
     tx.commit().await?;
-    let body = json!({
-        "product_id": change.to_product_id, "quantity": v.to_quantity,
-        "proration_billing_mode": mode.as_str(), "effective_at": v.effective.as_str(),
-        "on_payment_failure": v.on_payment_failure.as_str(),
-        "metadata": { "plan_change_id": v.id },
-    });
+    let mut body = plan_body(
+        &change.to_product_id,
+        v.to_quantity,
+        mode,
+        v.effective,
+        v.on_payment_failure,
+    );
+    body["metadata"] = json!({ "plan_change_id": v.id });
     match state.dodo.change_plan(&v.subscription_id, &body).await {
         PlanCall::Accepted { payment_id } => {
             let mut tx = begin_write(&state.db).await?;
@@ -615,37 +626,71 @@ pub async fn execute(
             message,
         } => {
             let mut tx = begin_write(&state.db).await?;
-            sqlx::query(
-                "UPDATE plan_changes SET failure_code = $1, failure_message = $2 WHERE id = $3",
-            )
-            .bind(&code)
-            .bind(&message)
-            .bind(&v.id)
-            .execute(&mut *tx)
-            .await?;
-            store::transition(&mut tx, &v.id, ChangeState::Executing, ChangeState::Failed).await?;
-            audit(
-                &mut tx,
-                actor(user),
-                &v.id,
-                "refused",
-                json!({ "status": status, "code": code, "message": message }),
-            )
-            .await?;
+            if store::transition(&mut tx, &v.id, ChangeState::Executing, ChangeState::Failed)
+                .await?
+            {
+                sqlx::query(
+                    "UPDATE plan_changes SET failure_code = $1, failure_message = $2 WHERE id = $3",
+                )
+                .bind(&code)
+                .bind(&message)
+                .bind(&v.id)
+                .execute(&mut *tx)
+                .await?;
+                audit(
+                    &mut tx,
+                    actor(user),
+                    &v.id,
+                    "refused",
+                    json!({ "status": status, "code": code, "message": message }),
+                )
+                .await?;
+            }
             tx.commit().await?;
             if status == 409 {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    "Dodo Payments reports a plan change already pending for this subscription (a scheduled \
-                     change, or a charge still processing). Nothing was charged. Cancel the scheduled change \
-                     or wait for the charge, then preview again.",
-                ));
+                return Err(dodo::pending_at_dodo());
             }
         }
         // Left `executing`: webhooks or a later read-back settle it. Never re-sent.
         PlanCall::Unknown => {}
     }
     view(state, &v.id).await
+}
+
+/// An approval covers the amounts it was given for, not whatever the change bills when it
+/// finally runs: the plan, the credit held or the billing period may have moved since. Asks
+/// Dodo for the mode's preview again (a read) and refuses when it charges or credits more.
+async fn approval_still_covers(
+    state: &AppState,
+    change: &Change,
+    mode: ProrationMode,
+    (amount, credit): (i64, i64),
+) -> Result<(), AppError> {
+    let v = &change.view;
+    let body = plan_body(
+        &change.to_product_id,
+        v.to_quantity,
+        mode,
+        v.effective,
+        v.on_payment_failure,
+    );
+    let now = state
+        .dodo
+        .preview_plan_change(&v.subscription_id, &body)
+        .await?;
+    let q = mode_quote(mode, &now, None, &v.currency);
+    if q.total_amount <= amount && q.credit() <= credit.max(0) {
+        return Ok(());
+    }
+    Err(AppError::new(
+        ErrorCode::Conflict,
+        format!(
+            "The amounts have moved since this change was approved: it would now charge {} and credit {}. \
+             Nothing was charged. Cancel it and preview again.",
+            format_money(q.total_amount, &v.currency),
+            format_money(q.credit(), &v.currency)
+        ),
+    ))
 }
 
 async fn request_approval(
@@ -664,10 +709,12 @@ async fn request_approval(
             "This change is above the merchant's limit: choose a reason; a merchant must then approve it.",
         )]));
     };
+    // The one asking for approval is the requester: they cannot approve it themselves.
     let mut tx = begin_write(&state.db).await?;
     let n = sqlx::query(
         "UPDATE plan_changes SET state = $1, mode = $2, previewed_amount = $3, previewed_credit = $4, \
-         reason_code = $5, reason_note = $6, updated_at = $7 WHERE id = $8 AND state = $9",
+         reason_code = $5, reason_note = $6, requested_by_id = $7, requested_by = $8, updated_at = $9 \
+         WHERE id = $10 AND state = $11",
     )
     .bind(ChangeState::AwaitingApproval.as_str())
     .bind(mode.as_str())
@@ -675,6 +722,8 @@ async fn request_approval(
     .bind(credit)
     .bind(reason.as_str())
     .bind(&note)
+    .bind(&user.id)
+    .bind(&user.email)
     .bind(now_ms())
     .bind(&change.view.id)
     .bind(ChangeState::Previewed.as_str())
@@ -775,19 +824,24 @@ pub async fn cancel(
 
 /// One change, read back from Dodo first when its outcome is overdue.
 pub async fn view(state: &AppState, id: &str) -> Result<PlanChangeView, AppError> {
-    let change = load(&state.db, id).await?;
-    if change.view.state == ChangeState::Executing
+    settled(state, load(&state.db, id).await?).await
+}
+
+/// The change as loaded, or, when it is `executing` past its webhooks' due time, as it stands
+/// after reading Dodo back.
+async fn settled(state: &AppState, change: Change) -> Result<PlanChangeView, AppError> {
+    let overdue = change.view.state == ChangeState::Executing
         && change
             .view
             .executed_at
-            .is_some_and(|t| now_ms() - t > READ_BACK_AFTER_MS)
-    {
-        if let Err(e) = settle::read_back(state, &change).await {
-            tracing::info!(error = %e.message, "plan change read-back did not settle it yet");
-        }
-        return Ok(load(&state.db, id).await?.view);
+            .is_some_and(|t| now_ms() - t > READ_BACK_AFTER_MS);
+    if !overdue {
+        return Ok(change.view);
     }
-    Ok(change.view)
+    if let Err(e) = settle::read_back(state, &change).await {
+        tracing::info!(error = %e.message, "plan change read-back did not settle it yet");
+    }
+    Ok(load(&state.db, &change.view.id).await?.view)
 }
 
 async fn list(db: &Db, filter: &str, binds: &[&str]) -> Result<Vec<Change>, AppError> {
@@ -805,28 +859,28 @@ async fn list(db: &Db, filter: &str, binds: &[&str]) -> Result<Vec<Change>, AppE
         .collect::<Result<_, _>>()?)
 }
 
-/// Every change of these subscriptions except bare previews, newest first.
+/// Every change of these subscriptions except bare previews, newest first (one query).
 pub async fn history(
     state: &AppState,
     subscription_ids: &[String],
 ) -> Result<Vec<PlanChangeView>, AppError> {
-    let mut out = Vec::new();
-    for sid in subscription_ids.iter().take(50) {
-        for c in list(
-            &state.db,
-            "subscription_id = $1 AND state <> 'previewed'",
-            &[sid],
-        )
-        .await?
-        {
-            out.push(if c.view.state == ChangeState::Executing {
-                view(state, &c.view.id).await?
-            } else {
-                c.view
-            });
-        }
+    let ids: Vec<&str> = subscription_ids
+        .iter()
+        .take(50)
+        .map(String::as_str)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    out.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+    let marks = (1..=ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let filter = format!("subscription_id IN ({marks}) AND state <> 'previewed'");
+    let mut out = Vec::new();
+    for c in list(&state.db, &filter, &ids).await? {
+        out.push(settled(state, c).await?);
+    }
     Ok(out)
 }
 

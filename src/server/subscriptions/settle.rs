@@ -11,18 +11,18 @@ use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 use serde_json::{json, Value};
 
-/// The change a payment belongs to: named in its metadata, else by payment id, else the
-/// subscription's change in flight.
+/// The change a subscription payment belongs to: named in its metadata, else by payment id,
+/// else the subscription's change in flight. Payments of no subscription belong to none.
 async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Change>, sqlx::Error> {
+    let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
+        return Ok(None);
+    };
     if let Some(id) = data
         .pointer("/metadata/plan_change_id")
         .and_then(Value::as_str)
     {
         return store::get(&mut **tx, id).await;
     }
-    let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
-        return Ok(None);
-    };
     let pid = data.get("payment_id").and_then(Value::as_str);
     let found = store::latest_in(tx, sub, &[ChangeState::Executing]).await?;
     Ok(found.filter(|c| c.view.payment_id.is_none() || c.view.payment_id.as_deref() == pid))
@@ -30,19 +30,15 @@ async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Chan
 
 /// `payment.succeeded` / `payment.failed` for a plan change's charge.
 pub async fn on_payment(tx: &mut Tx<'_>, data: &Value, paid: bool) -> Result<(), sqlx::Error> {
-    if data
-        .get("subscription_id")
-        .and_then(Value::as_str)
-        .is_none()
-    {
-        return Ok(());
+    match change_for_payment(tx, data).await? {
+        Some(change) => record_payment(tx, &change, data, paid).await,
+        None => Ok(()),
     }
-    let Some(change) = change_for_payment(tx, data).await? else {
-        return Ok(());
-    };
-    record_payment(tx, &change, data, paid).await
 }
 
+/// Records a payment's outcome once: a compare-and-set on "this outcome is not recorded yet",
+/// so a webhook and a read-back of the same payment (concurrent on PostgreSQL) write and audit
+/// it once. A zero assumed by `applied` (no payment id) is not an outcome and is replaced.
 async fn record_payment(
     tx: &mut Tx<'_>,
     change: &Change,
@@ -52,29 +48,28 @@ async fn record_payment(
     let id = &change.view.id;
     let payment_id = payment.get("payment_id").and_then(Value::as_str);
     let amount = payment.get("total_amount").and_then(Value::as_i64);
-    if paid {
+    let recorded = if paid {
         // A success replaces any failure recorded for an earlier attempt.
         sqlx::query(
             "UPDATE plan_changes SET charged_amount = $1, payment_id = COALESCE($2, payment_id), \
-             failure_code = NULL, failure_message = NULL, updated_at = $3 WHERE id = $4",
+             failure_code = NULL, failure_message = NULL, updated_at = $3 WHERE id = $4 \
+             AND (charged_amount IS NULL OR payment_id IS NULL OR charged_amount <> $1 OR payment_id <> $2)",
         )
         .bind(amount)
         .bind(payment_id)
         .bind(now_ms())
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await?
     } else {
-        if change.view.charged_amount.is_some() {
-            return Ok(());
-        }
         let code = payment
             .get("error_code")
             .and_then(Value::as_str)
             .unwrap_or("UNKNOWN_ERROR");
         sqlx::query(
             "UPDATE plan_changes SET payment_id = COALESCE($1, payment_id), failure_code = $2, \
-             failure_message = $3, updated_at = $4 WHERE id = $5",
+             failure_message = $3, updated_at = $4 \
+             WHERE id = $5 AND failure_code IS NULL AND (charged_amount IS NULL OR payment_id IS NULL)",
         )
         .bind(payment_id)
         .bind(code)
@@ -82,11 +77,16 @@ async fn record_payment(
         .bind(now_ms())
         .bind(id)
         .execute(&mut **tx)
-        .await?;
-        // Under prevent_change the plan stays as it was: the change failed.
-        if change.view.on_payment_failure == OnPaymentFailure::PreventChange {
-            store::transition(tx, id, ChangeState::Executing, ChangeState::Failed).await?;
-        }
+        .await?
+    }
+    .rows_affected()
+        == 1;
+    if !recorded {
+        return Ok(());
+    }
+    // Under prevent_change the plan stays as it was: the change failed.
+    if !paid && change.view.on_payment_failure == OnPaymentFailure::PreventChange {
+        store::transition(tx, id, ChangeState::Executing, ChangeState::Failed).await?;
     }
     audit(
         tx,
@@ -129,12 +129,17 @@ pub async fn on_subscription(
             let change =
                 store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Applied]).await?;
             if let Some(c) = change {
-                sqlx::query("UPDATE plan_changes SET on_hold = 1, updated_at = $1 WHERE id = $2")
-                    .bind(now_ms())
-                    .bind(&c.view.id)
-                    .execute(&mut **tx)
-                    .await?;
-                audit(tx, WEBHOOK, &c.view.id, "on_hold", json!({})).await?;
+                let held = sqlx::query(
+                    "UPDATE plan_changes SET on_hold = 1, updated_at = $1 WHERE id = $2 AND on_hold = 0",
+                )
+                .bind(now_ms())
+                .bind(&c.view.id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                if held == 1 {
+                    audit(tx, WEBHOOK, &c.view.id, "on_hold", json!({})).await?;
+                }
             }
         }
         _ => {}
@@ -149,7 +154,8 @@ async fn applied(tx: &mut Tx<'_>, c: &Change) -> Result<(), sqlx::Error> {
     // Nothing was to be charged now: unless a payment webhook says otherwise, nothing was.
     if c.view.previewed_amount == Some(0) {
         sqlx::query(
-            "UPDATE plan_changes SET charged_amount = COALESCE(charged_amount, 0) WHERE id = $1",
+            "UPDATE plan_changes SET charged_amount = COALESCE(charged_amount, 0) \
+             WHERE id = $1 AND payment_id IS NULL",
         )
         .bind(&c.view.id)
         .execute(&mut **tx)
@@ -180,28 +186,25 @@ pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError
         .and_then(Value::as_str)
         == Some(change.to_product_id.as_str());
     let mut tx = begin_write(&state.db).await?;
-    let Some(current) = store::get(&mut *tx, &change.view.id).await? else {
-        return Ok(());
-    };
     if let Some(p) = &payment {
         match p.get("status").and_then(Value::as_str) {
-            Some("succeeded") => record_payment(&mut tx, &current, p, true).await?,
-            Some("failed") | Some("cancelled") => {
-                record_payment(&mut tx, &current, p, false).await?
-            }
+            Some("succeeded") => record_payment(&mut tx, change, p, true).await?,
+            Some("failed") | Some("cancelled") => record_payment(&mut tx, change, p, false).await?,
             _ => {}
         }
     }
     let current = store::get(&mut *tx, &change.view.id).await?;
     if let Some(c) = current.filter(|c| c.view.state == ChangeState::Executing) {
-        if c.view.effective == EffectiveAt::NextBillingDate && scheduled {
-            store::transition(
+        if c.view.effective == EffectiveAt::NextBillingDate
+            && scheduled
+            && store::transition(
                 &mut tx,
                 &c.view.id,
                 ChangeState::Executing,
                 ChangeState::Scheduled,
             )
-            .await?;
+            .await?
+        {
             audit(
                 &mut tx,
                 WEBHOOK,

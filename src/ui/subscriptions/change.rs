@@ -9,8 +9,9 @@ use crate::domain::subscription::{
     ChangeState, EffectiveAt, ModeQuote, PlanChangeView, PreviewView, ReasonCode, SubscriptionView,
 };
 use crate::domain::time::format_utc;
-use crate::ui::errors::{error_text, field_text};
+use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::widgets::FieldMsg;
 use leptos::prelude::*;
 
 pub(super) fn mode_msg(m: ProrationMode) -> Msg {
@@ -87,14 +88,13 @@ pub(super) fn ChangePanel(
         }
     });
     let field_err = move |name: &'static str| {
-        move || {
+        Signal::derive(move || {
             preview
                 .value()
                 .get()
                 .and_then(|r| r.err())
                 .and_then(|e| e.field(name).cloned())
-                .map(|f| field_text(i18n.0.get(), &f))
-        }
+        })
     };
     let top_err = move || {
         preview
@@ -122,13 +122,13 @@ pub(super) fn ChangePanel(
                         <label for="change-product">{i18n.t(Msg::SubsTarget)}</label>
                         <select id="change-product" aria-describedby="change-product-error"
                             on:change=move |ev| product.set(event_target_value(&ev))>{options}</select>
-                        <p class="field-error" id="change-product-error" role="alert">{field_err("product_id")}</p>
+                        <FieldMsg id="change-product-error".into() error=field_err("product_id")/>
                     </div>
                     <div class="field">
                         <label for="change-quantity">{i18n.t(Msg::SubsQuantity)}</label>
                         <input id="change-quantity" type="number" min="1" max="100" aria-describedby="change-quantity-error"
                             prop:value=quantity on:input=move |ev| quantity.set(event_target_value(&ev))/>
-                        <p class="field-error" id="change-quantity-error" role="alert">{field_err("quantity")}</p>
+                        <FieldMsg id="change-quantity-error".into() error=field_err("quantity")/>
                     </div>
                 </div>
                 <div class="row">

@@ -4,6 +4,7 @@ use crate::domain::money::format_money;
 use crate::domain::subscription::parse_major;
 use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::widgets::Status;
 use leptos::prelude::*;
 
 const CURRENCIES: [&str; 5] = ["USD", "EUR", "GBP", "JPY", "INR"];
@@ -63,7 +64,7 @@ pub fn ThresholdSettings() -> impl IntoView {
                     {move || save.value().get().and_then(|r| r.err()).map(|e| error_text(i18n.0.get(), &e))}
                 </p>
                 <button type="submit" class="primary" disabled=save.pending()>{i18n.t(Msg::SubsThresholdSave)}</button>
-                <p class="status" role="status">{move || matches!(save.value().get(), Some(Ok(_))).then(|| i18n.now(Msg::SubsThresholdSaved))}</p>
+                <Status text=Signal::derive(move || matches!(save.value().get(), Some(Ok(_))).then(|| i18n.now(Msg::SubsThresholdSaved).to_string()))/>
             </form>
         </section>
     }
