@@ -1,6 +1,7 @@
 //! The analytics service: the report (from rollups only, so its cost does not grow with the
 //! number of events), the drill-down and the CSV export.
 use super::api_v1::ApiFailure;
+use super::db::Db;
 use super::ids::now_ms;
 use super::state::AppState;
 use super::{auth, rollups, rules};
@@ -9,6 +10,7 @@ use crate::domain::analytics::{
     build_report, csv_records, Filters, RecentOffer, Report, RuleInfo, Variant, Window,
 };
 use crate::domain::error::{AppError, ErrorCode, FieldError};
+use crate::domain::rule::ProductSummary;
 use crate::domain::time::format_date;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
@@ -32,7 +34,23 @@ pub fn check(f: &Filters) -> Result<Window, AppError> {
 }
 
 pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
-    let rules: Vec<RuleInfo> = rules::list(&state.db)
+    // The catalogue only names products; the report stands without it.
+    let products = state
+        .dodo
+        .products()
+        .await
+        .map(|p| p.to_vec())
+        .unwrap_or_default();
+    report_on(&state.db, &products, w).await
+}
+
+/// The report from the database alone (the benchmark times exactly this).
+pub async fn report_on(
+    db: &Db,
+    products: &[ProductSummary],
+    w: &Window,
+) -> Result<Report, AppError> {
+    let rules: Vec<RuleInfo> = rules::list(db)
         .await?
         .into_iter()
         .map(|r| RuleInfo {
@@ -44,17 +62,15 @@ pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
             offer_product_id: r.offer_product_id,
         })
         .collect();
-    // The catalogue only names products; the report stands without it.
-    let products = state
-        .dodo
-        .products()
-        .await
-        .map(|p| p.to_vec())
-        .unwrap_or_default();
-    let (rollups, declines) = rollups::load(&state.db, w.from_day, w.to_day).await?;
-    let mut report = build_report(w, &rules, &products, &rollups, &declines);
-    report.today = day_of(now_ms());
-    Ok(report)
+    let (rollups, declines) = rollups::load(db, w.from_day, w.to_day).await?;
+    Ok(build_report(
+        w,
+        day_of(now_ms()),
+        &rules,
+        products,
+        &rollups,
+        &declines,
+    ))
 }
 
 /// The rule's newest offers, newest first.

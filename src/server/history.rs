@@ -3,6 +3,7 @@
 //! events, so the page reads it exactly as it reads real traffic.
 use super::db::{begin_write, Db};
 use super::ids::{new_id, now_ms};
+use super::offers;
 use super::rollups::{self, Subject};
 use super::rules;
 use crate::domain::analytics::{assign, day_of, EventKind, Variant, DAY_MS};
@@ -100,7 +101,16 @@ pub async fn seed(db: &Db, products: &[ProductSummary]) -> Result<(), AppError> 
     for day in (today - DAYS)..today {
         let mut tx = begin_write(db).await?;
         for (i, rule) in rules.iter().enumerate() {
-            seed_day(&mut tx, &mut rng, rule, i, products, day - (today - DAYS)).await?;
+            seed_day(
+                &mut tx,
+                &mut rng,
+                rule,
+                i,
+                products,
+                day,
+                day - (today - DAYS),
+            )
+            .await?;
         }
         tx.commit().await?;
     }
@@ -115,6 +125,7 @@ async fn seed_day(
     rule: &Rule,
     index: usize,
     products: &[ProductSummary],
+    day: i64,
     age: i64,
 ) -> Result<(), AppError> {
     let (Some(trigger), Some(offered)) = (
@@ -123,7 +134,6 @@ async fn seed_day(
     ) else {
         return Ok(());
     };
-    let day = day_of(now_ms()) - DAYS + age;
     let weekday = (day + 4).rem_euclid(7); // 1970-01-01 was a Thursday
     let weekend = if weekday >= 5 { 0.6 } else { 1.0 };
     let base = [14.0, 6.0, 5.0, 4.0, 3.0][index % 5];
@@ -145,18 +155,12 @@ async fn seed_day(
         let start = day * DAY_MS + (8 * 3_600_000) + (rng.next() % (14 * 3_600_000)) as i64;
         let trigger_payment = format!("pay_demo{day}x{index}x{n}");
         if variant == Variant::Holdout {
-            let id = new_id("hld");
-            sqlx::query("INSERT INTO holdouts (id, rule_id, customer_id, trigger_payment_id, offer_product_id, currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(&id).bind(&rule.id).bind(&customer).bind(&trigger_payment).bind(&offered.id).bind(&offered.currency).bind(start)
-                .execute(&mut **tx).await?;
-            let s = Subject {
-                id: &id,
-                rule_id: &rule.id,
-                variant,
-                currency: &offered.currency,
-                trigger_amount: 0,
+            let Some(id) =
+                offers::hold_out(tx, &rule.id, &customer, &trigger_payment, offered, start).await?
+            else {
+                continue;
             };
-            rollups::record(tx, &s, EventKind::Created, None, None, start).await?;
+            let s = offers::holdout_subject(&id, &rule.id, &offered.currency);
             if rng.chance(0.02) {
                 rollups::record(
                     tx,

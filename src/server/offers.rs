@@ -196,7 +196,9 @@ async fn insert_offer(
     };
     let now = now_ms();
     if variant == Variant::Holdout {
-        hold_out(tx, rule, offered, &n, now).await?;
+        if let Some(payment_id) = n.trigger_payment_id {
+            hold_out(tx, &rule.id, n.customer_id, payment_id, offered, now).await?;
+        }
         return Ok(None);
     }
     let headline = match &rule.variant_b_headline {
@@ -252,43 +254,47 @@ async fn insert_offer(
 }
 
 /// A customer in the rule's hold-out: no offer, but the assignment is counted (once per
-/// purchase) so the experiment can compare against customers who got none.
-async fn hold_out(
+/// purchase) so the experiment can compare against customers who got none. Returns the
+/// record's id when this call made it.
+pub(super) async fn hold_out(
     tx: &mut Tx<'_>,
-    rule: &RuleMatch,
+    rule_id: &str,
+    customer_id: &str,
+    trigger_payment_id: &str,
     offered: &ProductSummary,
-    n: &NewOffer<'_>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let Some(payment_id) = n.trigger_payment_id else {
-        return Ok(());
-    };
+    at: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let id = new_id("hld");
     let inserted = sqlx::query(
         "INSERT INTO holdouts (id, rule_id, customer_id, trigger_payment_id, offer_product_id, currency, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
     )
     .bind(&id)
-    .bind(&rule.id)
-    .bind(n.customer_id)
-    .bind(payment_id)
+    .bind(rule_id)
+    .bind(customer_id)
+    .bind(trigger_payment_id)
     .bind(&offered.id)
     .bind(&offered.currency)
-    .bind(now)
+    .bind(at)
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if inserted == 1 {
-        let subject = Subject {
-            id: &id,
-            rule_id: &rule.id,
-            variant: Variant::Holdout,
-            currency: &offered.currency,
-            trigger_amount: 0,
-        };
-        rollups::record(tx, &subject, EventKind::Created, None, None, now).await?;
+    if inserted == 0 {
+        return Ok(None);
     }
-    Ok(())
+    let subject = holdout_subject(&id, rule_id, &offered.currency);
+    rollups::record(tx, &subject, EventKind::Created, None, None, at).await?;
+    Ok(Some(id))
+}
+
+pub(super) fn holdout_subject<'a>(id: &'a str, rule_id: &'a str, currency: &'a str) -> Subject<'a> {
+    Subject {
+        id,
+        rule_id,
+        variant: Variant::Holdout,
+        currency,
+        trigger_amount: 0,
+    }
 }
 
 /// How long after being held out a customer's own purchase of the offered product still
@@ -334,13 +340,7 @@ async fn holdout_conversions(
             .await?
             .rows_affected();
         if n == 1 {
-            let subject = Subject {
-                id: &id,
-                rule_id: &rule_id,
-                variant: Variant::Holdout,
-                currency: &currency,
-                trigger_amount: 0,
-            };
+            let subject = holdout_subject(&id, &rule_id, &currency);
             let amount = price.saturating_mul(*qty);
             rollups::record(
                 tx,

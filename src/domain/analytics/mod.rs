@@ -1,13 +1,15 @@
 //! Conversion analytics: what one offer event adds to a rollup, and how rollups become the
 //! analyst's table, trend, decline breakdown and experiment comparison. Pure, so the server,
 //! the CSV export and the tests all compute the same numbers.
+mod report;
 pub mod stats;
 #[cfg(test)]
 mod tests;
 
-use super::offer::decline_reason;
-use super::rule::{ProductSummary, RuleKind};
-use super::time::{format_date, parse_date};
+pub use report::build_report;
+
+use super::rule::RuleKind;
+use super::time::parse_date;
 use serde::{Deserialize, Serialize};
 use stats::{two_means, two_proportions, wilson, Comparison, Moments};
 
@@ -45,6 +47,9 @@ impl Variant {
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -403,6 +408,16 @@ pub struct Arm {
 }
 
 impl Arm {
+    /// An arm's customers are the offers (or hold-out records) created for it.
+    pub fn from_counts(variant: Variant, c: &Counts) -> Self {
+        Arm {
+            variant,
+            assigned: c.created,
+            paid: c.paid,
+            net_revenue: c.net_revenue(),
+            revenue_sq: c.revenue_sq,
+        }
+    }
     pub fn conversion(&self) -> Option<f64> {
         ratio(self.paid, self.assigned)
     }
@@ -419,7 +434,7 @@ impl Arm {
 }
 
 /// Arm `b` against arm `a`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArmTest {
     pub a: Variant,
     pub b: Variant,
@@ -466,267 +481,6 @@ pub struct Report {
     pub currencies: Vec<String>,
     /// The server's UTC day, for range presets before the browser knows the viewer's date.
     pub today: i64,
-}
-
-fn product_name(products: &[ProductSummary], id: &str) -> String {
-    products
-        .iter()
-        .find(|p| p.id == id)
-        .map(|p| p.name.clone())
-        .unwrap_or_else(|| id.to_string())
-}
-
-/// The rule a rollup belongs to, or a stand-in for a deleted rule.
-fn rule_for<'a>(rules: &'a [RuleInfo], id: &str) -> std::borrow::Cow<'a, RuleInfo> {
-    match rules.iter().find(|r| r.id == id) {
-        Some(r) => std::borrow::Cow::Borrowed(r),
-        None => std::borrow::Cow::Owned(RuleInfo {
-            id: id.to_string(),
-            name: format!("Deleted rule {id}"),
-            kind: None,
-            trigger_product_id: String::new(),
-            offer_product_id: String::new(),
-            experiment: false,
-        }),
-    }
-}
-
-fn passes(w: &Window, r: &RuleInfo, currency: &str) -> bool {
-    let f = &w.filters;
-    (w.kind.is_none() || w.kind == r.kind)
-        && (f.trigger.is_empty() || f.trigger == r.trigger_product_id)
-        && (f.offered.is_empty() || f.offered == r.offer_product_id)
-        && (f.currency.is_empty() || f.currency == currency)
-}
-
-fn sort_value(row: &OfferRow, key: &str) -> f64 {
-    let c = &row.counts;
-    let v = match key {
-        "created" => Some(c.created as f64),
-        "shown" => Some(c.shown as f64),
-        "accepted" => Some(c.accepted as f64),
-        "paid" => Some(c.paid as f64),
-        "declined" => Some(c.declined as f64),
-        "failed" => Some(c.failed as f64),
-        "take_rate" => c.take_rate(),
-        "conversion" => c.conversion(),
-        "revenue" => Some(c.net_revenue() as f64),
-        "revenue_per_shown" => c.revenue_per_shown(),
-        "uplift" => c.aov_uplift(),
-        _ => None,
-    };
-    v.unwrap_or(-1.0)
-}
-
-/// Builds everything the page shows from the range's rollups. `rollups` and `declines` must
-/// already be limited to the window's days.
-pub fn build_report(
-    w: &Window,
-    rules: &[RuleInfo],
-    products: &[ProductSummary],
-    rollups: &[Rollup],
-    declines: &[DeclineCount],
-) -> Report {
-    use std::collections::BTreeMap;
-    let mut rows: BTreeMap<(String, String), OfferRow> = BTreeMap::new();
-    let mut arms: BTreeMap<(String, String), BTreeMap<&'static str, Arm>> = BTreeMap::new();
-    let mut by_day: BTreeMap<i64, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
-    let mut revenue_by_currency: BTreeMap<String, i64> = BTreeMap::new();
-    let mut currencies: Vec<String> = Vec::new();
-    for r in rollups {
-        if r.day < w.from_day || r.day > w.to_day {
-            continue;
-        }
-        if !currencies.contains(&r.currency) {
-            currencies.push(r.currency.clone());
-        }
-        let rule = rule_for(rules, &r.rule_id);
-        if !passes(w, &rule, &r.currency) {
-            continue;
-        }
-        {
-            let arm = arms
-                .entry((r.rule_id.clone(), r.currency.clone()))
-                .or_default()
-                .entry(r.variant.as_str())
-                .or_insert(Arm {
-                    variant: r.variant,
-                    assigned: 0,
-                    paid: 0,
-                    net_revenue: 0,
-                    revenue_sq: 0,
-                });
-            arm.assigned += r.counts.created;
-            arm.paid += r.counts.paid;
-            arm.net_revenue += r.counts.net_revenue();
-            arm.revenue_sq += r.counts.revenue_sq;
-        }
-        // The hold-out got no offer: it belongs to the experiment, not to the offer's funnel.
-        if r.variant == Variant::Holdout {
-            continue;
-        }
-        rows.entry((r.rule_id.clone(), r.currency.clone()))
-            .or_insert_with(|| OfferRow {
-                rule_id: rule.id.clone(),
-                name: rule.name.clone(),
-                kind: rule.kind,
-                trigger: product_name(products, &rule.trigger_product_id),
-                offered: product_name(products, &rule.offer_product_id),
-                currency: r.currency.clone(),
-                counts: Counts::default(),
-            })
-            .counts
-            .add(&r.counts);
-        let d = by_day.entry(r.day).or_default();
-        d.0 += r.counts.shown;
-        d.1 += r.counts.paid;
-        *d.2.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
-        *revenue_by_currency.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
-    }
-    currencies.sort();
-
-    let mut rows: Vec<OfferRow> = rows.into_values().collect();
-    let key = if w.filters.sort.is_empty() {
-        "revenue"
-    } else {
-        w.filters.sort.as_str()
-    };
-    if key == "name" {
-        rows.sort_by_key(|r| r.name.to_lowercase());
-    } else {
-        rows.sort_by(|a, b| {
-            sort_value(a, key)
-                .total_cmp(&sort_value(b, key))
-                .then_with(|| b.name.cmp(&a.name))
-        });
-        rows.reverse();
-    }
-    // Default order for numbers is largest first; `desc` flips whichever order applies.
-    if w.filters.desc {
-        rows.reverse();
-    }
-
-    let mut totals: BTreeMap<String, Counts> = BTreeMap::new();
-    for r in &rows {
-        totals.entry(r.currency.clone()).or_default().add(&r.counts);
-    }
-    let totals = totals
-        .into_iter()
-        .map(|(currency, counts)| OfferRow {
-            rule_id: String::new(),
-            name: "Total".to_string(),
-            kind: None,
-            trigger: String::new(),
-            offered: String::new(),
-            currency,
-            counts,
-        })
-        .collect();
-
-    let trend_currency = if w.filters.currency.is_empty() {
-        revenue_by_currency
-            .iter()
-            .max_by_key(|(c, v)| (**v, std::cmp::Reverse((*c).clone())))
-            .map(|(c, _)| c.clone())
-    } else {
-        Some(w.filters.currency.clone())
-    };
-    let trend = (w.from_day..=w.to_day)
-        .map(|day| {
-            let d = by_day.get(&day);
-            TrendPoint {
-                day,
-                label: format_date(day),
-                shown: d.map_or(0, |d| d.0),
-                paid: d.map_or(0, |d| d.1),
-                revenue: match (d, &trend_currency) {
-                    (Some(d), Some(c)) => d.2.get(c).copied().unwrap_or(0),
-                    _ => 0,
-                },
-            }
-        })
-        .collect();
-
-    let mut decline_counts: BTreeMap<String, i64> = BTreeMap::new();
-    for d in declines {
-        if d.day < w.from_day || d.day > w.to_day {
-            continue;
-        }
-        let rule = rule_for(rules, &d.rule_id);
-        let f = &w.filters;
-        let ok = (w.kind.is_none() || w.kind == rule.kind)
-            && (f.trigger.is_empty() || f.trigger == rule.trigger_product_id)
-            && (f.offered.is_empty() || f.offered == rule.offer_product_id);
-        if ok {
-            *decline_counts.entry(d.code.clone()).or_default() += d.count;
-        }
-    }
-    let mut declines: Vec<DeclineRow> = decline_counts
-        .into_iter()
-        .map(|(code, count)| DeclineRow {
-            reason: decline_reason(&code).to_string(),
-            code,
-            count,
-        })
-        .collect();
-    declines.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
-
-    // A rule with an experiment now, or with arms B / hold-out in the range (an ended one).
-    let experiments = arms
-        .into_iter()
-        .filter(|((rule_id, _), arms)| {
-            rule_for(rules, rule_id).experiment || arms.keys().any(|v| *v != Variant::A.as_str())
-        })
-        .map(|((rule_id, currency), arms)| {
-            let rule = rule_for(rules, &rule_id);
-            let arms: Vec<Arm> = Variant::ALL
-                .iter()
-                .filter_map(|v| arms.get(v.as_str()).cloned())
-                .collect();
-            let find = |v: Variant| arms.iter().find(|a| a.variant == v);
-            let mut tests = Vec::new();
-            for (a, b) in [
-                (Variant::A, Variant::B),
-                (Variant::Holdout, Variant::A),
-                (Variant::Holdout, Variant::B),
-            ] {
-                if let (Some(a), Some(b)) = (find(a), find(b)) {
-                    tests.push(test_arms(a, b));
-                }
-            }
-            ExperimentResult {
-                rule_id,
-                name: rule.name.clone(),
-                currency,
-                arms,
-                tests,
-            }
-        })
-        .collect();
-
-    let mut products_seen: Vec<(String, String)> = Vec::new();
-    for r in rules {
-        for id in [&r.trigger_product_id, &r.offer_product_id] {
-            if !products_seen.iter().any(|(p, _)| p == id) {
-                products_seen.push((id.clone(), product_name(products, id)));
-            }
-        }
-    }
-    products_seen.sort_by(|a, b| a.1.cmp(&b.1));
-
-    Report {
-        from: format_date(w.from_day),
-        to: format_date(w.to_day),
-        rows,
-        totals,
-        trend_currency,
-        trend,
-        declines,
-        experiments,
-        products: products_seen,
-        currencies,
-        today: w.to_day,
-    }
 }
 
 /// One offer in the drill-down.

@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::domain::analytics::{ArmTest, Report, Variant};
 use crate::domain::money::format_money;
 use crate::domain::time::format_utc;
-use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::i18n::{use_i18n, I18n, Msg};
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
 
@@ -66,54 +66,54 @@ pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
     }
 }
 
-fn arm_name(v: Variant) -> Msg {
+/// "A", "B", or the hold-out's name in the viewer's language.
+fn arm_label(i18n: I18n, v: Variant) -> String {
     match v {
-        Variant::Holdout => Msg::AnHoldout,
-        _ => Msg::AnArm,
+        Variant::Holdout => i18n.now(Msg::AnHoldout).to_string(),
+        v => v.as_str().to_uppercase(),
     }
 }
 
 #[component]
 fn TestLine(t: ArmTest, currency: String) -> impl IntoView {
     let i18n = use_i18n();
-    let label = |v: Variant| match v {
-        Variant::A => "A".to_string(),
-        Variant::B => "B".to_string(),
-        Variant::Holdout => "hold-out".to_string(),
-    };
-    let title = format!("{} vs {}", label(t.b), label(t.a));
+    let title = move || format!("{} vs {}", arm_label(i18n, t.b), arm_label(i18n, t.a));
     if !t.enough_data {
         return view! {
             <li class="not-enough"><strong>{title}</strong> ": " {i18n.t(Msg::AnNotEnough)}</li>
         }
         .into_any();
     }
-    let verdict = |p: f64| {
-        if p < 0.05 {
-            i18n.now(Msg::AnSignificant)
+    let verdict = move |p: f64| {
+        i18n.now(if p < 0.05 {
+            Msg::AnSignificant
         } else {
-            i18n.now(Msg::AnNotSignificant)
-        }
+            Msg::AnNotSignificant
+        })
     };
-    let conv = t.conversion.map(|c| {
-        format!(
-            "{} {:+.2} pts (p = {:.3}) — {}",
-            i18n.now(Msg::AnConversionShort),
-            c.diff * 100.0,
-            c.p_value,
-            verdict(c.p_value)
-        )
-    });
-    let rev = t.revenue.map(|c| {
-        format!(
-            "{} {}{} (p = {:.3}) — {}",
-            i18n.now(Msg::AnRevPerCustomer),
-            if c.diff >= 0.0 { "+" } else { "" },
-            format_money(c.diff.round() as i64, &currency),
-            c.p_value,
-            verdict(c.p_value)
-        )
-    });
+    let conv = move || {
+        t.conversion.map(|c| {
+            format!(
+                "{} {:+.2} pts (p = {:.3}) — {}",
+                i18n.now(Msg::AnConversionShort),
+                c.diff * 100.0,
+                c.p_value,
+                verdict(c.p_value)
+            )
+        })
+    };
+    let rev = move || {
+        t.revenue.map(|c| {
+            format!(
+                "{} {}{} (p = {:.3}) — {}",
+                i18n.now(Msg::AnRevPerCustomer),
+                if c.diff >= 0.0 { "+" } else { "" },
+                format_money(c.diff.round() as i64, &currency),
+                c.p_value,
+                verdict(c.p_value)
+            )
+        })
+    };
     view! {
         <li><strong>{title}</strong> ": " {conv} <br/> {rev}</li>
     }
@@ -144,13 +144,10 @@ pub fn Experiments(rep: StoredValue<Report>) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {e.arms.iter().map(|a| {
-                                    let name = match a.variant {
-                                        Variant::Holdout => None,
-                                        v => Some(v.as_str().to_uppercase()),
-                                    };
+                                    let v = a.variant;
                                     view! {
                                         <tr>
-                                            <th scope="row">{name.unwrap_or_default()} {(a.variant == Variant::Holdout).then(|| i18n.t(arm_name(a.variant)))}</th>
+                                            <th scope="row">{move || arm_label(i18n, v)}</th>
                                             <td class="num">{a.assigned}</td>
                                             <td class="num">{a.paid}</td>
                                             <td class="num">{pct(a.conversion())}</td>

@@ -46,7 +46,7 @@ fn enc(v: &str) -> String {
 }
 
 /// The query for `f`, plus the selected offer if any.
-pub(crate) fn query(f: &Filters, offer: Option<&str>) -> String {
+fn query(f: &Filters, offer: Option<&str>) -> String {
     let mut parts = vec![
         format!("from={}", enc(&f.from)),
         format!("to={}", enc(&f.to)),
@@ -94,6 +94,26 @@ pub(crate) struct Ctx {
     pub filters: Memo<Filters>,
     pub offer: Memo<Option<String>>,
     pub recent: Resource<Result<Option<Vec<RecentOffer>>, AppError>>,
+}
+
+impl Ctx {
+    /// A link to `path` with the query as shown now (the range pinned to the report's, so a
+    /// default range stays the same range), changed by `change`.
+    pub fn link(
+        self,
+        path: &str,
+        rep: StoredValue<Report>,
+        offer: Option<&str>,
+        change: impl FnOnce(&mut Filters),
+    ) -> String {
+        let mut f = self.filters.get();
+        rep.with_value(|r| {
+            f.from = r.from.clone();
+            f.to = r.to.clone();
+        });
+        change(&mut f);
+        format!("{path}?{}", query(&f, offer))
+    }
 }
 
 #[component]
@@ -160,14 +180,35 @@ pub fn AnalyticsPage() -> impl IntoView {
     }
 }
 
+/// A filter's `<select>`: "All" first, then `options` as (value, label).
+#[component]
+fn Choice(
+    label: Msg,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    current: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>{i18n.t(label)}
+            <select name=name>
+                <option value="">{i18n.t(Msg::AnAll)}</option>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// Range presets, custom dates, filters and the CSV link.
 #[component]
 fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
     let r = rep.get_value();
-    let server_today = r.today;
-    let today = RwSignal::new(server_today);
+    let today = RwSignal::new(r.today);
     Effect::new(move |_| {
         if let Some(t) = local_today() {
             today.set(t);
@@ -175,26 +216,25 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
     });
     let preset = move |days: i64| {
         let t = today.get();
-        let f = Filters {
-            from: format_date(t - days + 1),
-            to: format_date(t),
-            ..ctx.filters.get()
-        };
-        format!("/analytics?{}", query(&f, None))
+        ctx.link("/analytics", rep, None, |f| {
+            f.from = format_date(t - days + 1);
+            f.to = format_date(t);
+        })
     };
-    let selected = |cur: &str, v: &str| cur == v;
+    let csv = move || ctx.link("/analytics/export.csv", rep, None, |_| {});
     let f = ctx.filters.get_untracked();
-    let csv = move || {
-        let f = Filters {
-            from: rep.with_value(|r| r.from.clone()),
-            to: rep.with_value(|r| r.to.clone()),
-            ..ctx.filters.get()
-        };
-        format!("/analytics/export.csv?{}", query(&f, None))
-    };
+    let kinds = RuleKind::ALL
+        .into_iter()
+        .map(|k| (k.as_str().to_string(), k.as_str().replace('_', "-")))
+        .collect();
+    let currencies = r
+        .currencies
+        .iter()
+        .map(|c| (c.clone(), c.clone()))
+        .collect();
     view! {
         <div class="filters">
-            <nav class="presets" aria-label=i18n.t(Msg::AnFrom)>
+            <nav class="presets" aria-label=i18n.t(Msg::AnRange)>
                 <a href=move || preset(7) data-testid="preset-7">{i18n.t(Msg::AnLast7)}</a>
                 <a href=move || preset(30) data-testid="preset-30">{i18n.t(Msg::AnLast30)}</a>
                 <a href=move || preset(90) data-testid="preset-90">{i18n.t(Msg::AnLast90)}</a>
@@ -207,38 +247,10 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
                     <label>{i18n.t(Msg::AnTo)}
                         <input type="date" name="to" value=r.to.clone() required data-testid="to"/>
                     </label>
-                    <label>{i18n.t(Msg::AnKind)}
-                        <select name="kind">
-                            <option value="">{i18n.t(Msg::AnAll)}</option>
-                            {RuleKind::ALL.into_iter().map(|k| view! {
-                                <option value=k.as_str() selected=selected(&f.kind, k.as_str())>{k.as_str().replace('_', "-")}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Msg::AnTrigger)}
-                        <select name="trigger">
-                            <option value="">{i18n.t(Msg::AnAll)}</option>
-                            {r.products.iter().map(|(id, name)| view! {
-                                <option value=id.clone() selected=selected(&f.trigger, id)>{name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Msg::AnOffered)}
-                        <select name="offered">
-                            <option value="">{i18n.t(Msg::AnAll)}</option>
-                            {r.products.iter().map(|(id, name)| view! {
-                                <option value=id.clone() selected=selected(&f.offered, id)>{name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{i18n.t(Msg::AnCurrency)}
-                        <select name="currency">
-                            <option value="">{i18n.t(Msg::AnAll)}</option>
-                            {r.currencies.iter().map(|c| view! {
-                                <option value=c.clone() selected=selected(&f.currency, c)>{c.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <Choice label=Msg::AnKind name="kind" options=kinds current=f.kind.clone()/>
+                    <Choice label=Msg::AnTrigger name="trigger" options=r.products.clone() current=f.trigger.clone()/>
+                    <Choice label=Msg::AnOffered name="offered" options=r.products.clone() current=f.offered.clone()/>
+                    <Choice label=Msg::AnCurrency name="currency" options=currencies current=f.currency.clone()/>
                     <input type="hidden" name="sort" value=f.sort.clone()/>
                     {f.desc.then(|| view! { <input type="hidden" name="desc" value="1"/> })}
                     <button type="submit" class="primary" data-testid="apply">{i18n.t(Msg::AnApply)}</button>

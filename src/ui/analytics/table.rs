@@ -1,5 +1,5 @@
 //! The table: one row per offer and currency, sortable by any number, a total per currency.
-use super::{query, Ctx};
+use super::Ctx;
 use crate::domain::analytics::{OfferRow, Report};
 use crate::domain::money::format_money;
 use crate::ui::i18n::{use_i18n, Msg};
@@ -24,16 +24,10 @@ pub fn OfferTable(rep: StoredValue<Report>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let header = move |key: &'static str, label: Msg| {
         let href = move || {
-            let f = ctx.filters.get();
-            let desc = f.sort == key && !f.desc;
-            let f = crate::domain::analytics::Filters {
-                sort: key.into(),
-                desc,
-                from: rep.with_value(|r| r.from.clone()),
-                to: rep.with_value(|r| r.to.clone()),
-                ..f
-            };
-            format!("/analytics?{}", query(&f, ctx.offer.get().as_deref()))
+            ctx.link("/analytics", rep, ctx.offer.get().as_deref(), |f| {
+                f.desc = f.sort == key && !f.desc;
+                f.sort = key.into();
+            })
         };
         let sort = move || {
             let f = ctx.filters.get();
@@ -67,14 +61,7 @@ pub fn OfferTable(rep: StoredValue<Report>) -> impl IntoView {
         let cur = row.currency.clone();
         let link = (!total).then(|| {
             let id = row.rule_id.clone();
-            let href = move || {
-                let f = crate::domain::analytics::Filters {
-                    from: rep.with_value(|r| r.from.clone()),
-                    to: rep.with_value(|r| r.to.clone()),
-                    ..ctx.filters.get()
-                };
-                format!("/analytics?{}", query(&f, Some(&id)))
-            };
+            let href = move || ctx.link("/analytics", rep, Some(&id), |_| {});
             let id = row.rule_id.clone();
             let current = move || ctx.offer.get().as_deref() == Some(id.as_str());
             view! {

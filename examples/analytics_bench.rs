@@ -1,0 +1,171 @@
+//! `make bench` (analytics): how long the analytics report takes for a 90-day range over 50
+//! rules when the database holds 10 thousand and when it holds 10 million offer events.
+//! Prints a JSON list, one object per backend.
+//!
+//! cargo run --release --features ssr --example analytics_bench -- <sqlite_dir> [postgres_url]
+//!
+//! Events are generated in bulk with SQL and their rollups built with one GROUP BY over them:
+//! what is timed is the read side, the same call the server function makes. That rollups kept
+//! per event equal a recomputation from the events is what `tests/analytics_api.rs` checks.
+use serde_json::json;
+use std::time::Instant;
+use upsell_dashboard::domain::analytics::{day_of, Filters};
+use upsell_dashboard::domain::time::format_date;
+use upsell_dashboard::server::analytics;
+use upsell_dashboard::server::db::{connect, Db};
+
+const RULES: i64 = 50;
+const DAYS: i64 = 90;
+const RUNS: usize = 30;
+const KINDS: [&str; 8] = [
+    "created", "shown", "accepted", "paid", "declined", "failed", "expired", "refunded",
+];
+
+async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
+    let now = today * 86_400_000;
+    for r in 0..RULES {
+        sqlx::query(
+            "INSERT INTO rules (id, name, name_key, kind, trigger_product_id, offer_product_id, quantity, headline, value_prop, timing, expiry_minutes, priority, enabled, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'upsell', 'pdt_T', 'pdt_O', 1, 'h', 'v', 'post_purchase', 60, $4, 1, 1, 0, 0)",
+        )
+        .bind(format!("rul_{r:02}"))
+        .bind(format!("Rule {r:02}"))
+        .bind(format!("rule {r:02}"))
+        .bind(r)
+        .execute(db)
+        .await
+        .unwrap();
+    }
+    // Kinds cycle so every rule and day gets every kind; amounts only where money moves.
+    let kind_case = KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("WHEN {i} THEN '{k}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let select = format!(
+        "SELECT 'oev_' || CAST(i AS TEXT), 'ofr_' || CAST(i / 8 AS TEXT), 'rul_' || (CASE WHEN i % {RULES} < 10 THEN '0' ELSE '' END) || CAST(i % {RULES} AS TEXT), \
+         CASE i % 8 {kind_case} END, {now} - (1 + (i / {RULES}) % {DAYS}) * 86400000 + (i % 86400) * 1000, \
+         CASE WHEN i % 8 IN (3, 7) THEN 4900 ELSE NULL END, 'USD', NULL"
+    );
+    let insert =
+        "INSERT INTO offer_events (id, offer_id, rule_id, kind, at, amount, currency, detail) ";
+    let chunk: i64 = 1_000_000;
+    let mut start = 0;
+    while start < events {
+        let end = (start + chunk).min(events) - 1;
+        let sql = if pg {
+            format!(
+                "{insert} {select} FROM generate_series({start}::BIGINT, {end}::BIGINT) AS g(i)"
+            )
+        } else {
+            format!(
+                "WITH RECURSIVE g(i) AS (SELECT {start} UNION ALL SELECT i + 1 FROM g WHERE i < {end}) {insert} {select} FROM g"
+            )
+        };
+        sqlx::query(&sql).execute(db).await.unwrap();
+        start = end + 1;
+    }
+    let sum = |k: &str| format!("SUM(CASE WHEN kind = '{k}' THEN 1 ELSE 0 END)");
+    sqlx::query(&format!(
+        "INSERT INTO offer_rollups (day, rule_id, variant, currency, created, shown, accepted, paid, declined, failed, expired, refunds, revenue, refunded, revenue_sq, trigger_paid) \
+         SELECT at / 86400000, rule_id, 'a', 'USD', {}, {}, {}, {}, {}, {}, {}, {}, \
+         SUM(CASE WHEN kind = 'paid' THEN amount ELSE 0 END), SUM(CASE WHEN kind = 'refunded' THEN amount ELSE 0 END), 0, \
+         SUM(CASE WHEN kind = 'paid' THEN 2900 ELSE 0 END) FROM offer_events GROUP BY at / 86400000, rule_id",
+        sum("created"), sum("shown"), sum("accepted"), sum("paid"), sum("declined"), sum("failed"), sum("expired"), sum("refunded")
+    ))
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO decline_rollups (day, rule_id, code, n) SELECT at / 86400000, rule_id, 'INSUFFICIENT_FUNDS', COUNT(*) FROM offer_events WHERE kind = 'failed' GROUP BY at / 86400000, rule_id")
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// What the `analytics/report` server function does after authorising, bar the product names
+/// (they come from a 30-second cache of the catalogue).
+async fn report_ms(db: &Db, today: i64) -> f64 {
+    let f = Filters {
+        from: format_date(today - DAYS),
+        to: format_date(today - 1),
+        ..Filters::default()
+    };
+    let w = f.check().unwrap();
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let report = analytics::report_on(db, &[], &w).await.unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(report.rows.len(), RULES as usize);
+    }
+    times.sort_by(f64::total_cmp);
+    times[RUNS / 2]
+}
+
+async fn fresh(backend: &str, target: &str, size: i64) -> Db {
+    if backend == "sqlite" {
+        let path = format!("{target}/analytics_{size}.db");
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{ext}"));
+        }
+        connect(&format!("sqlite://{path}?mode=rwc")).await.unwrap()
+    } else {
+        let name = format!("bench_analytics_{size}");
+        let admin = connect(target).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let base = target.rsplit_once('/').map(|(b, _)| b).unwrap_or(target);
+        connect(&format!("{base}/{name}")).await.unwrap()
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    sqlx::any::install_default_drivers();
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<i64> = std::env::var("BENCH_EVENTS")
+        .unwrap_or_else(|_| "10000,10000000".into())
+        .split(',')
+        .map(|s| s.parse().expect("BENCH_EVENTS: comma-separated counts"))
+        .collect();
+    let today = day_of(chrono::Utc::now().timestamp_millis());
+    let mut out = Vec::new();
+    let mut backends = vec![("sqlite", args.get(1).cloned().expect("sqlite dir"))];
+    if let Some(pg) = args.get(2).filter(|s| !s.is_empty()) {
+        backends.push(("postgresql", pg.clone()));
+    }
+    for (backend, target) in backends {
+        let mut ms = Vec::new();
+        for &size in &sizes {
+            let db = fresh(backend, &target, size).await;
+            let t = Instant::now();
+            generate(&db, backend != "sqlite", size, today).await;
+            eprintln!(
+                "{backend}: {size} events generated in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            ms.push(report_ms(&db, today).await);
+            db.close().await;
+        }
+        let (small, large) = (ms[0], ms[ms.len() - 1]);
+        out.push(json!({
+            "backend": backend,
+            "events_small": sizes[0],
+            "events_large": sizes[sizes.len() - 1],
+            "ms_small": (small * 1000.0).round() / 1000.0,
+            "ms_large": (large * 1000.0).round() / 1000.0,
+            "ratio": ((large / small) * 1000.0).round() / 1000.0,
+            "runs": RUNS,
+            "range_days": DAYS,
+            "rules": RULES,
+        }));
+    }
+    println!("{}", serde_json::to_string_pretty(&out).unwrap());
+}

@@ -1,0 +1,271 @@
+//! From a range's rollups to what the page shows: one pass groups the rollups per rule,
+//! currency and arm; the table, totals, experiments and trend are all read off that grouping.
+use super::{
+    test_arms, Arm, Counts, DeclineCount, DeclineRow, ExperimentResult, OfferRow, Report, Rollup,
+    RuleInfo, TrendPoint, Variant, Window,
+};
+use crate::domain::offer::decline_reason;
+use crate::domain::rule::ProductSummary;
+use crate::domain::time::format_date;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+/// Rules by id; a rule deleted since its offers were made gets a stand-in, so its history
+/// stays in the table.
+struct Rules<'a>(HashMap<&'a str, &'a RuleInfo>);
+
+impl<'a> Rules<'a> {
+    fn new(rules: &'a [RuleInfo]) -> Self {
+        Rules(rules.iter().map(|r| (r.id.as_str(), r)).collect())
+    }
+    fn get(&self, id: &str) -> Cow<'a, RuleInfo> {
+        match self.0.get(id) {
+            Some(r) => Cow::Borrowed(*r),
+            None => Cow::Owned(RuleInfo {
+                id: id.to_string(),
+                name: format!("Deleted rule {id}"),
+                kind: None,
+                trigger_product_id: String::new(),
+                offer_product_id: String::new(),
+                experiment: false,
+            }),
+        }
+    }
+}
+
+/// The filters, bar the currency when `currency` is `None` (decline codes have none).
+fn passes(w: &Window, r: &RuleInfo, currency: Option<&str>) -> bool {
+    let f = &w.filters;
+    (w.kind.is_none() || w.kind == r.kind)
+        && (f.trigger.is_empty() || f.trigger == r.trigger_product_id)
+        && (f.offered.is_empty() || f.offered == r.offer_product_id)
+        && (f.currency.is_empty() || currency.is_none_or(|c| f.currency == c))
+}
+
+fn product_name(products: &[ProductSummary], id: &str) -> String {
+    products
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn sort_value(row: &OfferRow, key: &str) -> f64 {
+    let c = &row.counts;
+    let v = match key {
+        "created" => Some(c.created as f64),
+        "shown" => Some(c.shown as f64),
+        "accepted" => Some(c.accepted as f64),
+        "paid" => Some(c.paid as f64),
+        "declined" => Some(c.declined as f64),
+        "failed" => Some(c.failed as f64),
+        "take_rate" => c.take_rate(),
+        "conversion" => c.conversion(),
+        "revenue" => Some(c.net_revenue() as f64),
+        "revenue_per_shown" => c.revenue_per_shown(),
+        "uplift" => c.aov_uplift(),
+        _ => None,
+    };
+    v.unwrap_or(-1.0)
+}
+
+/// Names A–Z, numbers largest first (ties by name); `desc` flips either.
+fn sort_rows(rows: &mut [OfferRow], sort: &str, desc: bool) {
+    let key = if sort.is_empty() { "revenue" } else { sort };
+    if key == "name" {
+        rows.sort_by_key(|r| r.name.to_lowercase());
+    } else {
+        rows.sort_by(|a, b| {
+            sort_value(b, key)
+                .total_cmp(&sort_value(a, key))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+    }
+    if desc {
+        rows.reverse();
+    }
+}
+
+/// Counts per arm for one rule and currency (indexed by `Variant`).
+type Arms = [Option<Counts>; 3];
+
+#[derive(Default)]
+struct Day {
+    shown: i64,
+    paid: i64,
+    revenue: BTreeMap<String, i64>,
+}
+
+/// Builds everything the page shows from the range's rollups and failed-charge counts.
+pub fn build_report(
+    w: &Window,
+    today: i64,
+    rules: &[RuleInfo],
+    products: &[ProductSummary],
+    rollups: &[Rollup],
+    declines: &[DeclineCount],
+) -> Report {
+    let by_id = Rules::new(rules);
+    let in_range = |day: i64| (w.from_day..=w.to_day).contains(&day);
+    let mut cells: BTreeMap<(&str, &str), Arms> = BTreeMap::new();
+    let mut days: BTreeMap<i64, Day> = BTreeMap::new();
+    let mut currencies: Vec<String> = Vec::new();
+    for r in rollups.iter().filter(|r| in_range(r.day)) {
+        if !currencies.contains(&r.currency) {
+            currencies.push(r.currency.clone());
+        }
+        if !passes(w, &by_id.get(&r.rule_id), Some(&r.currency)) {
+            continue;
+        }
+        cells.entry((&r.rule_id, &r.currency)).or_default()[r.variant.index()]
+            .get_or_insert_default()
+            .add(&r.counts);
+        // The hold-out got no offer: it belongs to the experiment, not to the funnel or trend.
+        if r.variant != Variant::Holdout {
+            let d = days.entry(r.day).or_default();
+            d.shown += r.counts.shown;
+            d.paid += r.counts.paid;
+            *d.revenue.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
+        }
+    }
+    currencies.sort();
+
+    let mut rows = Vec::new();
+    let mut experiments = Vec::new();
+    for ((rule_id, currency), arms) in &cells {
+        let rule = by_id.get(rule_id);
+        let [a, b, held] = arms;
+        if a.is_some() || b.is_some() {
+            let mut counts = a.unwrap_or_default();
+            counts.add(&b.unwrap_or_default());
+            rows.push(OfferRow {
+                rule_id: rule.id.clone(),
+                name: rule.name.clone(),
+                kind: rule.kind,
+                trigger: product_name(products, &rule.trigger_product_id),
+                offered: product_name(products, &rule.offer_product_id),
+                currency: currency.to_string(),
+                counts,
+            });
+        }
+        // A rule with an experiment now, or with a B or hold-out arm in the range (ended).
+        if rule.experiment || b.is_some() || held.is_some() {
+            experiments.push(experiment(&rule, currency, arms));
+        }
+    }
+    sort_rows(&mut rows, &w.filters.sort, w.filters.desc);
+
+    let mut totals: BTreeMap<&str, Counts> = BTreeMap::new();
+    for r in &rows {
+        totals.entry(&r.currency).or_default().add(&r.counts);
+    }
+    let totals = totals
+        .into_iter()
+        .map(|(currency, counts)| OfferRow {
+            rule_id: String::new(),
+            name: "Total".to_string(),
+            kind: None,
+            trigger: String::new(),
+            offered: String::new(),
+            currency: currency.to_string(),
+            counts,
+        })
+        .collect::<Vec<_>>();
+
+    // The trend's revenue is in one currency: the filtered one, else the one that earned most.
+    let trend_currency = if w.filters.currency.is_empty() {
+        totals
+            .iter()
+            .max_by_key(|t| {
+                (
+                    t.counts.net_revenue(),
+                    std::cmp::Reverse(t.currency.clone()),
+                )
+            })
+            .map(|t| t.currency.clone())
+    } else {
+        Some(w.filters.currency.clone())
+    };
+    let trend = (w.from_day..=w.to_day)
+        .map(|day| {
+            let d = days.get(&day);
+            TrendPoint {
+                day,
+                label: format_date(day),
+                shown: d.map_or(0, |d| d.shown),
+                paid: d.map_or(0, |d| d.paid),
+                revenue: d
+                    .zip(trend_currency.as_ref())
+                    .and_then(|(d, c)| d.revenue.get(c).copied())
+                    .unwrap_or(0),
+            }
+        })
+        .collect();
+
+    let mut products_seen: Vec<(String, String)> = Vec::new();
+    for r in rules {
+        for id in [&r.trigger_product_id, &r.offer_product_id] {
+            if !products_seen.iter().any(|(p, _)| p == id) {
+                products_seen.push((id.clone(), product_name(products, id)));
+            }
+        }
+    }
+    products_seen.sort_by(|a, b| a.1.cmp(&b.1));
+
+    Report {
+        from: format_date(w.from_day),
+        to: format_date(w.to_day),
+        rows,
+        totals,
+        trend_currency,
+        trend,
+        declines: decline_rows(w, &by_id, declines),
+        experiments,
+        products: products_seen,
+        currencies,
+        today,
+    }
+}
+
+fn experiment(rule: &RuleInfo, currency: &str, arms: &Arms) -> ExperimentResult {
+    let arms: Vec<Arm> = Variant::ALL
+        .into_iter()
+        .filter_map(|v| arms[v.index()].map(|c| Arm::from_counts(v, &c)))
+        .collect();
+    let find = |v: Variant| arms.iter().find(|a| a.variant == v);
+    let tests = [
+        (Variant::A, Variant::B),
+        (Variant::Holdout, Variant::A),
+        (Variant::Holdout, Variant::B),
+    ]
+    .into_iter()
+    .filter_map(|(a, b)| Some(test_arms(find(a)?, find(b)?)))
+    .collect();
+    ExperimentResult {
+        rule_id: rule.id.clone(),
+        name: rule.name.clone(),
+        currency: currency.to_string(),
+        arms,
+        tests,
+    }
+}
+
+/// Failed charges per decline code, most frequent first.
+fn decline_rows(w: &Window, rules: &Rules<'_>, declines: &[DeclineCount]) -> Vec<DeclineRow> {
+    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+    for d in declines {
+        if (w.from_day..=w.to_day).contains(&d.day) && passes(w, &rules.get(&d.rule_id), None) {
+            *counts.entry(&d.code).or_default() += d.count;
+        }
+    }
+    let mut rows: Vec<DeclineRow> = counts
+        .into_iter()
+        .map(|(code, count)| DeclineRow {
+            reason: decline_reason(code).to_string(),
+            code: code.to_string(),
+            count,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+    rows
+}
