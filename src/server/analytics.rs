@@ -50,7 +50,14 @@ pub async fn report_on(
     products: &[ProductSummary],
     w: &Window,
 ) -> Result<Report, AppError> {
-    let rules: Vec<RuleInfo> = rules::list(db)
+    let rules = rule_infos(db).await?;
+    let data = rollups::load_range(db, w, w.rule_ids(&rules).as_deref()).await?;
+    Ok(build_report(w, day_of(now_ms()), &rules, products, &data))
+}
+
+/// The rules as the report needs them.
+pub async fn rule_infos(db: &Db) -> Result<Vec<RuleInfo>, AppError> {
+    Ok(rules::list(db)
         .await?
         .into_iter()
         .map(|r| RuleInfo {
@@ -61,16 +68,7 @@ pub async fn report_on(
             trigger_product_id: r.trigger_product_id,
             offer_product_id: r.offer_product_id,
         })
-        .collect();
-    let (rollups, declines) = rollups::load(db, w.from_day, w.to_day).await?;
-    Ok(build_report(
-        w,
-        day_of(now_ms()),
-        &rules,
-        products,
-        &rollups,
-        &declines,
-    ))
+        .collect())
 }
 
 /// The rule's newest offers, newest first.

@@ -1,6 +1,9 @@
 //! Offer events and the rollups they feed. Every event goes through `record`, inside the caller's
 //! transaction, so an event and its rollup change commit or roll back together.
-use crate::domain::analytics::{day_of, Counts, DeclineCount, EventKind, Rollup, Variant};
+use crate::domain::analytics::{
+    day_of, Cell, CodeCount, Counts, DayTotal, DeclineCount, EventKind, RangeData, Rollup, Variant,
+    Window,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 
@@ -132,33 +135,41 @@ pub async fn add_decline<'e, E: Executor<'e, Database = Any>>(
     Ok(())
 }
 
-fn rollup_from(r: &AnyRow) -> Result<Rollup, sqlx::Error> {
-    let variant: String = r.try_get("variant")?;
-    Ok(Rollup {
-        day: r.try_get("day")?,
-        rule_id: r.try_get("rule_id")?,
-        variant: Variant::parse(&variant)
-            .ok_or_else(|| sqlx::Error::Decode("unknown variant".into()))?,
-        currency: r.try_get("currency")?,
-        counts: Counts {
-            created: r.try_get("created")?,
-            shown: r.try_get("shown")?,
-            accepted: r.try_get("accepted")?,
-            paid: r.try_get("paid")?,
-            declined: r.try_get("declined")?,
-            failed: r.try_get("failed")?,
-            expired: r.try_get("expired")?,
-            fallback: r.try_get("fallback")?,
-            refunds: r.try_get("refunds")?,
-            revenue: r.try_get("revenue")?,
-            refunded: r.try_get("refunded")?,
-            revenue_sq: r.try_get("revenue_sq")?,
-            trigger_paid: r.try_get("trigger_paid")?,
-        },
+fn variant_of(r: &AnyRow) -> Result<Variant, sqlx::Error> {
+    let v: String = r.try_get("variant")?;
+    Variant::parse(&v).ok_or_else(|| sqlx::Error::Decode("unknown variant".into()))
+}
+
+fn counts_of(r: &AnyRow) -> Result<Counts, sqlx::Error> {
+    Ok(Counts {
+        created: r.try_get("created")?,
+        shown: r.try_get("shown")?,
+        accepted: r.try_get("accepted")?,
+        paid: r.try_get("paid")?,
+        declined: r.try_get("declined")?,
+        failed: r.try_get("failed")?,
+        expired: r.try_get("expired")?,
+        fallback: r.try_get("fallback")?,
+        refunds: r.try_get("refunds")?,
+        revenue: r.try_get("revenue")?,
+        refunded: r.try_get("refunded")?,
+        revenue_sq: r.try_get("revenue_sq")?,
+        trigger_paid: r.try_get("trigger_paid")?,
     })
 }
 
-/// The stored rollups for days `from..=to`.
+fn rollup_from(r: &AnyRow) -> Result<Rollup, sqlx::Error> {
+    Ok(Rollup {
+        day: r.try_get("day")?,
+        rule_id: r.try_get("rule_id")?,
+        variant: variant_of(r)?,
+        currency: r.try_get("currency")?,
+        counts: counts_of(r)?,
+    })
+}
+
+/// The stored per-day rows for days `from..=to`, as they are (checks compare them with
+/// `recompute`, and the page's sums with `domain::analytics::range_data` over them).
 pub async fn load(
     db: &super::db::Db,
     from: i64,
@@ -189,6 +200,118 @@ pub async fn load(
         })
         .collect::<Result<_, sqlx::Error>>()?;
     Ok((rollups, declines))
+}
+
+const COUNTERS: [&str; 13] = [
+    "created",
+    "shown",
+    "accepted",
+    "paid",
+    "declined",
+    "failed",
+    "expired",
+    "fallback",
+    "refunds",
+    "revenue",
+    "refunded",
+    "revenue_sq",
+    "trigger_paid",
+];
+
+/// The range summed by the database (PostgreSQL's SUM of BIGINT is NUMERIC: cast back).
+/// `rule_ids` limits the trend to the rules the filters keep; `None` keeps all.
+pub async fn load_range(
+    db: &super::db::Db,
+    w: &Window,
+    rule_ids: Option<&[String]>,
+) -> Result<RangeData, sqlx::Error> {
+    let sums = COUNTERS
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT rule_id, variant, currency, {sums} FROM offer_rollups \
+         WHERE day >= $1 AND day <= $2 GROUP BY rule_id, variant, currency"
+    ))
+    .bind(w.from_day)
+    .bind(w.to_day)
+    .fetch_all(db)
+    .await?;
+    let cells = rows
+        .iter()
+        .map(|r| {
+            Ok(Cell {
+                rule_id: r.try_get("rule_id")?,
+                variant: variant_of(r)?,
+                currency: r.try_get("currency")?,
+                counts: counts_of(r)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+
+    let days = if rule_ids.is_some_and(<[String]>::is_empty) {
+        Vec::new()
+    } else {
+        let mut sql = String::from(
+            "SELECT day, currency, CAST(SUM(shown) AS BIGINT) AS shown, CAST(SUM(paid) AS BIGINT) AS paid, \
+             CAST(SUM(revenue - refunded) AS BIGINT) AS revenue FROM offer_rollups \
+             WHERE day >= $1 AND day <= $2 AND variant <> 'holdout'",
+        );
+        let mut next = 3;
+        if !w.filters.currency.is_empty() {
+            sql.push_str(&format!(" AND currency = ${next}"));
+            next += 1;
+        }
+        if let Some(ids) = rule_ids {
+            let marks: Vec<String> = (next..next + ids.len()).map(|i| format!("${i}")).collect();
+            sql.push_str(&format!(" AND rule_id IN ({})", marks.join(", ")));
+        }
+        sql.push_str(" GROUP BY day, currency");
+        let mut q = sqlx::query(&sql).bind(w.from_day).bind(w.to_day);
+        if !w.filters.currency.is_empty() {
+            q = q.bind(&w.filters.currency);
+        }
+        for id in rule_ids.unwrap_or_default() {
+            q = q.bind(id);
+        }
+        q.fetch_all(db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(DayTotal {
+                    day: r.try_get("day")?,
+                    currency: r.try_get("currency")?,
+                    shown: r.try_get("shown")?,
+                    paid: r.try_get("paid")?,
+                    revenue: r.try_get("revenue")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?
+    };
+
+    let declines = sqlx::query(
+        "SELECT rule_id, code, CAST(SUM(n) AS BIGINT) AS n FROM decline_rollups \
+         WHERE day >= $1 AND day <= $2 GROUP BY rule_id, code",
+    )
+    .bind(w.from_day)
+    .bind(w.to_day)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(CodeCount {
+            rule_id: r.try_get("rule_id")?,
+            code: r.try_get("code")?,
+            count: r.try_get("n")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    Ok(RangeData {
+        cells,
+        days,
+        declines,
+    })
 }
 
 /// Recomputes every rollup from the raw events, in the order they happened. Used to check

@@ -6,7 +6,7 @@ pub mod stats;
 #[cfg(test)]
 mod tests;
 
-pub use report::build_report;
+pub use report::{build_report, range_data};
 
 use super::rule::RuleKind;
 use super::time::parse_date;
@@ -28,7 +28,7 @@ pub fn day_of(ms: i64) -> i64 {
 }
 
 /// Which arm of a rule's experiment a customer is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Variant {
     A,
@@ -251,6 +251,42 @@ pub struct DeclineCount {
     pub rule_id: String,
     pub code: String,
     pub count: i64,
+}
+
+/// One rule, arm and currency, summed over the report's range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub rule_id: String,
+    pub variant: Variant,
+    pub currency: String,
+    pub counts: Counts,
+}
+
+/// One day of the trend in one currency: the offers the filters keep, hold-out excluded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayTotal {
+    pub day: i64,
+    pub currency: String,
+    pub shown: i64,
+    pub paid: i64,
+    pub revenue: i64,
+}
+
+/// Failed charges of one rule with one decline code, summed over the range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeCount {
+    pub rule_id: String,
+    pub code: String,
+    pub count: i64,
+}
+
+/// The range's rollups as the report reads them: summed by the database, so the report
+/// reads tens of rows (rules × arms, plus days) rather than every rule's every day.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeData {
+    pub cells: Vec<Cell>,
+    pub days: Vec<DayTotal>,
+    pub declines: Vec<CodeCount>,
 }
 
 /// What the report needs to know about a rule.

@@ -1,8 +1,8 @@
-//! From a range's rollups to what the page shows: one pass groups the rollups per rule,
-//! currency and arm; the table, totals, experiments and trend are all read off that grouping.
+//! From a range's summed rollups to what the page shows: the cells are grouped per rule and
+//! currency with one slot per arm; the table, totals and experiments are read off that.
 use super::{
-    test_arms, Arm, Counts, DeclineCount, DeclineRow, ExperimentResult, OfferRow, Report, Rollup,
-    RuleInfo, TrendPoint, Variant, Window,
+    test_arms, Arm, Cell, CodeCount, Counts, DayTotal, DeclineCount, DeclineRow, ExperimentResult,
+    OfferRow, RangeData, Report, Rollup, RuleInfo, TrendPoint, Variant, Window,
 };
 use crate::domain::offer::decline_reason;
 use crate::domain::rule::ProductSummary;
@@ -30,6 +30,83 @@ impl<'a> Rules<'a> {
                 experiment: false,
             }),
         }
+    }
+}
+
+impl Window {
+    /// The rules the filters keep, or `None` when they keep every rule (deleted ones too).
+    pub fn rule_ids(&self, rules: &[RuleInfo]) -> Option<Vec<String>> {
+        let f = &self.filters;
+        if self.kind.is_none() && f.trigger.is_empty() && f.offered.is_empty() {
+            return None;
+        }
+        Some(
+            rules
+                .iter()
+                .filter(|r| passes(self, r, None))
+                .map(|r| r.id.clone())
+                .collect(),
+        )
+    }
+}
+
+/// What the database's sums give for `w`, computed from stored per-day rows: the reference
+/// the SQL in `server::rollups::load_range` is checked against.
+pub fn range_data(
+    w: &Window,
+    rules: &[RuleInfo],
+    rollups: &[Rollup],
+    declines: &[DeclineCount],
+) -> RangeData {
+    let in_range = |day: i64| (w.from_day..=w.to_day).contains(&day);
+    let kept = w.rule_ids(rules);
+    let keeps = |rule: &str, currency: Option<&str>| {
+        kept.as_ref().is_none_or(|k| k.iter().any(|r| r == rule))
+            && (w.filters.currency.is_empty() || currency.is_none_or(|c| c == w.filters.currency))
+    };
+    let mut cells: BTreeMap<(&str, Variant, &str), Counts> = BTreeMap::new();
+    let mut days: BTreeMap<(i64, &str), DayTotal> = BTreeMap::new();
+    for r in rollups.iter().filter(|r| in_range(r.day)) {
+        cells
+            .entry((&r.rule_id, r.variant, &r.currency))
+            .or_default()
+            .add(&r.counts);
+        if r.variant != Variant::Holdout && keeps(&r.rule_id, Some(&r.currency)) {
+            let d = days.entry((r.day, &r.currency)).or_insert(DayTotal {
+                day: r.day,
+                currency: r.currency.clone(),
+                shown: 0,
+                paid: 0,
+                revenue: 0,
+            });
+            d.shown += r.counts.shown;
+            d.paid += r.counts.paid;
+            d.revenue += r.counts.net_revenue();
+        }
+    }
+    let mut codes: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    for d in declines.iter().filter(|d| in_range(d.day)) {
+        *codes.entry((&d.rule_id, &d.code)).or_default() += d.count;
+    }
+    RangeData {
+        cells: cells
+            .into_iter()
+            .map(|((rule_id, variant, currency), counts)| Cell {
+                rule_id: rule_id.into(),
+                variant,
+                currency: currency.into(),
+                counts,
+            })
+            .collect(),
+        days: days.into_values().collect(),
+        declines: codes
+            .into_iter()
+            .map(|((rule_id, code), count)| CodeCount {
+                rule_id: rule_id.into(),
+                code: code.into(),
+                count,
+            })
+            .collect(),
     }
 }
 
@@ -89,43 +166,25 @@ fn sort_rows(rows: &mut [OfferRow], sort: &str, desc: bool) {
 /// Counts per arm for one rule and currency (indexed by `Variant`).
 type Arms = [Option<Counts>; 3];
 
-#[derive(Default)]
-struct Day {
-    shown: i64,
-    paid: i64,
-    revenue: BTreeMap<String, i64>,
-}
-
-/// Builds everything the page shows from the range's rollups and failed-charge counts.
+/// Builds everything the page shows from the range's sums (`data.days` already filtered).
 pub fn build_report(
     w: &Window,
     today: i64,
     rules: &[RuleInfo],
     products: &[ProductSummary],
-    rollups: &[Rollup],
-    declines: &[DeclineCount],
+    data: &RangeData,
 ) -> Report {
     let by_id = Rules::new(rules);
-    let in_range = |day: i64| (w.from_day..=w.to_day).contains(&day);
     let mut cells: BTreeMap<(&str, &str), Arms> = BTreeMap::new();
-    let mut days: BTreeMap<i64, Day> = BTreeMap::new();
     let mut currencies: Vec<String> = Vec::new();
-    for r in rollups.iter().filter(|r| in_range(r.day)) {
-        if !currencies.contains(&r.currency) {
-            currencies.push(r.currency.clone());
+    for c in &data.cells {
+        if !currencies.contains(&c.currency) {
+            currencies.push(c.currency.clone());
         }
-        if !passes(w, &by_id.get(&r.rule_id), Some(&r.currency)) {
-            continue;
-        }
-        cells.entry((&r.rule_id, &r.currency)).or_default()[r.variant.index()]
-            .get_or_insert_default()
-            .add(&r.counts);
-        // The hold-out got no offer: it belongs to the experiment, not to the funnel or trend.
-        if r.variant != Variant::Holdout {
-            let d = days.entry(r.day).or_default();
-            d.shown += r.counts.shown;
-            d.paid += r.counts.paid;
-            *d.revenue.entry(r.currency.clone()).or_default() += r.counts.net_revenue();
+        if passes(w, &by_id.get(&c.rule_id), Some(&c.currency)) {
+            cells.entry((&c.rule_id, &c.currency)).or_default()[c.variant.index()]
+                .get_or_insert_default()
+                .add(&c.counts);
         }
     }
     currencies.sort();
@@ -186,21 +245,28 @@ pub fn build_report(
     } else {
         Some(w.filters.currency.clone())
     };
-    let trend = (w.from_day..=w.to_day)
-        .map(|day| {
-            let d = days.get(&day);
-            TrendPoint {
-                day,
-                label: format_date(day),
-                shown: d.map_or(0, |d| d.shown),
-                paid: d.map_or(0, |d| d.paid),
-                revenue: d
-                    .zip(trend_currency.as_ref())
-                    .and_then(|(d, c)| d.revenue.get(c).copied())
-                    .unwrap_or(0),
-            }
+    let mut trend: Vec<TrendPoint> = (w.from_day..=w.to_day)
+        .map(|day| TrendPoint {
+            day,
+            label: format_date(day),
+            shown: 0,
+            paid: 0,
+            revenue: 0,
         })
         .collect();
+    for d in &data.days {
+        let Some(p) = usize::try_from(d.day - w.from_day)
+            .ok()
+            .and_then(|i| trend.get_mut(i))
+        else {
+            continue;
+        };
+        p.shown += d.shown;
+        p.paid += d.paid;
+        if trend_currency.as_ref() == Some(&d.currency) {
+            p.revenue += d.revenue;
+        }
+    }
 
     let mut products_seen: Vec<(String, String)> = Vec::new();
     for r in rules {
@@ -219,7 +285,7 @@ pub fn build_report(
         totals,
         trend_currency,
         trend,
-        declines: decline_rows(w, &by_id, declines),
+        declines: decline_rows(w, &by_id, &data.declines),
         experiments,
         products: products_seen,
         currencies,
@@ -251,10 +317,10 @@ fn experiment(rule: &RuleInfo, currency: &str, arms: &Arms) -> ExperimentResult 
 }
 
 /// Failed charges per decline code, most frequent first.
-fn decline_rows(w: &Window, rules: &Rules<'_>, declines: &[DeclineCount]) -> Vec<DeclineRow> {
+fn decline_rows(w: &Window, rules: &Rules<'_>, declines: &[CodeCount]) -> Vec<DeclineRow> {
     let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
     for d in declines {
-        if (w.from_day..=w.to_day).contains(&d.day) && passes(w, &rules.get(&d.rule_id), None) {
+        if passes(w, &rules.get(&d.rule_id), None) {
             *counts.entry(&d.code).or_default() += d.count;
         }
     }

@@ -245,7 +245,7 @@ fn report_keeps_currencies_apart_sorts_and_totals() {
         rule("r1", RuleKind::Upsell, false),
         rule("r2", RuleKind::CrossSell, false),
     ];
-    let r = build_report(&w, 0, &rules, &[], &rollups, &declines);
+    let r = report(&w, &rules, &rollups, &declines);
     let names: Vec<&str> = r.rows.iter().map(|r| r.name.as_str()).collect();
     // Default: largest revenue first; r3 was deleted but its history stays.
     assert_eq!(names, ["Rule r1", "Rule r2", "Deleted rule r3"]);
@@ -281,7 +281,7 @@ fn report_keeps_currencies_apart_sorts_and_totals() {
         }
         .check()
         .unwrap();
-        build_report(&w, 0, &rules, &[], &rollups, &declines)
+        report(&w, &rules, &rollups, &declines)
             .rows
             .into_iter()
             .map(|r| r.rule_id)
@@ -316,7 +316,7 @@ fn experiments_compare_arms_and_wait_for_data() {
         roll(0, "r1", Variant::B, "USD", arm(40, 6, 1000)),
         roll(0, "r1", Variant::Holdout, "USD", arm(10, 0, 1000)),
     ];
-    let r = build_report(&w, 0, &rules, &[], &small, &[]);
+    let r = report(&w, &rules, &small, &[]);
     assert_eq!(
         r.rows[0].counts.created, 80,
         "the hold-out is not part of the offer's funnel"
@@ -328,7 +328,7 @@ fn experiments_compare_arms_and_wait_for_data() {
         roll(0, "r1", Variant::A, "USD", arm(200, 30, 1000)),
         roll(0, "r1", Variant::B, "USD", arm(200, 50, 1000)),
     ];
-    let r = build_report(&w, 0, &rules, &[], &big, &[]);
+    let r = report(&w, &rules, &big, &[]);
     let t = &r.experiments[0].tests[0];
     assert!(t.enough_data);
     assert_eq!((t.a, t.b), (Variant::A, Variant::B));
@@ -356,14 +356,7 @@ fn csv_has_the_table_rows_then_totals() {
         trigger_paid: 2900,
         ..Counts::default()
     };
-    let r = build_report(
-        &w,
-        0,
-        &rules,
-        &[],
-        &[roll(0, "r1", Variant::A, "USD", c)],
-        &[],
-    );
+    let r = report(&w, &rules, &[roll(0, "r1", Variant::A, "USD", c)], &[]);
     let rows = csv_records(&r);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][0], "offer");
@@ -372,4 +365,9 @@ fn csv_has_the_table_rows_then_totals() {
     assert_eq!(rows[1][14], "10.00");
     assert_eq!(rows[1][19], "40.00");
     assert_eq!(rows[2][0], "Total");
+}
+
+/// The report as the server builds it: the database's sums (here their reference) first.
+fn report(w: &Window, rules: &[RuleInfo], rollups: &[Rollup], declines: &[DeclineCount]) -> Report {
+    build_report(w, 0, rules, &[], &range_data(w, rules, rollups, declines))
 }
