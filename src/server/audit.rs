@@ -17,19 +17,36 @@ pub async fn record<T: Serialize>(
     after: Option<&T>,
 ) -> Result<(), AppError> {
     let to_json = |v: Option<&T>| v.and_then(|v| serde_json::to_string(v).ok());
+    let actor = (actor.id.as_str(), actor.email.as_str());
+    let (before, after) = (to_json(before), to_json(after));
+    record_as(tx, actor, entity, entity_id, action, before, after).await?;
+    Ok(())
+}
+
+/// The one insert into the audit log; `actor` is (id, email), so work done for Dodo's
+/// webhooks (no signed-in person) is audited the same way.
+pub async fn record_as(
+    tx: &mut Transaction<'_, Any>,
+    actor: (&str, &str),
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    before_json: Option<String>,
+    after_json: Option<String>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_id, actor_email, entity, entity_id, action, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id("aud"))
     .bind(now_ms())
-    .bind(&actor.id)
-    .bind(&actor.email)
+    .bind(actor.0)
+    .bind(actor.1)
     .bind(entity)
     .bind(entity_id)
     .bind(action)
-    .bind(to_json(before))
-    .bind(to_json(after))
+    .bind(before_json)
+    .bind(after_json)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -194,18 +194,22 @@ impl Dodo {
     }
 }
 
-fn saved_method(v: &Value) -> Option<crate::domain::offer::SavedMethod> {
-    let card = v.get("card");
+/// A saved card's expiry as (year, month), from the payment-methods list.
+pub(crate) fn card_expiry(method: &Value) -> Option<(i32, u32)> {
     let num = |k: &str| {
-        card.and_then(|c| c.get(k))
+        method
+            .get("card")
+            .and_then(|c| c.get(k))
             .and_then(Value::as_str)
             .and_then(|s| s.trim().parse::<i64>().ok())
     };
-    let expires = match (num("expiry_year"), num("expiry_month")) {
-        // Two-digit years happen in the wild ("29"): read them as 20xx.
-        (Some(y), Some(m)) => Some((if y < 100 { 2000 + y } else { y } as i32, m as u32)),
-        _ => None,
-    };
+    let (y, m) = (num("expiry_year")?, num("expiry_month")?);
+    // Two-digit years happen in the wild ("29"): read them as 20xx.
+    Some((if y < 100 { 2000 + y } else { y } as i32, m as u32))
+}
+
+fn saved_method(v: &Value) -> Option<crate::domain::offer::SavedMethod> {
+    let expires = card_expiry(v);
     Some(crate::domain::offer::SavedMethod {
         id: v.get("payment_method_id")?.as_str()?.to_string(),
         family: v

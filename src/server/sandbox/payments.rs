@@ -44,6 +44,62 @@ pub(super) fn id(prefix: &str) -> String {
     crate::server::ids::new_id(prefix).replace('_', "_S")
 }
 
+/// What goes into a payment; the rest of its shape is the same for every payment.
+pub(super) struct PaymentParts<'a> {
+    pub customer: &'a catalogue::Customer,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub method: Option<&'a str>,
+    /// One-time purchases list their products; subscription charges have none.
+    pub cart: Option<&'a [(String, i64)]>,
+    pub subscription_id: Option<&'a str>,
+    pub session: Option<&'a str>,
+    pub metadata: Value,
+    /// Dodo's decline code when the charge fails.
+    pub decline: Option<&'a str>,
+    pub at: String,
+}
+
+/// A Payment as `GET /payments/{id}` returns it (CONTRACT §8.4), for every payment the
+/// sandbox makes: checkouts, one-click charges and plan changes.
+pub(super) fn payment_json(p: PaymentParts<'_>) -> Value {
+    let card = p
+        .method
+        .and_then(|m| catalogue::CARDS.iter().find(|c| c.1 == m));
+    let (status, message) = match p.decline {
+        Some(code) => (
+            "failed",
+            Some(crate::domain::offer::decline_reason(code).to_string()),
+        ),
+        None => ("succeeded", None),
+    };
+    let cart = p.cart.map(|c| {
+        c.iter()
+            .map(|(id, q)| json!({"product_id": id, "quantity": q}))
+            .collect::<Vec<_>>()
+    });
+    let c = p.customer;
+    json!({
+        "payment_id": id("pay"), "status": status, "total_amount": p.amount, "tax": 0,
+        "currency": p.currency, "settlement_amount": p.amount, "settlement_currency": p.currency, "settlement_tax": 0,
+        "business_id": catalogue::BUSINESS_ID, "brand_id": catalogue::BUSINESS_ID,
+        "customer": { "customer_id": c.id, "email": c.email, "name": c.name, "phone_number": null, "metadata": {} },
+        "billing": { "country": "US", "zipcode": "94612", "state": null, "city": null, "street": null },
+        "subscription_id": p.subscription_id, "product_cart": cart,
+        "checkout_session_id": p.session, "payment_link": null,
+        "payment_method": "card", "payment_method_type": "credit", "payment_method_id": p.method,
+        "payment_provider": "dodo",
+        "card_holder_name": c.name, "card_issuing_country": "US",
+        "card_last_four": card.map(|c| c.3), "card_network": card.map(|c| c.2), "card_type": "CREDIT",
+        "metadata": p.metadata, "error_code": p.decline, "error_message": message,
+        "invoice_id": null, "invoice_url": null,
+        "digital_products_delivered": status == "succeeded" && p.cart.is_some(),
+        "is_update_payment_method": false, "retry_attempt": 0, "discounts": [], "discount_id": null,
+        "disputes": [], "refunds": [], "refund_status": null, "custom_field_responses": null,
+        "created_at": p.at, "updated_at": p.at,
+    })
+}
+
 pub(super) fn invalid(message: &str) -> ApiError {
     error(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -123,36 +179,22 @@ impl Sandbox {
                 currency = p.currency;
             }
         }
-        let card = method.and_then(|m| catalogue::CARDS.iter().find(|c| c.1 == m));
-        let payment_id = id("pay");
-        let (status, code, message) = match decline {
-            Some(code) => (
-                "failed",
-                Some(code.to_string()),
-                Some(crate::domain::offer::decline_reason(code).to_string()),
-            ),
-            None => ("succeeded", None, None),
-        };
-        let now = now_iso();
-        let payment = json!({
-            "payment_id": payment_id, "status": status, "total_amount": total, "tax": 0,
-            "currency": currency, "settlement_amount": total, "settlement_currency": currency, "settlement_tax": 0,
-            "business_id": catalogue::BUSINESS_ID, "brand_id": catalogue::BUSINESS_ID,
-            "customer": { "customer_id": customer.id, "email": customer.email, "name": customer.name, "phone_number": null, "metadata": {} },
-            "billing": { "country": "US", "zipcode": "94612", "state": null, "city": null, "street": null },
-            "subscription_id": null,
-            "product_cart": cart.iter().map(|(p, q)| json!({"product_id": p, "quantity": q})).collect::<Vec<_>>(),
-            "checkout_session_id": session, "payment_link": null,
-            "payment_method": "card", "payment_method_type": "credit", "payment_method_id": method,
-            "payment_provider": "dodo",
-            "card_holder_name": customer.name, "card_issuing_country": "US",
-            "card_last_four": card.map(|c| c.3), "card_network": card.map(|c| c.2), "card_type": "CREDIT",
-            "metadata": metadata, "error_code": code, "error_message": message,
-            "invoice_id": null, "invoice_url": null, "digital_products_delivered": status == "succeeded",
-            "is_update_payment_method": false, "retry_attempt": 0, "discounts": [], "discount_id": null,
-            "disputes": [], "refunds": [], "refund_status": null, "custom_field_responses": null,
-            "created_at": now, "updated_at": now,
+        let payment = payment_json(PaymentParts {
+            customer,
+            amount: total,
+            currency,
+            method,
+            cart: Some(cart),
+            subscription_id: None,
+            session,
+            metadata,
+            decline,
+            at: now_iso(),
         });
+        let payment_id = payment["payment_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         self.ledger
             .lock()
             .unwrap_or_else(|e| e.into_inner())

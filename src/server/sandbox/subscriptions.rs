@@ -3,7 +3,7 @@
 //! `domain::proration`, announce themselves with the same webhooks Dodo sends
 //! (`payment.*` with `subscription_id`, `subscription.plan_changed`, `subscription.on_hold`)
 //! and suffer the same switchable faults as one-click charges.
-use super::payments::{id, invalid, now_iso, parse_body};
+use super::payments::{id, invalid, now_iso, parse_body, payment_json, PaymentParts};
 use super::{catalogue, error, not_found, ApiError, Reply, Sandbox};
 use crate::domain::proration::{quote, Period, PlanPrice, ProrationMode, Quote};
 use crate::domain::subscription::{EffectiveAt, OnPaymentFailure};
@@ -503,29 +503,22 @@ fn execute_now(
         if charge > 0 {
             let code = decline.or_else(|| refusal(s).map(str::to_string));
             failed = code.is_some();
-            let pid = id("pay");
-            let card = s
-                .method
-                .and_then(|m| catalogue::CARDS.iter().find(|c| c.1 == m));
-            let stamp = iso(now);
-            let payment = json!({
-                "payment_id": pid, "status": if failed { "failed" } else { "succeeded" },
-                "total_amount": charge, "tax": 0, "currency": p.product.currency,
-                "settlement_amount": charge, "settlement_currency": p.product.currency, "settlement_tax": 0,
-                "business_id": catalogue::BUSINESS_ID, "brand_id": catalogue::BUSINESS_ID,
-                "customer": customer_json(s.customer),
-                "billing": { "country": "US", "zipcode": "94612", "state": null, "city": null, "street": null },
-                "subscription_id": s.id, "product_cart": null, "checkout_session_id": null, "payment_link": null,
-                "payment_method": "card", "payment_method_type": "credit", "payment_method_id": s.method,
-                "payment_provider": "dodo", "card_holder_name": s.customer.name, "card_issuing_country": "US",
-                "card_last_four": card.map(|c| c.3), "card_network": card.map(|c| c.2), "card_type": "CREDIT",
-                "metadata": p.metadata, "error_code": code,
-                "error_message": code.as_deref().map(crate::domain::offer::decline_reason),
-                "invoice_id": null, "invoice_url": null, "digital_products_delivered": false,
-                "is_update_payment_method": false, "retry_attempt": 0, "discounts": [], "discount_id": null,
-                "disputes": [], "refunds": [], "refund_status": null, "custom_field_responses": null,
-                "created_at": stamp, "updated_at": stamp,
+            let payment = payment_json(PaymentParts {
+                customer: s.customer,
+                amount: charge,
+                currency: p.product.currency,
+                method: s.method,
+                cart: None,
+                subscription_id: Some(&s.id),
+                session: None,
+                metadata: p.metadata.clone(),
+                decline: code.as_deref(),
+                at: iso(now),
             });
+            let pid = payment["payment_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             sb.store_payment(&payment);
             events.push((
                 if failed {

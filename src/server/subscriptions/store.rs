@@ -3,7 +3,7 @@ use crate::domain::proration::ProrationMode;
 use crate::domain::subscription::{
     ChangeState, EffectiveAt, ModeQuote, OnPaymentFailure, PlanChangeView, ReasonCode,
 };
-use crate::server::ids::{new_id, now_ms};
+use crate::server::ids::now_ms;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -141,20 +141,8 @@ pub async fn audit(
     action: &str,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, actor_email, entity, entity_id, action, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, 'plan_change', $5, $6, NULL, $7)",
-    )
-    .bind(new_id("aud"))
-    .bind(now_ms())
-    .bind(actor.0)
-    .bind(actor.1)
-    .bind(change_id)
-    .bind(action)
-    .bind(detail.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let detail = Some(detail.to_string());
+    crate::server::audit::record_as(tx, actor, "plan_change", change_id, action, None, detail).await
 }
 
 /// Who settles changes from Dodo's side.

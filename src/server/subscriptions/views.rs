@@ -84,10 +84,7 @@ pub fn method(v: &Value, today: (i32, u32), renewal_ids: &[String]) -> Option<Me
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    let year = field("expiry_year")
-        .and_then(|y| y.parse::<i32>().ok())
-        .map(|y| if y < 100 { 2000 + y } else { y });
-    let month = field("expiry_month").and_then(|m| m.parse::<u32>().ok());
+    let expiry = crate::server::dodo::card_expiry(v);
     let label = match (field("card_network"), field("last4_digits")) {
         (Some(n), Some(l)) => format!("{n} •••• {l}"),
         (None, Some(l)) => format!("•••• {l}"),
@@ -97,11 +94,8 @@ pub fn method(v: &Value, today: (i32, u32), renewal_ids: &[String]) -> Option<Me
         used_for_renewals: renewal_ids.contains(&id),
         id,
         label,
-        expiry: match (month, year) {
-            (Some(m), Some(y)) => Some(format!("{m:02}/{y}")),
-            _ => None,
-        },
-        expired: matches!((year, month), (Some(y), Some(m)) if (y, m) < today),
+        expiry: expiry.map(|(y, m)| format!("{m:02}/{y}")),
+        expired: expiry.is_some_and(|e| e < today),
         recurring: v
             .get("recurring_enabled")
             .and_then(Value::as_bool)

@@ -32,24 +32,11 @@ fn filters_from(q: &ParamsMap) -> Filters {
     }
 }
 
-/// Percent-encodes what is not plainly safe in a query value.
-fn enc(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The query for `f`, plus the selected offer if any.
 fn query(f: &Filters, offer: Option<&str>) -> String {
     let mut parts = vec![
-        format!("from={}", enc(&f.from)),
-        format!("to={}", enc(&f.to)),
+        format!("from={}", crate::ui::query_value(&f.from)),
+        format!("to={}", crate::ui::query_value(&f.to)),
     ];
     for (k, v) in [
         ("kind", &f.kind),
@@ -59,14 +46,14 @@ fn query(f: &Filters, offer: Option<&str>) -> String {
         ("sort", &f.sort),
     ] {
         if !v.is_empty() {
-            parts.push(format!("{k}={}", enc(v)));
+            parts.push(format!("{k}={}", crate::ui::query_value(v)));
         }
     }
     if f.desc {
         parts.push("desc=1".into());
     }
     if let Some(o) = offer {
-        parts.push(format!("offer={}", enc(o)));
+        parts.push(format!("offer={}", crate::ui::query_value(o)));
     }
     parts.join("&")
 }

@@ -104,17 +104,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
         ev.prevent_default();
         ctx.selected.set(None);
         ctx.last.set(None);
-        let v = text.get_untracked();
-        let encoded: String = v
-            .trim()
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
+        let encoded = crate::ui::query_value(text.get_untracked().trim());
         navigate(&format!("/subscriptions?q={encoded}"), Default::default());
     };
     view! {
