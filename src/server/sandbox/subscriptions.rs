@@ -509,7 +509,7 @@ fn execute_now(
                 currency: p.product.currency,
                 method: s.method,
                 cart: None,
-                subscription_id: Some(&s.id),
+                subscription_id: Some(s.id),
                 session: None,
                 metadata: p.metadata.clone(),
                 decline: code.as_deref(),
