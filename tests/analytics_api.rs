@@ -7,7 +7,7 @@ mod common;
 use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use upsell_dashboard::domain::analytics::{range_data, Filters};
+use upsell_dashboard::domain::analytics::{assign, range_data, Filters, Variant};
 use upsell_dashboard::server::{analytics, rollups};
 
 const PACK: &str = "pdt_LpTemplatePack01";
@@ -336,5 +336,100 @@ async fn analytics_roles_and_bad_input(app: &TestApp) {
     assert_eq!(v["trend"].as_array().unwrap().len(), 30);
 }
 
+/// A rule's experiment set in the editor's draft reaches offers: variant B's headline, and
+/// customers in the hold-out get no offer but their own later purchase counts for it.
+async fn experiments_split_offers_and_count_the_hold_out(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let rule = m
+        .rules()
+        .await
+        .into_iter()
+        .find(|r| r["name"] == COURSE_RULE)
+        .unwrap();
+    let rule_id = rule["id"].as_str().unwrap().to_string();
+    let mut draft = rule.clone();
+    draft["experiment"] = json!({ "product_id": "", "headline": "Variant B headline", "weight_b": 100, "holdout": 50 });
+    let (s, saved) = m.call("rules/save", json!({ "draft": draft })).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!(saved["experiment"]["holdout"], 50);
+
+    // Which arm a customer lands in is a pure function of customer and rule: pick one of each.
+    let arm = |c: &str| assign(c, &rule_id, 100, 50);
+    let customers: Vec<String> = (0..200).map(|i| format!("cus_exp{i:03}")).collect();
+    let b = customers.iter().find(|c| arm(c) == Variant::B).unwrap();
+    let held = customers
+        .iter()
+        .find(|c| arm(c) == Variant::Holdout)
+        .unwrap();
+    for (i, c) in [b, held].into_iter().enumerate() {
+        let body = common::purchase_event(&format!("pay_exp_{i}"), c, PACK);
+        let (s, v) = deliver(
+            app,
+            TEST_WEBHOOK_SECRET,
+            &format!("msg_exp_{i}"),
+            now(),
+            &body,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let headline = common::scalar(
+        app,
+        &format!("SELECT headline FROM offers WHERE customer_id = '{b}'"),
+    )
+    .await;
+    assert_eq!(headline.as_deref(), Some("Variant B headline"));
+    assert_eq!(
+        common::count(
+            app,
+            &format!("SELECT COUNT(*) FROM offers WHERE customer_id = '{held}'")
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        common::count(
+            app,
+            &format!("SELECT COUNT(*) FROM holdouts WHERE customer_id = '{held}'")
+        )
+        .await,
+        1
+    );
+    // The held-out customer buys the course themselves.
+    let body = common::purchase_event("pay_exp_own", held, "pdt_CopyCourse02");
+    let (s, _) = deliver(app, TEST_WEBHOOK_SECRET, "msg_exp_own", now(), &body).await;
+    assert_eq!(s, StatusCode::OK);
+
+    let (s, report) = app.analyst().await.call("analytics/report", range()).await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    let e = report["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule_id"] == rule_id.as_str())
+        .unwrap_or_else(|| panic!("no experiment: {report}"));
+    let arms: Vec<(String, i64, i64)> = e["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["variant"].as_str().unwrap().to_string(),
+                a["assigned"].as_i64().unwrap(),
+                a["paid"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        arms,
+        [("b".to_string(), 1, 0), ("holdout".to_string(), 1, 1)],
+        "{e}"
+    );
+    // The hold-out is not part of the offer's own funnel.
+    assert_eq!(row(&report, COURSE_RULE)["counts"]["created"], 1);
+}
+
 on_both_backends!(scripted_history_gives_the_expected_table);
 on_both_backends!(analytics_roles_and_bad_input);
+on_both_backends!(experiments_split_offers_and_count_the_hold_out);

@@ -1,7 +1,7 @@
 //! Webhooks, offers and the one-click charge over real HTTP, on SQLite and PostgreSQL.
 mod common;
 
-use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
+use common::{deliver, now, purchase, purchase_event, wait_state, TestApp, TEST_WEBHOOK_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use standardwebhooks::Webhook;
@@ -34,17 +34,6 @@ fn webhook_vectors_verify() {
             sig
         );
     }
-}
-
-fn purchase_event(payment_id: &str, customer: &str, product: &str) -> String {
-    json!({
-        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.succeeded", "timestamp": "2026-11-24T20:00:00Z",
-        "data": { "payload_type": "Payment", "payment_id": payment_id, "status": "succeeded", "total_amount": 2900,
-                  "currency": "USD", "customer": { "customer_id": customer, "email": "x@example.com", "name": "X" },
-                  "billing": { "country": "US", "zipcode": "94612" },
-                  "product_cart": [{ "product_id": product, "quantity": 1 }], "metadata": {} }
-    })
-    .to_string()
 }
 
 async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {

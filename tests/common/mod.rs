@@ -415,3 +415,15 @@ pub async fn purchase(app: &TestApp, customer: &str, product: &str) -> Option<St
     }
     panic!("the purchase webhook never arrived");
 }
+
+/// A signed-webhook body for an ordinary purchase of `product` by `customer`.
+pub fn purchase_event(payment_id: &str, customer: &str, product: &str) -> String {
+    json!({
+        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.succeeded", "timestamp": "2026-11-24T20:00:00Z",
+        "data": { "payload_type": "Payment", "payment_id": payment_id, "status": "succeeded", "total_amount": 2900,
+                  "currency": "USD", "customer": { "customer_id": customer, "email": "x@example.com", "name": "X" },
+                  "billing": { "country": "US", "zipcode": "94612" },
+                  "product_cart": [{ "product_id": product, "quantity": 1 }], "metadata": {} }
+    })
+    .to_string()
+}

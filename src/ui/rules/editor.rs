@@ -23,6 +23,10 @@ fn control_id(field: &str) -> &'static str {
         "value_prop" => "rule-value-prop",
         "badge" => "rule-badge",
         "expiry_minutes" => "rule-expiry",
+        "experiment.product_id" => "rule-b-product",
+        "experiment.headline" => "rule-b-headline",
+        "experiment.weight_b" => "rule-b-weight",
+        "experiment.holdout" => "rule-holdout",
         _ => "rule-name",
     }
 }
@@ -275,6 +279,49 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
                         <label for="rule-enabled">{i18n.t(Msg::FieldEnabled)}</label>
                     </div>
                 </div>
+                <details class="experiment-fields" open=ctx.editing.with_untracked(|o| o.as_ref().is_some_and(|d| d.experiment.is_running()))>
+                    <summary>{i18n.t(Msg::FieldExperiment)}</summary>
+                    <p class="help">{i18n.t(Msg::FieldExperimentHelp)}</p>
+                    <div class="field">
+                        <label for="rule-b-product">{i18n.t(Msg::FieldBProduct)}</label>
+                        <select id="rule-b-product" aria-describedby="rule-b-product-error"
+                            prop:value=get(|d| d.experiment.product_id.clone())
+                            on:change=move |ev| { edit(|d, v| d.experiment.product_id = v, event_target_value(&ev)); touch("experiment.product_id"); }>
+                            <option value="">{i18n.t(Msg::FieldSameAsA)}</option>
+                            {products.with_value(|ps| ps.iter().map(|p| {
+                                let text = format!("{} — {}", p.name, p.price_label());
+                                view! { <option value=p.id.clone()>{text}</option> }
+                            }).collect_view())}
+                        </select>
+                        <FieldMsg id="rule-b-product-error".into() error=field_error("experiment.product_id")/>
+                    </div>
+                    <div class="field">
+                        <label for="rule-b-headline">{i18n.t(Msg::FieldBHeadline)}</label>
+                        <input id="rule-b-headline" type="text" maxlength="120" aria-describedby="rule-b-headline-error"
+                            prop:value=get(|d| d.experiment.headline.clone())
+                            on:input=move |ev| edit(|d, v| d.experiment.headline = v, event_target_value(&ev))
+                            on:blur=move |_| touch("experiment.headline")/>
+                        <FieldMsg id="rule-b-headline-error".into() error=field_error("experiment.headline")/>
+                    </div>
+                    <div class="row">
+                        <div class="field">
+                            <label for="rule-b-weight">{i18n.t(Msg::FieldBWeight)}</label>
+                            <input id="rule-b-weight" type="number" min="0" max="100" inputmode="numeric" aria-describedby="rule-b-weight-error"
+                                prop:value=get(|d| d.experiment.weight_b.to_string())
+                                on:input=move |ev| edit(|d, v| d.experiment.weight_b = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:blur=move |_| touch("experiment.weight_b")/>
+                            <FieldMsg id="rule-b-weight-error".into() error=field_error("experiment.weight_b")/>
+                        </div>
+                        <div class="field">
+                            <label for="rule-holdout">{i18n.t(Msg::FieldHoldout)}</label>
+                            <input id="rule-holdout" type="number" min="0" max="50" inputmode="numeric" aria-describedby="rule-holdout-error"
+                                prop:value=get(|d| d.experiment.holdout.to_string())
+                                on:input=move |ev| edit(|d, v| d.experiment.holdout = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:blur=move |_| touch("experiment.holdout")/>
+                            <FieldMsg id="rule-holdout-error".into() error=field_error("experiment.holdout")/>
+                        </div>
+                    </div>
+                </details>
                 <div class="buttons">
                     <button type="submit" class="primary" data-testid="save-rule" disabled=pending>
                         {move || i18n.now(if pending.get() { Msg::Saving } else { Msg::Save })}
