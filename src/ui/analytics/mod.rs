@@ -6,6 +6,7 @@ mod details;
 mod table;
 
 use super::i18n::{use_i18n, Msg};
+use super::rules::kind_msg;
 use super::widgets::ErrorBanner;
 use crate::api::analytics::{analytics_recent, analytics_report};
 use crate::domain::analytics::{Filters, RecentOffer, Report};
@@ -212,7 +213,7 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
     let f = ctx.filters.get_untracked();
     let kinds = RuleKind::ALL
         .into_iter()
-        .map(|k| (k.as_str().to_string(), k.as_str().replace('_', "-")))
+        .map(|k| (k.as_str().to_string(), i18n.now(kind_msg(k)).to_string()))
         .collect();
     let currencies = r
         .currencies

@@ -7,6 +7,8 @@ mod picker;
 mod preview;
 mod table;
 
+pub(crate) use table::kind_msg;
+
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{ErrorBanner, Status};
 use crate::api::rules::rules_page;

@@ -5,7 +5,7 @@ use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
-pub(super) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
+pub(crate) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
     use crate::domain::rule::RuleKind::*;
     match k {
         Upsell => Msg::KindUpsell,
