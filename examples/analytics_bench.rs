@@ -162,6 +162,14 @@ async fn main() {
             );
             ms.push(report_ms(&db, today).await);
             db.close().await;
+            if backend != "sqlite" {
+                // Ten million rows are 2 GB: do not leave them behind.
+                let admin = connect(&target).await.unwrap();
+                sqlx::query(&format!("DROP DATABASE IF EXISTS bench_analytics_{size}"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+            }
         }
         let (small, large) = (ms[0], ms[ms.len() - 1]);
         out.push(json!({

@@ -6,6 +6,7 @@ use super::db::Db;
 use super::dodo::Dodo;
 use super::ids::now_ms;
 use super::offers;
+use super::rollups;
 use super::state::AppState;
 use super::subscriptions::settle as plan_changes;
 use crate::domain::rule::ProductSummary;
@@ -197,6 +198,18 @@ async fn apply_all(
     jobs: &[Job],
 ) -> Result<Vec<bool>, sqlx::Error> {
     let mut tx = begin_write(db).await?;
+    let (out, pending) = rollups::batch(apply_each(&mut tx, products, jobs)).await;
+    let out = out?;
+    rollups::flush(&mut tx, pending).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn apply_each(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    products: &[ProductSummary],
+    jobs: &[Job],
+) -> Result<Vec<bool>, sqlx::Error> {
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
         let inserted = sqlx::query(
@@ -206,7 +219,7 @@ async fn apply_all(
         .bind(&job.event_type)
         .bind(now_ms())
         .bind(String::from_utf8_lossy(&job.raw).into_owned())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         out.push(inserted == 1);
@@ -215,22 +228,21 @@ async fn apply_all(
         }
         match job.event_type.as_str() {
             "payment.succeeded" => {
-                offers::on_payment_succeeded(&mut tx, products, &job.data).await?;
-                plan_changes::on_payment(&mut tx, &job.data, true).await?
+                offers::on_payment_succeeded(tx, products, &job.data).await?;
+                plan_changes::on_payment(tx, &job.data, true).await?
             }
             "payment.failed" => {
-                offers::on_payment_failed(&mut tx, &job.data).await?;
-                plan_changes::on_payment(&mut tx, &job.data, false).await?
+                offers::on_payment_failed(tx, &job.data).await?;
+                plan_changes::on_payment(tx, &job.data, false).await?
             }
             "subscription.plan_changed" | "subscription.on_hold" => {
-                plan_changes::on_subscription(&mut tx, &job.event_type, &job.data).await?
+                plan_changes::on_subscription(tx, &job.event_type, &job.data).await?
             }
-            "refund.succeeded" => offers::on_refund(&mut tx, &job.data).await?,
+            "refund.succeeded" => offers::on_refund(tx, &job.data).await?,
             // Stored as received; nothing else reacts to them.
             _ => {}
         }
     }
-    tx.commit().await?;
     Ok(out)
 }
 
