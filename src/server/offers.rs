@@ -12,6 +12,7 @@ use crate::domain::rule::{ProductSummary, RuleKind, Timing};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashSet;
 
 type Tx<'a> = Transaction<'a, Any>;
 
@@ -301,6 +302,32 @@ pub(super) fn holdout_subject<'a>(id: &'a str, rule_id: &'a str, currency: &'a s
 /// counts as the hold-out's conversion.
 const HOLDOUT_WINDOW_MS: i64 = 30 * 86_400_000;
 
+/// Of `customers`, those with a hold-out that a purchase could still convert. A webhook batch
+/// asks this once, so a purchase by anyone else (nearly everyone) costs no hold-out query.
+pub async fn open_holdouts(
+    tx: &mut Tx<'_>,
+    customers: &[&str],
+) -> Result<HashSet<String>, sqlx::Error> {
+    if customers.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let marks: Vec<String> = (2..customers.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT customer_id FROM holdouts WHERE converted_at IS NULL AND created_at > $1 \
+         AND customer_id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(now_ms() - HOLDOUT_WINDOW_MS);
+    for c in customers {
+        q = q.bind(*c);
+    }
+    q.fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("customer_id"))
+        .collect()
+}
+
 /// An ordinary purchase by a held-out customer of the product they were not offered.
 async fn holdout_conversions(
     tx: &mut Tx<'_>,
@@ -357,11 +384,14 @@ async fn holdout_conversions(
 }
 
 /// `payment.succeeded`: settles our own charge (metadata names the offer) or, for an ordinary
-/// purchase, creates the best post-purchase offer.
+/// purchase, creates the best post-purchase offer. `held` holds the customers who may have an
+/// open hold-out (from `open_holdouts`); this adds any customer it may hold out now, so a later
+/// purchase in the same batch still converts it.
 pub async fn on_payment_succeeded(
     tx: &mut Tx<'_>,
     products: &[ProductSummary],
     data: &Value,
+    held: &mut HashSet<String>,
 ) -> Result<(), sqlx::Error> {
     if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
         return settle(tx, offer_id, data, true).await;
@@ -386,11 +416,16 @@ pub async fn on_payment_succeeded(
                 .collect()
         })
         .unwrap_or_default();
-    holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
+    if held.contains(customer_id) {
+        holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
+    }
     let bought: Vec<String> = quantities.iter().map(|(p, _)| p.clone()).collect();
     let Some(rule) = best_rule(tx, customer_id, &bought, Timing::PostPurchase).await? else {
         return Ok(());
     };
+    if rule.holdout_percent > 0 {
+        held.insert(customer_id.to_string());
+    }
     let Some(trigger) = bought
         .iter()
         .find_map(|b| products.iter().find(|p| &p.id == b))

@@ -211,6 +211,12 @@ async fn apply_each(
     jobs: &[Job],
 ) -> Result<Vec<bool>, sqlx::Error> {
     let mut out = Vec::with_capacity(jobs.len());
+    let buyers: Vec<&str> = jobs
+        .iter()
+        .filter(|j| j.event_type == "payment.succeeded")
+        .filter_map(|j| j.data.pointer("/customer/customer_id")?.as_str())
+        .collect();
+    let mut held = offers::open_holdouts(tx, &buyers).await?;
     for job in jobs {
         let inserted = sqlx::query(
             "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id) DO NOTHING",
@@ -228,7 +234,7 @@ async fn apply_each(
         }
         match job.event_type.as_str() {
             "payment.succeeded" => {
-                offers::on_payment_succeeded(tx, products, &job.data).await?;
+                offers::on_payment_succeeded(tx, products, &job.data, &mut held).await?;
                 plan_changes::on_payment(tx, &job.data, true).await?
             }
             "payment.failed" => {
