@@ -7,8 +7,13 @@ mod common;
 use common::{deliver, now, purchase, wait_state, TestApp, TEST_WEBHOOK_SECRET};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use upsell_dashboard::domain::analytics::{assign, range_data, Filters, Variant};
-use upsell_dashboard::server::{analytics, rollups};
+use std::collections::BTreeMap;
+use upsell_dashboard::domain::analytics::{
+    assign, range_data, DeclineCount, EventKind, Filters, Rollup, Variant, DAY_MS,
+};
+use upsell_dashboard::server::analytics;
+use upsell_dashboard::server::db::Db;
+use upsell_dashboard::server::rollups::{self, Grain, Subject};
 
 const PACK: &str = "pdt_LpTemplatePack01";
 const COURSE_RULE: &str = "Template pack → copy course";
@@ -231,52 +236,221 @@ async fn scripted_history_gives_the_expected_table(app: &TestApp) {
 
     // The rollups written with each event equal a recomputation from the raw events.
     let db = &app.running.state.db;
-    let (mut stored, mut stored_declines) =
-        rollups::load(db, i64::MIN / 2, i64::MAX / 2).await.unwrap();
-    let (mut fresh, mut fresh_declines) = rollups::recompute(db).await.unwrap();
-    let key = |r: &upsell_dashboard::domain::analytics::Rollup| {
-        (
-            r.day,
-            r.rule_id.clone(),
-            r.variant.as_str(),
-            r.currency.clone(),
-        )
-    };
-    stored.sort_by_key(key);
-    fresh.sort_by_key(key);
-    stored_declines.sort_by_key(|d| (d.day, d.rule_id.clone(), d.code.clone()));
-    fresh_declines.sort_by_key(|d| (d.day, d.rule_id.clone(), d.code.clone()));
-    assert!(!stored.is_empty());
-    assert_eq!(stored, fresh);
-    assert_eq!(stored_declines, fresh_declines);
+    let stored = rollups_match_events(db).await;
 
     // The page's sums, made by the database, equal the same sums over the stored rows.
     let rules = analytics::rule_infos(db).await.unwrap();
     for (kind, currency) in [("", ""), ("downsell", ""), ("upsell", "USD"), ("", "EUR")] {
-        let w = Filters {
+        let f = Filters {
             from: today(),
             to: today(),
             kind: kind.into(),
             currency: currency.into(),
             ..Filters::default()
+        };
+        sums_match_reference(db, &rules, &stored, &f).await;
+    }
+}
+
+/// Every grain's stored rows equal a recomputation from the raw events, and the trend table
+/// equals the quarter rows summed over rules. Returns the stored quarter rows.
+async fn rollups_match_events(db: &Db) -> (Vec<Rollup>, Vec<DeclineCount>) {
+    let mut quarters = None;
+    for grain in [Grain::Day, Grain::Quarter] {
+        let (mut stored, mut stored_declines) = rollups::load(db, grain).await.unwrap();
+        let (mut fresh, mut fresh_declines) = rollups::recompute(db, grain).await.unwrap();
+        let key = |r: &Rollup| {
+            (
+                r.bucket,
+                r.rule_id.clone(),
+                r.variant.as_str(),
+                r.currency.clone(),
+            )
+        };
+        stored.sort_by_key(key);
+        fresh.sort_by_key(key);
+        stored_declines.sort_by_key(|d| (d.bucket, d.rule_id.clone(), d.code.clone()));
+        fresh_declines.sort_by_key(|d| (d.bucket, d.rule_id.clone(), d.code.clone()));
+        assert!(!stored.is_empty());
+        assert_eq!(stored, fresh, "{grain:?}");
+        assert_eq!(stored_declines, fresh_declines, "{grain:?}");
+        quarters = Some((stored, stored_declines));
+    }
+    let quarters = quarters.unwrap();
+    let mut trend: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
+    for r in quarters.0.iter().filter(|r| r.variant != Variant::Holdout) {
+        let c = &r.counts;
+        if c.shown != 0 || c.paid != 0 || c.net_revenue() != 0 {
+            let t = trend.entry((r.bucket, r.currency.clone())).or_default();
+            *t = (t.0 + c.shown, t.1 + c.paid, t.2 + c.net_revenue());
         }
-        .check()
+    }
+    let stored: BTreeMap<(i64, String), (i64, i64, i64)> = rollups::load_trend(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.shown != 0 || d.paid != 0 || d.revenue != 0)
+        .map(|d| ((d.day, d.currency), (d.shown, d.paid, d.revenue)))
+        .collect();
+    assert_eq!(stored, trend, "trend table");
+    quarters
+}
+
+/// `load_range` (whole days from the day tables, ragged ends and trend parts from the quarter
+/// tables) equals summing the quarter rows into the local days directly.
+async fn sums_match_reference(
+    db: &Db,
+    rules: &[upsell_dashboard::domain::analytics::RuleInfo],
+    quarters: &(Vec<Rollup>, Vec<DeclineCount>),
+    f: &Filters,
+) {
+    let w = analytics::check(f, None).unwrap();
+    let mut sql = rollups::load_range(db, &w, w.rule_ids(rules).as_deref())
+        .await
         .unwrap();
-        let mut sql = rollups::load_range(db, &w, w.rule_ids(&rules).as_deref())
+    let mut reference = range_data(&w, rules, &quarters.0, &quarters.1);
+    for d in [&mut sql, &mut reference] {
+        d.cells.sort_by(|a, b| {
+            (&a.rule_id, a.variant, &a.currency).cmp(&(&b.rule_id, b.variant, &b.currency))
+        });
+        d.days
+            .sort_by(|a, b| (a.day, &a.currency).cmp(&(b.day, &b.currency)));
+        d.declines
+            .sort_by(|a, b| (&a.rule_id, &a.code).cmp(&(&b.rule_id, &b.code)));
+    }
+    assert_eq!(sql, reference, "{f:?}");
+}
+
+/// Days run midnight to midnight in the viewer's zone: events placed either side of local
+/// midnights (Kolkata +05:30, Kathmandu +05:45, New York across its November clock change)
+/// land in the right day of the table, trend and decline counts, and the database's sums
+/// equal the plain per-quarter reference under filters.
+async fn days_follow_the_viewer_time_zone(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let db = &app.running.state.db;
+    let rules = analytics::rule_infos(db).await.unwrap();
+    let rule = &rules[0];
+    let (minute, hour) = (60_000, 3_600_000);
+    // 2026-10-28T00:00Z .. 2026-11-06: New York leaves daylight time on 2026-11-01.
+    let base = 20_754 * DAY_MS;
+    let mut tx = db.begin().await.unwrap();
+    let mut at = base - 2 * hour;
+    let mut n = 0;
+    while at < base + 10 * DAY_MS {
+        let id = format!("ofr_tz{n}");
+        let s = Subject {
+            id: &id,
+            rule_id: &rule.id,
+            variant: Variant::A,
+            currency: if n % 3 == 0 { "EUR" } else { "USD" },
+            trigger_amount: 1000,
+        };
+        rollups::record(&mut tx, &s, EventKind::Shown, None, None, at)
             .await
             .unwrap();
-        let mut reference = range_data(&w, &rules, &stored, &stored_declines);
-        for d in [&mut sql, &mut reference] {
-            d.cells.sort_by(|a, b| {
-                (&a.rule_id, a.variant, &a.currency).cmp(&(&b.rule_id, b.variant, &b.currency))
-            });
-            d.days
-                .sort_by(|a, b| (a.day, &a.currency).cmp(&(b.day, &b.currency)));
-            d.declines
-                .sort_by(|a, b| (&a.rule_id, &a.code).cmp(&(&b.rule_id, &b.code)));
+        if n % 4 == 0 {
+            rollups::record(&mut tx, &s, EventKind::Paid, Some(500 + n), None, at)
+                .await
+                .unwrap();
         }
-        assert_eq!(sql, reference, "kind {kind:?}, currency {currency:?}");
+        if n % 5 == 0 {
+            rollups::record(
+                &mut tx,
+                &s,
+                EventKind::Failed,
+                None,
+                Some("CARD_DECLINED"),
+                at,
+            )
+            .await
+            .unwrap();
+        }
+        // Every 35 minutes: events fall on every quarter of the day over the ten days.
+        at += 35 * minute;
+        n += 1;
     }
+    tx.commit().await.unwrap();
+
+    let quarters = (
+        rollups::load(db, Grain::Quarter).await.unwrap().0,
+        rollups::load(db, Grain::Quarter).await.unwrap().1,
+    );
+    for tz in [
+        "Asia/Kolkata",
+        "Asia/Kathmandu",
+        "America/New_York",
+        "UTC",
+        "Pacific/Chatham",
+    ] {
+        for (from, to, kind, currency) in [
+            ("2026-10-29", "2026-11-04", "", ""),
+            ("2026-10-31", "2026-11-02", "upsell", "USD"),
+            ("2026-11-01", "2026-11-01", "", "EUR"),
+        ] {
+            let f = Filters {
+                from: from.into(),
+                to: to.into(),
+                kind: kind.into(),
+                currency: currency.into(),
+                tz: tz.into(),
+                ..Filters::default()
+            };
+            sums_match_reference(db, &rules, &quarters, &f).await;
+        }
+    }
+
+    // One local day, by hand: 2026-11-01 in New York is 25 hours, 04:00Z to 05:00Z next day.
+    let f = Filters {
+        from: "2026-11-01".into(),
+        to: "2026-11-01".into(),
+        tz: "America/New_York".into(),
+        ..Filters::default()
+    };
+    let w = analytics::check(&f, None).unwrap();
+    assert_eq!(
+        w.starts,
+        [base + 4 * DAY_MS + 4 * hour, base + 5 * DAY_MS + 5 * hour]
+    );
+    let (s, report) = app
+        .analyst()
+        .await
+        .call("analytics/report", json!({ "filters": f }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    assert_eq!(report["zone"], "America/New_York");
+    let shown: i64 = report["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["counts"]["shown"].as_i64().unwrap())
+        .sum();
+    let expected = (0..n)
+        .filter(|i| {
+            let t = base - 2 * hour + i * 35 * minute;
+            t >= w.starts[0] && t < w.starts[1]
+        })
+        .count() as i64;
+    assert_eq!(shown, expected);
+    assert!(
+        expected > 40,
+        "a 25-hour day holds about 43 events: {expected}"
+    );
+
+    // An unknown zone is a 422 on the field; a bad cookie zone is ignored (UTC).
+    let (s, v) = app
+        .analyst()
+        .await
+        .call("analytics/report", json!({ "filters": { "from": "2026-11-01", "to": "2026-11-01", "tz": "Mars/Olympus" } }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["fields"][0]["field"], "tz");
+    assert_eq!(
+        analytics::check(&Filters::default(), Some("Nowhere/Atlantis"))
+            .unwrap()
+            .zone,
+        "UTC"
+    );
 }
 
 async fn analytics_roles_and_bad_input(app: &TestApp) {
@@ -433,3 +607,4 @@ async fn experiments_split_offers_and_count_the_hold_out(app: &TestApp) {
 on_both_backends!(scripted_history_gives_the_expected_table);
 on_both_backends!(analytics_roles_and_bad_input);
 on_both_backends!(experiments_split_offers_and_count_the_hold_out);
+on_both_backends!(days_follow_the_viewer_time_zone);

@@ -14,7 +14,9 @@ pub async fn analytics_report(filters: Filters) -> Result<Report, AppError> {
     super::guard::finish(
         async {
             let (state, _) = super::guard::require(can_read).await?;
-            let window = analytics::check(&filters)?;
+            let cookie = super::guard::parts()
+                .and_then(|p| crate::server::auth::cookie_value(&p.headers, analytics::TZ_COOKIE));
+            let window = analytics::check(&filters, cookie.as_deref())?;
             analytics::report(&state, &window).await
         }
         .await,

@@ -5,32 +5,83 @@ use super::db::Db;
 use super::ids::now_ms;
 use super::state::AppState;
 use super::{auth, rollups, rules};
-use crate::domain::analytics::day_of;
 use crate::domain::analytics::{
     build_report, csv_records, Filters, RecentOffer, Report, RuleInfo, Variant, Window,
 };
+use crate::domain::analytics::{day_of, DAY_MS};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::rule::ProductSummary;
 use crate::domain::time::format_date;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 use sqlx::Row;
 
-/// The query checked, or a 422 naming the field to fix. No dates at all means the last 30
-/// days (UTC), the page's default.
-pub fn check(f: &Filters) -> Result<Window, AppError> {
-    let mut f = f.clone();
-    if f.from.is_empty() && f.to.is_empty() {
-        let today = day_of(now_ms());
-        f.from = format_date(today - 29);
-        f.to = format_date(today);
-    }
-    f.check().map_err(|(field, message)| AppError {
+/// The browser's last reported time zone (set by the analytics page), used when the query
+/// names none.
+pub const TZ_COOKIE: &str = "tz";
+
+fn invalid(field: &'static str, message: String) -> AppError {
+    AppError {
         code: ErrorCode::Validation,
         message: message.clone(),
         fields: vec![FieldError::new(field, "invalid", message)],
-    })
+    }
+}
+
+/// The zone to report in: the query's (an unknown name is a 422), else the cookie's (an
+/// unknown one is ignored), else UTC.
+fn zone(f: &Filters, cookie: Option<&str>) -> Result<(String, TimeZone), AppError> {
+    if !f.tz.is_empty() {
+        return TimeZone::get(&f.tz).map(|tz| (f.tz.clone(), tz)).map_err(|_| {
+            invalid(
+                "tz",
+                format!("Unknown time zone \"{}\": use a name such as Europe/Berlin, or clear it for UTC.", f.tz),
+            )
+        });
+    }
+    let named = cookie
+        .filter(|c| c.len() <= 64)
+        .and_then(|c| TimeZone::get(c).ok().map(|tz| (c.to_string(), tz)));
+    Ok(named.unwrap_or_else(|| ("UTC".to_string(), TimeZone::UTC)))
+}
+
+/// Today's day number in `tz`.
+fn today_in(tz: &TimeZone) -> i64 {
+    let now = now_ms();
+    let offset = Timestamp::from_millisecond(now)
+        .map(|t| i64::from(tz.to_offset(t).seconds()) * 1000)
+        .unwrap_or(0);
+    day_of(now + offset)
+}
+
+/// Local midnight of `day` in `tz`, as UTC ms (the first instant of the day where midnight
+/// itself is skipped by a clock change).
+fn midnight(tz: &TimeZone, day: i64) -> i64 {
+    Date::new(1970, 1, 1)
+        .ok()
+        .and_then(|epoch| epoch.checked_add(day.days()).ok())
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+        .map_or(day * DAY_MS, |z| z.timestamp().as_millisecond())
+}
+
+/// The query checked, or a 422 naming the field to fix. No dates at all means the last 30
+/// days, the page's default; days run midnight to midnight in the viewer's zone.
+pub fn check(f: &Filters, cookie_tz: Option<&str>) -> Result<Window, AppError> {
+    let mut f = f.clone();
+    let (name, tz) = zone(&f, cookie_tz)?;
+    if f.from.is_empty() && f.to.is_empty() {
+        let today = today_in(&tz);
+        f.from = format_date(today - 29);
+        f.to = format_date(today);
+    }
+    let w = f
+        .check()
+        .map_err(|(field, message)| invalid(field, message))?;
+    Ok(w.in_zone(&name, |day| midnight(&tz, day)))
 }
 
 pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
@@ -52,7 +103,8 @@ pub async fn report_on(
 ) -> Result<Report, AppError> {
     let rules = rule_infos(db).await?;
     let data = rollups::load_range(db, w, w.rule_ids(&rules).as_deref()).await?;
-    Ok(build_report(w, day_of(now_ms()), &rules, products, &data))
+    let today = today_in(&TimeZone::get(&w.zone).unwrap_or(TimeZone::UTC));
+    Ok(build_report(w, today, &rules, products, &data))
 }
 
 /// The rules as the report needs them.
@@ -110,7 +162,7 @@ pub async fn export_csv(
     if !user.role.can_read_analytics() {
         return Err(AppError::forbidden().into());
     }
-    let w = check(&filters)?;
+    let w = check(&filters, auth::cookie_value(&headers, TZ_COOKIE).as_deref())?;
     let report = report(&state, &w).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     for record in csv_records(&report) {

@@ -1,6 +1,7 @@
 //! Offer events and the rollups they feed. Every event goes through `record`, inside the caller's
 //! transaction, so an event and its rollup change commit or roll back together (a webhook batch
 //! sums its changes and writes them at its end, still inside its transaction: see `batch`).
+use crate::domain::analytics::zone::{cuts, local_trend, quarter_of, span, QUARTERS_PER_DAY};
 use crate::domain::analytics::{
     day_of, Cell, CodeCount, Counts, DayTotal, DeclineCount, EventKind, RangeData, Rollup, Variant,
     Window,
@@ -50,39 +51,73 @@ pub async fn record(
         .execute(&mut **tx)
         .await?;
     let c = Counts::for_event(kind, amount.unwrap_or(0), s.trigger_amount, net_before);
-    let day = day_of(at);
     let code = (kind == EventKind::Failed).then(|| detail.unwrap_or("UNKNOWN_ERROR"));
+    let mut one = Pending::default();
     let in_batch = BATCH
-        .try_with(|b| {
-            let mut b = b.borrow_mut();
-            let key = (
-                day,
-                s.rule_id.to_string(),
-                s.variant,
-                s.currency.to_string(),
-            );
-            b.rollups.entry(key).or_default().add(&c);
-            if let Some(code) = code {
-                *b.declines
-                    .entry((day, s.rule_id.to_string(), code.to_string()))
-                    .or_default() += 1;
-            }
-        })
+        .try_with(|b| b.borrow_mut().add(s, at, &c, code))
         .is_ok();
     if !in_batch {
-        add(&mut **tx, day, s.rule_id, s.variant, s.currency, &c).await?;
-        if let Some(code) = code {
-            add_decline(&mut **tx, day, s.rule_id, code, 1).await?;
-        }
+        one.add(s, at, &c, code);
+        flush(tx, one).await?;
     }
     Ok(())
+}
+
+/// A rollup table's time bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grain {
+    Day,
+    Quarter,
+}
+
+impl Grain {
+    fn bucket(self, at: i64) -> i64 {
+        match self {
+            Grain::Day => day_of(at),
+            Grain::Quarter => quarter_of(at),
+        }
+    }
+    /// (offer table, decline table, bucket column)
+    fn tables(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Grain::Day => ("offer_rollups", "decline_rollups", "day"),
+            Grain::Quarter => ("offer_rollups_q", "decline_rollups_q", "q"),
+        }
+    }
 }
 
 /// Rollup changes summed over a batch of events, keyed in the order they are written.
 #[derive(Default)]
 pub struct Pending {
-    rollups: BTreeMap<(i64, String, Variant, String), Counts>,
-    declines: BTreeMap<(i64, String, String), i64>,
+    rollups: BTreeMap<(Grain, i64, String, Variant, String), Counts>,
+    declines: BTreeMap<(Grain, i64, String, String), i64>,
+    trend: BTreeMap<(i64, String), (i64, i64, i64)>,
+}
+
+impl Pending {
+    fn add(&mut self, s: &Subject<'_>, at: i64, c: &Counts, code: Option<&str>) {
+        for g in [Grain::Day, Grain::Quarter] {
+            let b = g.bucket(at);
+            self.rollups
+                .entry((g, b, s.rule_id.into(), s.variant, s.currency.into()))
+                .or_default()
+                .add(c);
+            if let Some(code) = code {
+                *self
+                    .declines
+                    .entry((g, b, s.rule_id.into(), code.into()))
+                    .or_default() += 1;
+            }
+        }
+        let net = c.net_revenue();
+        if s.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0) {
+            let t = self
+                .trend
+                .entry((quarter_of(at), s.currency.into()))
+                .or_default();
+            *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
+        }
+    }
 }
 
 tokio::task_local! {
@@ -107,11 +142,25 @@ pub async fn batch<T>(work: impl Future<Output = T>) -> (T, Pending) {
 /// Writes a batch's summed rollup changes into `tx`, in key order (the same order in every
 /// transaction, so concurrent batches cannot deadlock on each other's rows).
 pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
-    for ((day, rule_id, variant, currency), c) in &p.rollups {
-        add(&mut **tx, *day, rule_id, *variant, currency, c).await?;
+    for ((grain, bucket, rule_id, variant, currency), c) in &p.rollups {
+        add(&mut **tx, *grain, *bucket, rule_id, *variant, currency, c).await?;
     }
-    for ((day, rule_id, code), n) in &p.declines {
-        add_decline(&mut **tx, *day, rule_id, code, *n).await?;
+    for ((grain, bucket, rule_id, code), n) in &p.declines {
+        add_decline(&mut **tx, *grain, *bucket, rule_id, code, *n).await?;
+    }
+    for ((q, currency), (shown, paid, revenue)) in &p.trend {
+        sqlx::query(
+            "INSERT INTO trend_rollups_q (q, currency, shown, paid, revenue) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (q, currency) DO UPDATE SET shown = trend_rollups_q.shown + excluded.shown, \
+             paid = trend_rollups_q.paid + excluded.paid, revenue = trend_rollups_q.revenue + excluded.revenue",
+        )
+        .bind(q)
+        .bind(currency)
+        .bind(shown)
+        .bind(paid)
+        .bind(revenue)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -134,25 +183,26 @@ async fn net_revenue<'e, E: Executor<'e, Database = Any>>(
 /// Adds `c` to one rollup row (creating it on first use).
 pub async fn add<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    day: i64,
+    grain: Grain,
+    bucket: i64,
     rule_id: &str,
     variant: Variant,
     currency: &str,
     c: &Counts,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO offer_rollups (day, rule_id, variant, currency, created, shown, accepted, paid, declined, failed, expired, fallback, refunds, revenue, refunded, revenue_sq, trigger_paid) \
+    let (t, _, col) = grain.tables();
+    let set = COUNTERS
+        .iter()
+        .map(|c| format!("{c} = {t}.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(&format!(
+        "INSERT INTO {t} ({col}, rule_id, variant, currency, {}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-         ON CONFLICT (day, rule_id, variant, currency) DO UPDATE SET \
-         created = offer_rollups.created + excluded.created, shown = offer_rollups.shown + excluded.shown, \
-         accepted = offer_rollups.accepted + excluded.accepted, paid = offer_rollups.paid + excluded.paid, \
-         declined = offer_rollups.declined + excluded.declined, failed = offer_rollups.failed + excluded.failed, \
-         expired = offer_rollups.expired + excluded.expired, fallback = offer_rollups.fallback + excluded.fallback, \
-         refunds = offer_rollups.refunds + excluded.refunds, revenue = offer_rollups.revenue + excluded.revenue, \
-         refunded = offer_rollups.refunded + excluded.refunded, revenue_sq = offer_rollups.revenue_sq + excluded.revenue_sq, \
-         trigger_paid = offer_rollups.trigger_paid + excluded.trigger_paid",
-    )
-    .bind(day)
+         ON CONFLICT ({col}, rule_id, variant, currency) DO UPDATE SET {set}",
+        COUNTERS.join(", ")
+    ))
+    .bind(bucket)
     .bind(rule_id)
     .bind(variant.as_str())
     .bind(currency)
@@ -176,13 +226,15 @@ pub async fn add<'e, E: Executor<'e, Database = Any>>(
 
 pub async fn add_decline<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    day: i64,
+    grain: Grain,
+    bucket: i64,
     rule_id: &str,
     code: &str,
     n: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO decline_rollups (day, rule_id, code, n) VALUES ($1, $2, $3, $4) ON CONFLICT (day, rule_id, code) DO UPDATE SET n = decline_rollups.n + excluded.n")
-        .bind(day)
+    let (_, t, col) = grain.tables();
+    sqlx::query(&format!("INSERT INTO {t} ({col}, rule_id, code, n) VALUES ($1, $2, $3, $4) ON CONFLICT ({col}, rule_id, code) DO UPDATE SET n = {t}.n + excluded.n"))
+        .bind(bucket)
         .bind(rule_id)
         .bind(code)
         .bind(n)
@@ -214,9 +266,9 @@ fn counts_of(r: &AnyRow) -> Result<Counts, sqlx::Error> {
     })
 }
 
-fn rollup_from(r: &AnyRow) -> Result<Rollup, sqlx::Error> {
+fn rollup_from(r: &AnyRow, col: &str) -> Result<Rollup, sqlx::Error> {
     Ok(Rollup {
-        day: r.try_get("day")?,
+        bucket: r.try_get(col)?,
         rule_id: r.try_get("rule_id")?,
         variant: variant_of(r)?,
         currency: r.try_get("currency")?,
@@ -224,31 +276,28 @@ fn rollup_from(r: &AnyRow) -> Result<Rollup, sqlx::Error> {
     })
 }
 
-/// The stored per-day rows for days `from..=to`, as they are (checks compare them with
-/// `recompute`, and the page's sums with `domain::analytics::range_data` over them).
+/// Every stored row of one grain, as it is (checks compare them with `recompute`, and the
+/// page's sums with `domain::analytics::range_data` over the quarter rows).
 pub async fn load(
     db: &super::db::Db,
-    from: i64,
-    to: i64,
+    grain: Grain,
 ) -> Result<(Vec<Rollup>, Vec<DeclineCount>), sqlx::Error> {
-    let rows = sqlx::query("SELECT * FROM offer_rollups WHERE day >= $1 AND day <= $2")
-        .bind(from)
-        .bind(to)
+    let (offers, declines, col) = grain.tables();
+    let rows = sqlx::query(&format!("SELECT * FROM {offers}"))
         .fetch_all(db)
         .await?;
-    let rollups = rows.iter().map(rollup_from).collect::<Result<_, _>>()?;
-    let rows = sqlx::query(
-        "SELECT day, rule_id, code, n FROM decline_rollups WHERE day >= $1 AND day <= $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(db)
-    .await?;
+    let rollups = rows
+        .iter()
+        .map(|r| rollup_from(r, col))
+        .collect::<Result<_, _>>()?;
+    let rows = sqlx::query(&format!("SELECT {col}, rule_id, code, n FROM {declines}"))
+        .fetch_all(db)
+        .await?;
     let declines = rows
         .iter()
         .map(|r| {
             Ok(DeclineCount {
-                day: r.try_get("day")?,
+                bucket: r.try_get(col)?,
                 rule_id: r.try_get("rule_id")?,
                 code: r.try_get("code")?,
                 count: r.try_get("n")?,
@@ -256,6 +305,26 @@ pub async fn load(
         })
         .collect::<Result<_, sqlx::Error>>()?;
     Ok((rollups, declines))
+}
+
+/// The stored trend rows (`day` is the quarter-hour).
+pub async fn load_trend(db: &super::db::Db) -> Result<Vec<DayTotal>, sqlx::Error> {
+    sqlx::query("SELECT q, currency, shown, paid, revenue FROM trend_rollups_q")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| day_total(r, "q"))
+        .collect()
+}
+
+fn day_total(r: &AnyRow, col: &str) -> Result<DayTotal, sqlx::Error> {
+    Ok(DayTotal {
+        day: r.try_get(col)?,
+        currency: r.try_get("currency")?,
+        shown: r.try_get("shown")?,
+        paid: r.try_get("paid")?,
+        revenue: r.try_get("revenue")?,
+    })
 }
 
 const COUNTERS: [&str; 13] = [
@@ -274,27 +343,54 @@ const COUNTERS: [&str; 13] = [
     "trigger_paid",
 ];
 
-/// The range summed by the database (PostgreSQL's SUM of BIGINT is NUMERIC: cast back).
-/// `rule_ids` limits the trend to the rules the filters keep; `None` keeps all.
+/// `WHERE` for a span: its whole days from the day table, its ragged ends (at most two) from
+/// the quarter table. Binds `$1..$6`.
+fn span_sql(day_table: &str, q_table: &str, cols: &str) -> String {
+    format!(
+        "SELECT {cols} FROM {day_table} WHERE day >= $1 AND day < $2 \
+         UNION ALL SELECT {cols} FROM {q_table} WHERE (q >= $3 AND q < $4) OR (q >= $5 AND q < $6)"
+    )
+}
+
+fn span_binds(w: &Window) -> [i64; 6] {
+    let (first, last) = (
+        w.starts.first().copied().unwrap_or_default(),
+        w.starts.last().copied().unwrap_or_default(),
+    );
+    let s = span(first, last);
+    let q = |i: usize| s.quarters.get(i).copied().unwrap_or((0, 0));
+    [s.days.0, s.days.1, q(0).0, q(0).1, q(1).0, q(1).1]
+}
+
+/// The range summed by the database (PostgreSQL's SUM of BIGINT is NUMERIC: cast back), with
+/// days from midnight to midnight in `w`'s zone. `rule_ids` limits the trend to the rules the
+/// filters keep; `None` keeps all.
 pub async fn load_range(
     db: &super::db::Db,
     w: &Window,
     rule_ids: Option<&[String]>,
 ) -> Result<RangeData, sqlx::Error> {
+    let binds = span_binds(w);
     let sums = COUNTERS
         .iter()
         .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let rows = sqlx::query(&format!(
-        "SELECT rule_id, variant, currency, {sums} FROM offer_rollups \
-         WHERE day >= $1 AND day <= $2 GROUP BY rule_id, variant, currency"
-    ))
-    .bind(w.from_day)
-    .bind(w.to_day)
-    .fetch_all(db)
-    .await?;
-    let cells = rows
+    let inner = span_sql(
+        "offer_rollups",
+        "offer_rollups_q",
+        &format!("rule_id, variant, currency, {}", COUNTERS.join(", ")),
+    );
+    let sql = format!(
+        "SELECT rule_id, variant, currency, {sums} FROM ({inner}) t GROUP BY rule_id, variant, currency"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let cells = q
+        .fetch_all(db)
+        .await?
         .iter()
         .map(|r| {
             Ok(Cell {
@@ -309,60 +405,29 @@ pub async fn load_range(
     let days = if rule_ids.is_some_and(<[String]>::is_empty) {
         Vec::new()
     } else {
-        let mut sql = String::from(
-            "SELECT day, currency, CAST(SUM(shown) AS BIGINT) AS shown, CAST(SUM(paid) AS BIGINT) AS paid, \
-             CAST(SUM(revenue - refunded) AS BIGINT) AS revenue FROM offer_rollups \
-             WHERE day >= $1 AND day <= $2 AND variant <> 'holdout'",
-        );
-        let mut next = 3;
-        if !w.filters.currency.is_empty() {
-            sql.push_str(&format!(" AND currency = ${next}"));
-            next += 1;
-        }
-        if let Some(ids) = rule_ids {
-            let marks: Vec<String> = (next..next + ids.len()).map(|i| format!("${i}")).collect();
-            sql.push_str(&format!(" AND rule_id IN ({})", marks.join(", ")));
-        }
-        sql.push_str(" GROUP BY day, currency");
-        let mut q = sqlx::query(&sql).bind(w.from_day).bind(w.to_day);
-        if !w.filters.currency.is_empty() {
-            q = q.bind(&w.filters.currency);
-        }
-        for id in rule_ids.unwrap_or_default() {
-            q = q.bind(id);
-        }
-        q.fetch_all(db)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(DayTotal {
-                    day: r.try_get("day")?,
-                    currency: r.try_get("currency")?,
-                    shown: r.try_get("shown")?,
-                    paid: r.try_get("paid")?,
-                    revenue: r.try_get("revenue")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?
+        trend(db, w, rule_ids).await?
     };
 
-    let declines = sqlx::query(
-        "SELECT rule_id, code, CAST(SUM(n) AS BIGINT) AS n FROM decline_rollups \
-         WHERE day >= $1 AND day <= $2 GROUP BY rule_id, code",
-    )
-    .bind(w.from_day)
-    .bind(w.to_day)
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(CodeCount {
-            rule_id: r.try_get("rule_id")?,
-            code: r.try_get("code")?,
-            count: r.try_get("n")?,
+    let inner = span_sql("decline_rollups", "decline_rollups_q", "rule_id, code, n");
+    let sql = format!(
+        "SELECT rule_id, code, CAST(SUM(n) AS BIGINT) AS n FROM ({inner}) t GROUP BY rule_id, code"
+    );
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let declines = q
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CodeCount {
+                rule_id: r.try_get("rule_id")?,
+                code: r.try_get("code")?,
+                count: r.try_get("n")?,
+            })
         })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(RangeData {
         cells,
         days,
@@ -370,10 +435,108 @@ pub async fn load_range(
     })
 }
 
-/// Recomputes every rollup from the raw events, in the order they happened. Used to check
-/// the incremental rollups (tests) and to build them for generated history (benchmark).
+/// The trend per local day: whole UTC days, plus or minus the parts of the days holding a
+/// local midnight (see `domain::analytics::zone::cuts`). An unfiltered trend reads those parts
+/// from the narrow all-rules table; a filtered one from the kept rules' quarter rows.
+async fn trend(
+    db: &super::db::Db,
+    w: &Window,
+    rule_ids: Option<&[String]>,
+) -> Result<Vec<DayTotal>, sqlx::Error> {
+    let day = |ms: i64| quarter_of(ms).div_euclid(QUARTERS_PER_DAY);
+    let (first, last) = (
+        w.starts.first().copied().map_or(0, day),
+        w.starts.last().copied().map_or(0, day),
+    );
+    // Extra conditions after `$1`, `$2`: the currency and the kept rules.
+    let mut filter = String::new();
+    let mut next = 3;
+    if !w.filters.currency.is_empty() {
+        filter.push_str(&format!(" AND currency = ${next}"));
+        next += 1;
+    }
+    if let Some(ids) = rule_ids {
+        let marks: Vec<String> = (next..next + ids.len()).map(|i| format!("${i}")).collect();
+        filter.push_str(&format!(" AND rule_id IN ({})", marks.join(", ")));
+    }
+    let currency = w.filters.currency.as_str();
+    let ids = rule_ids.unwrap_or_default();
+    let series = "CAST(SUM(shown) AS BIGINT) AS shown, CAST(SUM(paid) AS BIGINT) AS paid";
+    let daily = totals(
+        db,
+        &format!(
+            "SELECT day AS d, currency, {series}, CAST(SUM(revenue - refunded) AS BIGINT) AS revenue \
+             FROM offer_rollups WHERE day >= $1 AND day <= $2 AND variant <> 'holdout'{filter} \
+             GROUP BY day, currency"
+        ),
+        (first, last),
+        currency,
+        ids,
+    )
+    .await?;
+    let (table, revenue, holdout) = match rule_ids {
+        None => ("trend_rollups_q", "revenue", ""),
+        Some(_) => (
+            "offer_rollups_q",
+            "revenue - refunded",
+            " AND variant <> 'holdout'",
+        ),
+    };
+    let mut parts = Vec::new();
+    for c in cuts(&w.starts) {
+        if c.head && c.cut == 0 {
+            parts.push(Vec::new());
+            continue;
+        }
+        let side = if c.head { "<" } else { ">=" };
+        parts.push(
+            totals(
+                db,
+                &format!(
+                    "SELECT q / {QUARTERS_PER_DAY} AS d, currency, {series}, \
+                     CAST(SUM({revenue}) AS BIGINT) AS revenue FROM {table} \
+                     WHERE q >= $1 AND q < $2 AND q % {QUARTERS_PER_DAY} {side} {cut}{holdout}{filter} \
+                     GROUP BY q / {QUARTERS_PER_DAY}, currency",
+                    cut = c.cut
+                ),
+                (c.first * QUARTERS_PER_DAY, (c.last + 1) * QUARTERS_PER_DAY),
+                currency,
+                ids,
+            )
+            .await?,
+        );
+    }
+    Ok(local_trend(&w.starts, w.from_day, &daily, &parts))
+}
+
+/// Runs one trend query: `$1`, `$2` are `range`, then the currency (if any), then `ids`.
+async fn totals(
+    db: &super::db::Db,
+    sql: &str,
+    range: (i64, i64),
+    currency: &str,
+    ids: &[String],
+) -> Result<Vec<DayTotal>, sqlx::Error> {
+    let mut q = sqlx::query(sql).bind(range.0).bind(range.1);
+    if !currency.is_empty() {
+        q = q.bind(currency);
+    }
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| day_total(r, "d"))
+        .collect()
+}
+
+/// Recomputes every rollup of one grain from the raw events, in the order they happened. Used
+/// to check the incremental rollups (tests), to build them for generated history (benchmark)
+/// and to fill the quarter tables of a database from before they existed.
 pub async fn recompute(
     db: &super::db::Db,
+    grain: Grain,
 ) -> Result<(Vec<Rollup>, Vec<DeclineCount>), sqlx::Error> {
     use std::collections::{BTreeMap, HashMap};
     let rows = sqlx::query(
@@ -405,7 +568,7 @@ pub async fn recompute(
         }
         rollups
             .entry((
-                day_of(at),
+                grain.bucket(at),
                 rule_id.clone(),
                 r.try_get("variant")?,
                 r.try_get("currency")?,
@@ -416,7 +579,7 @@ pub async fn recompute(
             let detail: Option<String> = r.try_get("detail")?;
             *declines
                 .entry((
-                    day_of(at),
+                    grain.bucket(at),
                     rule_id,
                     detail.unwrap_or_else(|| "UNKNOWN_ERROR".into()),
                 ))
@@ -425,8 +588,8 @@ pub async fn recompute(
     }
     let rollups = rollups
         .into_iter()
-        .map(|((day, rule_id, variant, currency), counts)| Rollup {
-            day,
+        .map(|((bucket, rule_id, variant, currency), counts)| Rollup {
+            bucket,
             rule_id,
             variant: Variant::parse(&variant).unwrap_or(Variant::A),
             currency,
@@ -435,12 +598,81 @@ pub async fn recompute(
         .collect();
     let declines = declines
         .into_iter()
-        .map(|((day, rule_id, code), count)| DeclineCount {
-            day,
+        .map(|((bucket, rule_id, code), count)| DeclineCount {
+            bucket,
             rule_id,
             code,
             count,
         })
         .collect();
     Ok((rollups, declines))
+}
+
+/// Fills the quarter tables of a database whose events predate them (once, at start-up): the
+/// day tables already hold those events, so only the quarter rows are written. The check and
+/// the writes share one write transaction (with the table locked on PostgreSQL), so two
+/// instances starting together cannot both fill them.
+pub async fn backfill_quarters(db: &super::db::Db, postgres: bool) -> Result<(), sqlx::Error> {
+    let mut tx = super::db::begin_write(db).await?;
+    if postgres {
+        sqlx::query("LOCK TABLE offer_rollups_q IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let days = sqlx::query("SELECT 1 AS one FROM offer_rollups LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let quarters = sqlx::query("SELECT 1 AS one FROM offer_rollups_q LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if days.is_none() || quarters.is_some() {
+        return Ok(());
+    }
+    let (rollups, declines) = recompute(db, Grain::Quarter).await?;
+    let mut trend: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
+    for r in &rollups {
+        add(
+            &mut *tx,
+            Grain::Quarter,
+            r.bucket,
+            &r.rule_id,
+            r.variant,
+            &r.currency,
+            &r.counts,
+        )
+        .await?;
+        if r.variant != Variant::Holdout {
+            let t = trend.entry((r.bucket, r.currency.clone())).or_default();
+            *t = (
+                t.0 + r.counts.shown,
+                t.1 + r.counts.paid,
+                t.2 + r.counts.net_revenue(),
+            );
+        }
+    }
+    for d in &declines {
+        add_decline(
+            &mut *tx,
+            Grain::Quarter,
+            d.bucket,
+            &d.rule_id,
+            &d.code,
+            d.count,
+        )
+        .await?;
+    }
+    flush(
+        &mut tx,
+        Pending {
+            trend,
+            ..Pending::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        rows = rollups.len(),
+        "filled quarter-hour rollups from the event history"
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod report;
 pub mod stats;
 #[cfg(test)]
 mod tests;
+pub mod zone;
 
 pub use report::{build_report, range_data};
 
@@ -234,20 +235,20 @@ impl Counts {
     }
 }
 
-/// One stored rollup row.
+/// One stored rollup row: `bucket` is a UTC day or a quarter-hour, by the table it is from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rollup {
-    pub day: i64,
+    pub bucket: i64,
     pub rule_id: String,
     pub variant: Variant,
     pub currency: String,
     pub counts: Counts,
 }
 
-/// Failed charges of one rule on one day with one decline code.
+/// Failed charges of one rule in one bucket (UTC day or quarter-hour) with one decline code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclineCount {
-    pub day: i64,
+    pub bucket: i64,
     pub rule_id: String,
     pub code: String,
     pub count: i64,
@@ -263,6 +264,7 @@ pub struct Cell {
 }
 
 /// One day of the trend in one currency: the offers the filters keep, hold-out excluded.
+/// A UTC day (or quarter-hour) as read from the database, a local day in `RangeData`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayTotal {
     pub day: i64,
@@ -321,6 +323,10 @@ pub struct Filters {
     pub sort: String,
     #[serde(default)]
     pub desc: bool,
+    /// The viewer's IANA time zone (`Asia/Kolkata`); days run midnight to midnight there.
+    /// Empty: the zone the browser last reported, else UTC.
+    #[serde(default)]
+    pub tz: String,
 }
 
 /// Columns the table sorts by.
@@ -344,6 +350,11 @@ pub const SORT_KEYS: [&str; 12] = [
 pub struct Window {
     pub from_day: i64,
     pub to_day: i64,
+    /// Local midnight (UTC ms) of each day `from_day..=to_day + 1`: UTC midnights unless
+    /// `in_zone` set the viewer's.
+    pub starts: Vec<i64>,
+    /// The zone's name as shown to the viewer.
+    pub zone: String,
     pub kind: Option<RuleKind>,
     pub filters: Filters,
 }
@@ -382,6 +393,18 @@ impl Filters {
         if !self.sort.is_empty() && !SORT_KEYS.contains(&self.sort.as_str()) {
             return Err(("sort", "Unknown sort column.".to_string()));
         }
+        if self.tz.len() > 64
+            || self
+                .tz
+                .chars()
+                .any(|c| !(c.is_ascii_alphanumeric() || "_/+-".contains(c)))
+        {
+            return Err((
+                "tz",
+                "Unknown time zone: use a name such as Europe/Berlin, or clear it for UTC."
+                    .to_string(),
+            ));
+        }
         for (field, v) in [
             ("trigger", &self.trigger),
             ("offered", &self.offered),
@@ -397,9 +420,20 @@ impl Filters {
         Ok(Window {
             from_day: from,
             to_day: to,
+            starts: (from..=to + 1).map(|d| d * DAY_MS).collect(),
+            zone: "UTC".to_string(),
             kind,
             filters: self.clone(),
         })
+    }
+}
+
+impl Window {
+    /// The same days in another zone: `midnight(day)` is the UTC ms of that day's local start.
+    pub fn in_zone(mut self, zone: &str, midnight: impl Fn(i64) -> i64) -> Self {
+        self.starts = (self.from_day..=self.to_day + 1).map(midnight).collect();
+        self.zone = zone.to_string();
+        self
     }
 }
 
@@ -515,8 +549,10 @@ pub struct Report {
     /// Filter choices: products seen in rules, currencies seen in the range.
     pub products: Vec<(String, String)>,
     pub currencies: Vec<String>,
-    /// The server's UTC day, for range presets before the browser knows the viewer's date.
+    /// Today in the report's zone, for range presets before the browser knows its date.
     pub today: i64,
+    /// The zone the days are in (`UTC`, `Asia/Kolkata`).
+    pub zone: String,
 }
 
 /// One offer in the drill-down.

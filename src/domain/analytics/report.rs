@@ -1,5 +1,6 @@
 //! From a range's summed rollups to what the page shows: the cells are grouped per rule and
 //! currency with one slot per arm; the table, totals and experiments are read off that.
+use super::zone::{local_day_index, QUARTER_MS};
 use super::{
     test_arms, Arm, Cell, CodeCount, Counts, DayTotal, DeclineCount, DeclineRow, ExperimentResult,
     OfferRow, RangeData, Report, Rollup, RuleInfo, TrendPoint, Variant, Window,
@@ -50,15 +51,16 @@ impl Window {
     }
 }
 
-/// What the database's sums give for `w`, computed from stored per-day rows: the reference
-/// the SQL in `server::rollups::load_range` is checked against.
+/// What the database's sums give for `w`, computed the plain way from the stored
+/// quarter-hour rows (each put in the local day holding it): the reference the SQL in
+/// `server::rollups::load_range`, which reads day rows wherever it can, is checked against.
 pub fn range_data(
     w: &Window,
     rules: &[RuleInfo],
-    rollups: &[Rollup],
+    quarters: &[Rollup],
     declines: &[DeclineCount],
 ) -> RangeData {
-    let in_range = |day: i64| (w.from_day..=w.to_day).contains(&day);
+    let local = |q: i64| local_day_index(&w.starts, q * QUARTER_MS).map(|i| w.from_day + i as i64);
     let kept = w.rule_ids(rules);
     let keeps = |rule: &str, currency: Option<&str>| {
         kept.as_ref().is_none_or(|k| k.iter().any(|r| r == rule))
@@ -66,14 +68,14 @@ pub fn range_data(
     };
     let mut cells: BTreeMap<(&str, Variant, &str), Counts> = BTreeMap::new();
     let mut days: BTreeMap<(i64, &str), DayTotal> = BTreeMap::new();
-    for r in rollups.iter().filter(|r| in_range(r.day)) {
+    for (day, r) in quarters.iter().filter_map(|r| Some((local(r.bucket)?, r))) {
         cells
             .entry((&r.rule_id, r.variant, &r.currency))
             .or_default()
             .add(&r.counts);
         if r.variant != Variant::Holdout && keeps(&r.rule_id, Some(&r.currency)) {
-            let d = days.entry((r.day, &r.currency)).or_insert(DayTotal {
-                day: r.day,
+            let d = days.entry((day, &r.currency)).or_insert(DayTotal {
+                day,
                 currency: r.currency.clone(),
                 shown: 0,
                 paid: 0,
@@ -85,7 +87,7 @@ pub fn range_data(
         }
     }
     let mut codes: BTreeMap<(&str, &str), i64> = BTreeMap::new();
-    for d in declines.iter().filter(|d| in_range(d.day)) {
+    for d in declines.iter().filter(|d| local(d.bucket).is_some()) {
         *codes.entry((&d.rule_id, &d.code)).or_default() += d.count;
     }
     RangeData {
@@ -98,7 +100,11 @@ pub fn range_data(
                 counts,
             })
             .collect(),
-        days: days.into_values().collect(),
+        // A day where the kept offers were only created has nothing to plot.
+        days: days
+            .into_values()
+            .filter(|d| d.shown != 0 || d.paid != 0 || d.revenue != 0)
+            .collect(),
         declines: codes
             .into_iter()
             .map(|((rule_id, code), count)| CodeCount {
@@ -290,6 +296,7 @@ pub fn build_report(
         products: products_seen,
         currencies,
         today,
+        zone: w.zone.clone(),
     }
 }
 

@@ -1,6 +1,7 @@
 use super::stats::*;
 use super::*;
 use crate::domain::rule::RuleKind;
+use zone::{cuts, local_day_index, local_trend, span, QUARTERS_PER_DAY, QUARTER_MS};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
@@ -186,9 +187,10 @@ fn rule(id: &str, kind: RuleKind, experiment: bool) -> RuleInfo {
     }
 }
 
+/// A quarter-hour row at the start of UTC day `day`.
 fn roll(day: i64, rule: &str, variant: Variant, currency: &str, c: Counts) -> Rollup {
     Rollup {
-        day,
+        bucket: day * QUARTERS_PER_DAY,
         rule_id: rule.into(),
         variant,
         currency: currency.into(),
@@ -223,19 +225,19 @@ fn report_keeps_currencies_apart_sorts_and_totals() {
     ];
     let declines = vec![
         DeclineCount {
-            day: 1,
+            bucket: QUARTERS_PER_DAY,
             rule_id: "r1".into(),
             code: "INSUFFICIENT_FUNDS".into(),
             count: 3,
         },
         DeclineCount {
-            day: 2,
+            bucket: 2 * QUARTERS_PER_DAY,
             rule_id: "r2".into(),
             code: "EXPIRED_CARD".into(),
             count: 5,
         },
         DeclineCount {
-            day: 3,
+            bucket: 3 * QUARTERS_PER_DAY,
             rule_id: "r1".into(),
             code: "INSUFFICIENT_FUNDS".into(),
             count: 4,
@@ -370,4 +372,123 @@ fn csv_has_the_table_rows_then_totals() {
 /// The report as the server builds it: the database's sums (here their reference) first.
 fn report(w: &Window, rules: &[RuleInfo], rollups: &[Rollup], declines: &[DeclineCount]) -> Report {
     build_report(w, 0, rules, &[], &range_data(w, rules, rollups, declines))
+}
+
+#[test]
+fn spans_read_whole_days_and_ragged_ends() {
+    let q = |h: i64, m: i64| (h * 60 + m) * 60_000;
+    // 2025-11-24 18:30Z (midnight in Kolkata) to 2025-11-27 18:30Z.
+    let d = 20_416;
+    let s = span(d * DAY_MS + q(18, 30), (d + 3) * DAY_MS + q(18, 30));
+    assert_eq!(s.days, (d + 1, d + 3));
+    assert_eq!(
+        s.quarters,
+        [
+            (d * 96 + 74, (d + 1) * 96),
+            ((d + 3) * 96, (d + 3) * 96 + 74)
+        ]
+    );
+    // UTC midnights: days only.
+    let s = span(d * DAY_MS, (d + 2) * DAY_MS);
+    assert_eq!((s.days, s.quarters.len()), ((d, d + 2), 0));
+    // Less than a day inside one UTC day (a 23-hour day starting at 00:30).
+    let s = span(d * DAY_MS + q(0, 30), d * DAY_MS + q(23, 30));
+    assert_eq!(s.days.0, s.days.1);
+    assert_eq!(s.quarters, [(d * 96 + 2, d * 96 + 94)]);
+}
+
+/// The trend from whole days plus heads or tails equals putting every quarter in its local day.
+#[test]
+fn local_trend_equals_brute_force() {
+    // Quarter-hour data over 12 UTC days: varying amounts, two currencies.
+    let first_day = 20_400;
+    let quarters: Vec<(i64, &str, i64)> = (first_day * 96..(first_day + 12) * 96)
+        .flat_map(|q| {
+            [
+                (q, "USD", (q * 7919) % 13),
+                (q, "EUR", if q % 5 == 0 { (q * 31) % 7 } else { 0 }),
+            ]
+        })
+        .filter(|t| t.2 != 0)
+        .collect();
+    // Offsets in minutes east of UTC, per local day: Kolkata, Kathmandu, New York with a
+    // clock change mid-range, Chatham (+13:45), and UTC.
+    let zones: Vec<Vec<i64>> = vec![
+        vec![330; 9],
+        vec![345; 9],
+        [vec![-240; 4], vec![-300; 5]].concat(),
+        vec![825; 9],
+        vec![0; 9],
+        [vec![60; 3], vec![120; 6]].concat(),
+    ];
+    for offsets in zones {
+        let from_day = first_day + 1;
+        // starts[i] = local midnight of day from_day + i, by the offset in force that day.
+        let starts: Vec<i64> = (0..offsets.len())
+            .map(|i| (from_day + i as i64) * DAY_MS - offsets[i] * 60_000)
+            .collect();
+        let mut daily: Vec<DayTotal> = Vec::new();
+        let mut brute: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        for (q, cur, n) in &quarters {
+            let day = q.div_euclid(QUARTERS_PER_DAY);
+            match daily
+                .iter_mut()
+                .find(|d| d.day == day && d.currency == *cur)
+            {
+                Some(d) => d.shown += n,
+                None => daily.push(DayTotal {
+                    day,
+                    currency: cur.to_string(),
+                    shown: *n,
+                    paid: 0,
+                    revenue: 0,
+                }),
+            }
+            if let Some(i) = local_day_index(&starts, q * QUARTER_MS) {
+                *brute
+                    .entry((from_day + i as i64, cur.to_string()))
+                    .or_default() += n;
+            }
+        }
+        let parts: Vec<Vec<DayTotal>> = cuts(&starts)
+            .iter()
+            .map(|c| {
+                let mut out: Vec<DayTotal> = Vec::new();
+                for (q, cur, n) in &quarters {
+                    let (day, within) = (q.div_euclid(96), q.rem_euclid(96));
+                    let keep = (c.first..=c.last).contains(&day)
+                        && if c.head {
+                            within < c.cut
+                        } else {
+                            within >= c.cut
+                        };
+                    if !keep {
+                        continue;
+                    }
+                    match out.iter_mut().find(|d| d.day == day && d.currency == *cur) {
+                        Some(d) => d.shown += n,
+                        None => out.push(DayTotal {
+                            day,
+                            currency: cur.to_string(),
+                            shown: *n,
+                            paid: 0,
+                            revenue: 0,
+                        }),
+                    }
+                }
+                out
+            })
+            .collect();
+        // No run reads more than half a day.
+        assert!(cuts(&starts)
+            .iter()
+            .all(|c| if c.head { c.cut <= 48 } else { c.cut > 48 }));
+        let got: std::collections::BTreeMap<(i64, String), i64> =
+            local_trend(&starts, from_day, &daily, &parts)
+                .into_iter()
+                .map(|d| ((d.day, d.currency), d.shown))
+                .collect();
+        assert_eq!(got, brute, "offsets {offsets:?}");
+        assert!(!got.is_empty());
+    }
 }

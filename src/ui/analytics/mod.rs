@@ -30,6 +30,7 @@ fn filters_from(q: &ParamsMap) -> Filters {
         currency: g("currency"),
         sort: g("sort"),
         desc: g("desc") == "1",
+        tz: g("tz"),
     }
 }
 
@@ -45,6 +46,7 @@ fn query(f: &Filters, offer: Option<&str>) -> String {
         ("offered", &f.offered),
         ("currency", &f.currency),
         ("sort", &f.sort),
+        ("tz", &f.tz),
     ] {
         if !v.is_empty() {
             parts.push(format!("{k}={}", crate::ui::query_value(v)));
@@ -74,6 +76,30 @@ fn local_today() -> Option<i64> {
 
 #[cfg(not(feature = "hydrate"))]
 fn local_today() -> Option<i64> {
+    None
+}
+
+/// The browser's IANA time zone, remembered in a cookie so the server renders later visits
+/// in it from the first paint.
+#[cfg(feature = "hydrate")]
+fn browser_zone() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    let zone = js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()?;
+    if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = html.set_cookie(&format!(
+            "tz={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::ui::query_value(&zone)
+        ));
+    }
+    Some(zone)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn browser_zone() -> Option<String> {
     None
 }
 
@@ -128,6 +154,27 @@ pub fn AnalyticsPage() -> impl IntoView {
         recent,
     });
     let (pending, set_pending) = signal(false);
+    // A first visit is rendered in UTC (the server cannot know the zone yet): once hydrated,
+    // show the same query in the browser's zone unless the URL chose one.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let Some(Ok(rep)) = report.get() else { return };
+        let f = filters.get_untracked();
+        match browser_zone() {
+            Some(zone) if f.tz.is_empty() && rep.zone != zone => {
+                let f = Filters { tz: zone, ..f };
+                navigate(
+                    &format!("/analytics?{}", query(&f, offer.get_untracked().as_deref())),
+                    leptos_router::NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
+            _ => {}
+        }
+    });
     view! {
         <section class="page analytics-page">
             <h1>{i18n.t(Msg::AnTitle)}</h1>
@@ -240,11 +287,13 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
                     <Choice label=Msg::AnOffered name="offered" options=r.products.clone() current=f.offered.clone()/>
                     <Choice label=Msg::AnCurrency name="currency" options=currencies current=f.currency.clone()/>
                     <input type="hidden" name="sort" value=f.sort.clone()/>
+                    {(!f.tz.is_empty()).then(|| view! { <input type="hidden" name="tz" value=f.tz.clone()/> })}
                     {f.desc.then(|| view! { <input type="hidden" name="desc" value="1"/> })}
                     <button type="submit" class="primary" data-testid="apply">{i18n.t(Msg::AnApply)}</button>
                 </div>
             </Form>
             <a class="button" href=csv rel="external" download data-testid="csv">{i18n.t(Msg::AnExport)}</a>
+            <p class="hint" data-testid="an-zone">{i18n.t(Msg::AnDaysIn)}" "<strong>{r.zone.clone()}</strong></p>
         </div>
     }
 }
