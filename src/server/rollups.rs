@@ -343,23 +343,60 @@ const COUNTERS: [&str; 13] = [
     "trigger_paid",
 ];
 
-/// `WHERE` for a span: its whole days from the day table, its ragged ends (at most two) from
-/// the quarter table. Binds `$1..$6`.
-fn span_sql(day_table: &str, q_table: &str, cols: &str) -> String {
-    format!(
-        "SELECT {cols} FROM {day_table} WHERE day >= $1 AND day < $2 \
-         UNION ALL SELECT {cols} FROM {q_table} WHERE (q >= $3 AND q < $4) OR (q >= $5 AND q < $6)"
-    )
-}
-
-fn span_binds(w: &Window) -> [i64; 6] {
+/// Sums of `values` per `keys` over `w`'s span: one grouped query over its whole UTC days
+/// and one over its ragged ends (quarters signed +1 or -1, see `span`). Both return a row per
+/// key at most; the caller adds them up.
+async fn span_sums(
+    db: &super::db::Db,
+    w: &Window,
+    tables: (&str, &str),
+    keys: &str,
+    values: &[&str],
+) -> Result<Vec<AnyRow>, sqlx::Error> {
     let (first, last) = (
         w.starts.first().copied().unwrap_or_default(),
         w.starts.last().copied().unwrap_or_default(),
     );
     let s = span(first, last);
-    let q = |i: usize| s.quarters.get(i).copied().unwrap_or((0, 0));
-    [s.days.0, s.days.1, q(0).0, q(0).1, q(1).0, q(1).1]
+    let sums = |sign: &str| {
+        values
+            .iter()
+            .map(|v| format!("CAST(SUM({sign}{v}) AS BIGINT) AS {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut rows = Vec::new();
+    if s.days.0 < s.days.1 {
+        let sql = format!(
+            "SELECT {keys}, {} FROM {} WHERE day >= $1 AND day < $2 GROUP BY {keys}",
+            sums(""),
+            tables.0
+        );
+        rows = sqlx::query(&sql)
+            .bind(s.days.0)
+            .bind(s.days.1)
+            .fetch_all(db)
+            .await?;
+    }
+    if let Some(&(lo, hi, sign)) = s.quarters.first() {
+        let (lo2, hi2, sign2) = s.quarters.get(1).copied().unwrap_or((0, 0, 1));
+        let sign = format!("(CASE WHEN q >= $1 AND q < $2 THEN {sign} ELSE {sign2} END) * ");
+        let sql = format!(
+            "SELECT {keys}, {} FROM {} WHERE (q >= $1 AND q < $2) OR (q >= $3 AND q < $4) GROUP BY {keys}",
+            sums(&sign),
+            tables.1
+        );
+        rows.extend(
+            sqlx::query(&sql)
+                .bind(lo)
+                .bind(hi)
+                .bind(lo2)
+                .bind(hi2)
+                .fetch_all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// The range summed by the database (PostgreSQL's SUM of BIGINT is NUMERIC: cast back), with
@@ -370,37 +407,36 @@ pub async fn load_range(
     w: &Window,
     rule_ids: Option<&[String]>,
 ) -> Result<RangeData, sqlx::Error> {
-    let binds = span_binds(w);
-    let sums = COUNTERS
-        .iter()
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let inner = span_sql(
-        "offer_rollups",
-        "offer_rollups_q",
-        &format!("rule_id, variant, currency, {}", COUNTERS.join(", ")),
-    );
-    let sql = format!(
-        "SELECT rule_id, variant, currency, {sums} FROM ({inner}) t GROUP BY rule_id, variant, currency"
-    );
-    let mut q = sqlx::query(&sql);
-    for b in binds {
-        q = q.bind(b);
+    let rows = span_sums(
+        db,
+        w,
+        ("offer_rollups", "offer_rollups_q"),
+        "rule_id, variant, currency",
+        &COUNTERS,
+    )
+    .await?;
+    let mut cells: BTreeMap<(String, Variant, String), Counts> = BTreeMap::new();
+    for r in &rows {
+        cells
+            .entry((
+                r.try_get("rule_id")?,
+                variant_of(r)?,
+                r.try_get("currency")?,
+            ))
+            .or_default()
+            .add(&counts_of(r)?);
     }
-    let cells = q
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Cell {
-                rule_id: r.try_get("rule_id")?,
-                variant: variant_of(r)?,
-                currency: r.try_get("currency")?,
-                counts: counts_of(r)?,
-            })
+    // A whole day minus its part outside the range can leave nothing: no cell then.
+    let cells = cells
+        .into_iter()
+        .filter(|(_, c)| *c != Counts::default())
+        .map(|((rule_id, variant, currency), counts)| Cell {
+            rule_id,
+            variant,
+            currency,
+            counts,
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect();
 
     let days = if rule_ids.is_some_and(<[String]>::is_empty) {
         Vec::new()
@@ -408,26 +444,29 @@ pub async fn load_range(
         trend(db, w, rule_ids).await?
     };
 
-    let inner = span_sql("decline_rollups", "decline_rollups_q", "rule_id, code, n");
-    let sql = format!(
-        "SELECT rule_id, code, CAST(SUM(n) AS BIGINT) AS n FROM ({inner}) t GROUP BY rule_id, code"
-    );
-    let mut q = sqlx::query(&sql);
-    for b in binds {
-        q = q.bind(b);
+    let rows = span_sums(
+        db,
+        w,
+        ("decline_rollups", "decline_rollups_q"),
+        "rule_id, code",
+        &["n"],
+    )
+    .await?;
+    let mut codes: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for r in &rows {
+        *codes
+            .entry((r.try_get("rule_id")?, r.try_get("code")?))
+            .or_default() += r.try_get::<i64, _>("n")?;
     }
-    let declines = q
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(CodeCount {
-                rule_id: r.try_get("rule_id")?,
-                code: r.try_get("code")?,
-                count: r.try_get("n")?,
-            })
+    let declines = codes
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((rule_id, code), count)| CodeCount {
+            rule_id,
+            code,
+            count,
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect();
     Ok(RangeData {
         cells,
         days,

@@ -377,24 +377,54 @@ fn report(w: &Window, rules: &[RuleInfo], rollups: &[Rollup], declines: &[Declin
 #[test]
 fn spans_read_whole_days_and_ragged_ends() {
     let q = |h: i64, m: i64| (h * 60 + m) * 60_000;
-    // 2025-11-24 18:30Z (midnight in Kolkata) to 2025-11-27 18:30Z.
     let d = 20_416;
+    // Midnight in Kolkata is 18:30Z: the start reads the 22 quarters to its day's end, the end
+    // reads its whole day minus those same 22 quarters (not the 74 before 18:30).
     let s = span(d * DAY_MS + q(18, 30), (d + 3) * DAY_MS + q(18, 30));
-    assert_eq!(s.days, (d + 1, d + 3));
+    assert_eq!(s.days, (d + 1, d + 4));
     assert_eq!(
         s.quarters,
         [
-            (d * 96 + 74, (d + 1) * 96),
-            ((d + 3) * 96, (d + 3) * 96 + 74)
+            (d * 96 + 74, (d + 1) * 96, 1),
+            ((d + 3) * 96 + 74, (d + 4) * 96, -1)
+        ]
+    );
+    // New York (05:00Z): the whole first day minus its first 20 quarters, plus 20 at the end.
+    let s = span(d * DAY_MS + q(5, 0), (d + 2) * DAY_MS + q(5, 0));
+    assert_eq!(s.days, (d, d + 2));
+    assert_eq!(
+        s.quarters,
+        [
+            (d * 96, d * 96 + 20, -1),
+            ((d + 2) * 96, (d + 2) * 96 + 20, 1)
         ]
     );
     // UTC midnights: days only.
     let s = span(d * DAY_MS, (d + 2) * DAY_MS);
     assert_eq!((s.days, s.quarters.len()), ((d, d + 2), 0));
-    // Less than a day inside one UTC day (a 23-hour day starting at 00:30).
-    let s = span(d * DAY_MS + q(0, 30), d * DAY_MS + q(23, 30));
-    assert_eq!(s.days.0, s.days.1);
-    assert_eq!(s.quarters, [(d * 96 + 2, d * 96 + 94)]);
+    // Every span, summed over its parts, covers each of its quarters exactly once.
+    for (a, b) in [
+        (0, 96 * 3),
+        (2, 94),
+        (80, 88),
+        (50, 47 + 96),
+        (95, 97),
+        (1, 2),
+    ] {
+        let s = span((d * 96 + a) * QUARTER_MS, (d * 96 + b) * QUARTER_MS);
+        for x in (d - 1) * 96..(d + 5) * 96 {
+            let days = i64::from((s.days.0..s.days.1).contains(&x.div_euclid(96)));
+            let parts: i64 = s
+                .quarters
+                .iter()
+                .filter(|(lo, hi, _)| (*lo..*hi).contains(&x))
+                .map(|p| p.2)
+                .sum();
+            let inside = i64::from((d * 96 + a..d * 96 + b).contains(&x));
+            assert_eq!(days + parts, inside, "span {a}..{b}, quarter {x}");
+        }
+        assert!(s.quarters.iter().all(|(lo, hi, _)| hi - lo <= 48));
+    }
 }
 
 /// The trend from whole days plus heads or tails equals putting every quarter in its local day.

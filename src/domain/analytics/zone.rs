@@ -1,8 +1,8 @@
 //! Days in the viewer's time zone, read from UTC rollups. Rollups are kept per UTC day and
 //! per quarter-hour (every time zone in use today is a whole number of quarter-hours from
 //! UTC). A span of instants reads its whole UTC days from the day rows and only its ragged
-//! ends from the quarter rows, so a 90-day report reads at most two days of quarter rows for
-//! its table, and for its daily trend at most half of each day (see `cuts`).
+//! ends from the quarter rows, so a report reads at most half a day of quarter rows at each
+//! end for its table, and for its daily trend at most half of each day (see `cuts`).
 use super::{DayTotal, DAY_MS};
 use std::collections::BTreeMap;
 
@@ -14,29 +14,56 @@ pub fn quarter_of(ms: i64) -> i64 {
     ms.div_euclid(QUARTER_MS)
 }
 
-/// `[start, end)` as whole UTC days plus quarter-hour ranges, all half-open.
+/// `[start, end)` as whole UTC days plus or minus quarter-hour ranges, all half-open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
     pub days: (i64, i64),
-    pub quarters: Vec<(i64, i64)>,
+    /// `(from, to, sign)`: +1 adds the quarters, -1 takes them off a whole day read.
+    pub quarters: Vec<(i64, i64, i64)>,
 }
 
-/// Splits `[start_ms, end_ms)` (both on quarter-hour boundaries) for the rollup tables.
+/// Splits `[start_ms, end_ms)` (both on quarter-hour boundaries) for the rollup tables. A
+/// ragged end is read as the part of its day inside the span, or as the whole day minus the
+/// part outside it, whichever is fewer quarters (at most half a day per end).
 pub fn span(start_ms: i64, end_ms: i64) -> Span {
     let (qs, qe) = (quarter_of(start_ms), quarter_of(end_ms));
-    let d0 = qs.div_euclid(QUARTERS_PER_DAY) + i64::from(qs.rem_euclid(QUARTERS_PER_DAY) != 0);
-    let d1 = qe.div_euclid(QUARTERS_PER_DAY);
-    if d0 >= d1 {
-        let quarters = if qs < qe { vec![(qs, qe)] } else { vec![] };
+    let (ds, ws) = (
+        qs.div_euclid(QUARTERS_PER_DAY),
+        qs.rem_euclid(QUARTERS_PER_DAY),
+    );
+    let (de, we) = (
+        qe.div_euclid(QUARTERS_PER_DAY),
+        qe.rem_euclid(QUARTERS_PER_DAY),
+    );
+    let mut quarters = Vec::new();
+    // The start: from `qs` to its day's end, or its whole day minus the head before `qs`.
+    let d0 = if ws == 0 {
+        ds
+    } else if QUARTERS_PER_DAY - ws <= ws {
+        quarters.push((qs, (ds + 1) * QUARTERS_PER_DAY, 1));
+        ds + 1
+    } else {
+        quarters.push((ds * QUARTERS_PER_DAY, qs, -1));
+        ds
+    };
+    // The end: its day's head before `qe`, or its whole day minus the tail from `qe`.
+    let d1 = if we == 0 {
+        de
+    } else if we <= QUARTERS_PER_DAY - we {
+        quarters.push((de * QUARTERS_PER_DAY, qe, 1));
+        de
+    } else {
+        quarters.push((qe, (de + 1) * QUARTERS_PER_DAY, -1));
+        de + 1
+    };
+    if d0 > d1 || qs >= qe {
+        // Inside one day: just its quarters.
+        let quarters = if qs < qe { vec![(qs, qe, 1)] } else { vec![] };
         return Span {
             days: (d0, d0),
             quarters,
         };
     }
-    let quarters = [(qs, d0 * QUARTERS_PER_DAY), (d1 * QUARTERS_PER_DAY, qe)]
-        .into_iter()
-        .filter(|(a, b)| a < b)
-        .collect();
     Span {
         days: (d0, d1),
         quarters,
