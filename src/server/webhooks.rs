@@ -16,7 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use sqlx::Row;
 use standardwebhooks::{Webhook, WebhookError};
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -205,6 +207,39 @@ async fn apply_all(
     Ok(out)
 }
 
+/// Stores the batch's deliveries with one statement; returns the webhook ids stored now (the
+/// others were delivered before: duplicates, applied once already).
+async fn store_deliveries(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    jobs: &[Job],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let rows: Vec<String> = (0..jobs.len())
+        .map(|i| {
+            let b = 4 * i;
+            format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES {} \
+         ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
+        rows.join(", ")
+    );
+    let now = now_ms();
+    let mut q = sqlx::query(&sql);
+    for job in jobs {
+        q = q
+            .bind(&job.webhook_id)
+            .bind(&job.event_type)
+            .bind(now)
+            .bind(String::from_utf8_lossy(&job.raw).into_owned());
+    }
+    q.fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("webhook_id"))
+        .collect()
+}
+
 async fn apply_each(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     products: &[ProductSummary],
@@ -217,19 +252,12 @@ async fn apply_each(
         .filter_map(|j| j.data.pointer("/customer/customer_id")?.as_str())
         .collect();
     let mut held = offers::open_holdouts(tx, &buyers).await?;
+    let mut new = store_deliveries(tx, jobs).await?;
     for job in jobs {
-        let inserted = sqlx::query(
-            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES ($1, $2, $3, $4) ON CONFLICT (webhook_id) DO NOTHING",
-        )
-        .bind(&job.webhook_id)
-        .bind(&job.event_type)
-        .bind(now_ms())
-        .bind(String::from_utf8_lossy(&job.raw).into_owned())
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        out.push(inserted == 1);
-        if inserted == 0 {
+        // `remove`: a webhook id twice in one batch is applied once.
+        let inserted = new.remove(job.webhook_id.as_str());
+        out.push(inserted);
+        if !inserted {
             continue;
         }
         match job.event_type.as_str() {
