@@ -451,6 +451,21 @@ async fn days_follow_the_viewer_time_zone(app: &TestApp) {
             .zone,
         "UTC"
     );
+    // The browser's cookie names the zone when the query does not; the query wins.
+    let f = |tz: &str| Filters {
+        tz: tz.into(),
+        ..Filters::default()
+    };
+    assert_eq!(
+        analytics::check(&f(""), Some("Asia/Kolkata")).unwrap().zone,
+        "Asia/Kolkata"
+    );
+    assert_eq!(
+        analytics::check(&f("Europe/Berlin"), Some("Asia/Kolkata"))
+            .unwrap()
+            .zone,
+        "Europe/Berlin"
+    );
 }
 
 async fn analytics_roles_and_bad_input(app: &TestApp) {

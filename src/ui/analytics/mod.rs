@@ -89,10 +89,14 @@ fn browser_zone() -> Option<String> {
     let zone = js_sys::Reflect::get(&options, &"timeZone".into())
         .ok()?
         .as_string()?;
-    if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+    // Zone names are letters, digits and `_/+-`: valid in a cookie as they are (the server
+    // reads the value unencoded).
+    let plain = zone
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_/+-".contains(c));
+    if let (true, Ok(html)) = (plain, document().dyn_into::<web_sys::HtmlDocument>()) {
         let _ = html.set_cookie(&format!(
-            "tz={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            crate::ui::query_value(&zone)
+            "tz={zone}; Path=/; Max-Age=31536000; SameSite=Lax"
         ));
     }
     Some(zone)
