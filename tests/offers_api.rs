@@ -392,6 +392,49 @@ async fn timeout_never_charges_twice(app: &TestApp) {
     assert_eq!(charges(app, &offer_id(app, &token).await).await, 1);
 }
 
+/// Dodo answers a one-click charge with a server error and makes no payment. The outcome is
+/// unknown, so the offer waits and nothing is re-sent; three charge timeouts later, with no
+/// payment naming the offer at Dodo, it fails as not charged and offers the checkout link.
+async fn a_charge_dodo_never_made_fails_as_not_charged(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    common::sandbox_post(
+        app,
+        "/_sandbox/faults",
+        json!({ "mode": "server_error", "remaining": 1 }),
+    )
+    .await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
+    assert_eq!(v["state"], "charging", "{v}");
+    let v = wait_state(&api, &token, "failed").await;
+    assert!(
+        v["failure_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nothing was charged")),
+        "{v}"
+    );
+    assert!(
+        v["fallback_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http")),
+        "{v}"
+    );
+    let id = offer_id(app, &token).await;
+    assert_eq!(charges(app, &id).await, 0);
+    assert_eq!(
+        common::count(
+            app,
+            &format!(
+                "SELECT COUNT(*) FROM offers WHERE id = '{id}' AND failure_code = 'NOT_CHARGED'"
+            )
+        )
+        .await,
+        1
+    );
+}
+
 async fn api_requires_a_live_token(app: &TestApp) {
     let m = app.merchant().await;
     // The demo rules are seeded just after start; the usage event below needs one of them.
@@ -441,5 +484,6 @@ on_both_backends!(
     priority_decides_between_matching_rules,
     concurrent_accepts_charge_once,
     timeout_never_charges_twice,
+    a_charge_dodo_never_made_fails_as_not_charged,
     api_requires_a_live_token,
 );

@@ -266,6 +266,64 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     );
 }
 
+/// A renewal of a subscription whose change is in flight (its response lost) is not taken for
+/// the change's charge: only a payment naming the change, or its payment id, settles it.
+async fn renewal_is_not_the_changes_charge(app: &TestApp) {
+    let s = app.support().await;
+    fault(
+        app,
+        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
+    )
+    .await;
+    let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
+    let (_, v) = execute(&s, &p, "difference_immediately", None).await;
+    assert_eq!(v["state"], "executing", "{v}");
+    deliver_payment(
+        app,
+        json!({ "payment_id": "pay_TestRenewal01", "status": "succeeded", "total_amount": 3000,
+                "currency": "USD", "subscription_id": PRIYA_SUB, "metadata": {} }),
+    )
+    .await;
+    let done = wait(&s, &p["change_id"], "applied", |v| {
+        !v["charged_amount"].is_null()
+    })
+    .await;
+    assert_eq!(done["charged_amount"], 5000, "{done}");
+    assert_ne!(done["payment_id"], "pay_TestRenewal01");
+    assert_eq!(
+        audit_count(app, &p["change_id"], "payment_succeeded").await,
+        1
+    );
+}
+
+/// Dodo fails a change with a server error without making it. The outcome is unknown, so it
+/// is never re-sent; read back well after the call, the subscription is still on its old plan,
+/// so the change fails as not made, with nothing charged, and the next change can run.
+async fn a_change_dodo_never_made_stops_blocking(app: &TestApp) {
+    let s = app.support().await;
+    fault(app, json!({ "mode": "server_error", "remaining": 1 })).await;
+    let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
+    let (st, v) = execute(&s, &p, "difference_immediately", None).await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("executing")),
+        "{v}"
+    );
+    // Too early to tell: the next change waits for this one.
+    let next = preview(&s, PRIYA_SUB, TEAM, 1, "immediately").await;
+    let (st, _) = execute(&s, &next, "difference_immediately", None).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let failed = wait(&s, &p["change_id"], "failed", |_| true).await;
+    assert_eq!(failed["failure_code"], "NOT_APPLIED", "{failed}");
+    assert!(failed["charged_amount"].is_null(), "{failed}");
+    assert_eq!(calls(app, &p["change_id"]).await, 1, "never re-sent");
+    assert_eq!(audit_count(app, &p["change_id"], "not_made").await, 1);
+    let (st, v) = execute(&s, &next, "difference_immediately", None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    wait(&s, &next["change_id"], "applied", |_| true).await;
+    assert_eq!(calls(app, &next["change_id"]).await, 1);
+}
+
 /// Two app instances behind one load balancer, one Dodo: a change is still sent once.
 async fn two_instances_execute_once(app: &TestApp) {
     let Some(second) = common::second_instance(app).await else {
@@ -745,6 +803,8 @@ on_both_backends!(
     preview_execute_and_webhooks_settle,
     double_submit_executes_once,
     timeout_does_not_execute_twice,
+    renewal_is_not_the_changes_charge,
+    a_change_dodo_never_made_stops_blocking,
     two_instances_execute_once,
     pending_change_conflict_and_cancel,
     guardrail_blocks_until_approved,

@@ -18,6 +18,7 @@ pub struct Dodo {
     pub(crate) reads: Client,
     /// Retries off: used for checkout sessions with `confirm: true` and plan changes.
     pub charges: Client,
+    charge_timeout: Duration,
     catalogue: Mutex<Option<(Instant, Arc<Vec<ProductSummary>>)>>,
 }
 
@@ -42,8 +43,14 @@ impl Dodo {
         Ok(Self {
             reads,
             charges,
+            charge_timeout,
             catalogue: Mutex::new(None),
         })
+    }
+
+    /// How long a charge or plan-change call may take before its outcome counts as unknown.
+    pub fn charge_timeout(&self) -> Duration {
+        self.charge_timeout
     }
 
     /// Every active product, all pages (zero-based paging, stop on a short page, de-duplicated
@@ -165,6 +172,54 @@ impl Dodo {
     }
 
     /// A payment, read back (safe to retry) to settle a charge whose webhook is late.
+    /// The customer's newest payment created since `since_ms` whose metadata has `key` =
+    /// `value`: how a charge whose response was lost is found. Reads the first hundred, newest
+    /// first; a charge we are looking for was made minutes ago.
+    pub async fn payment_naming(
+        &self,
+        customer_id: &str,
+        since_ms: i64,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<Value>, AppError> {
+        let since = chrono::DateTime::from_timestamp_millis(since_ms)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let req = self
+            .reads
+            .request(reqwest::Method::GET, "/payments")
+            .query(&[
+                ("customer_id", customer_id),
+                ("created_at_gte", &since),
+                ("page_size", "100"),
+                ("page_number", "0"),
+            ]);
+        let resp = self.reads.send(req).await?;
+        if !resp.status().is_success() {
+            return Err(AppError::new(
+                crate::domain::error::ErrorCode::Upstream,
+                "Payments not readable yet.",
+            ));
+        }
+        let page: Value = resp
+            .json()
+            .await
+            .map_err(|e| AppError::from(dodopayments::Error::from(e)))?;
+        Ok(page
+            .get("items")
+            .and_then(Value::as_array)
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find(|p| {
+                        p.pointer(&format!("/metadata/{key}"))
+                            .and_then(Value::as_str)
+                            == Some(value)
+                    })
+                    .cloned()
+            }))
+    }
+
     pub async fn payment(&self, payment_id: &str) -> Result<Value, AppError> {
         let req = self
             .reads

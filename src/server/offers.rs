@@ -40,6 +40,8 @@ pub struct Offer {
     pub shown_at: Option<i64>,
     pub expires_at: i64,
     pub variant: Variant,
+    /// When the state last moved (for a `charging` offer: when the charge was sent).
+    pub updated_at: i64,
 }
 
 impl Offer {
@@ -56,7 +58,7 @@ impl Offer {
 
 const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
     offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, \
-    state, payment_id, failure_code, fallback_url, shown_at, expires_at, variant";
+    state, payment_id, failure_code, fallback_url, shown_at, expires_at, variant, updated_at";
 
 fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
     let state: String = r.try_get("state")?;
@@ -86,6 +88,7 @@ fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
         expires_at: r.try_get("expires_at")?,
         variant: Variant::parse(&r.try_get::<String, _>("variant")?)
             .ok_or_else(|| sqlx::Error::Decode("unknown offer variant".into()))?,
+        updated_at: r.try_get("updated_at")?,
     })
 }
 
@@ -600,23 +603,77 @@ async fn expire_if_due(db: &Db, offer: &mut Offer) -> Result<bool, AppError> {
     Ok(offer.state == OfferState::Expired)
 }
 
-/// A charge still `charging` whose payment id we know is read back from Dodo (a safe,
-/// repeatable read) and settled like its webhook would; the webhook, when it comes, is a no-op.
+/// The failure code of a charge whose outcome was lost and which Dodo, asked well after, shows
+/// it never made.
+pub const NOT_CHARGED: &str = "NOT_CHARGED";
+
+/// A charge still `charging` is read back from Dodo (safe, repeatable reads) and settled as
+/// its webhook would: by the payment id the call returned, else by the customer's payment whose
+/// metadata names this offer. When the call's response was lost and, three charge timeouts
+/// later, Dodo shows no such payment, it never charged: the offer fails as not charged, with
+/// the standard checkout link. Nothing is ever re-sent; a payment reported later still settles.
 async fn read_back(state: &AppState, offer: &Offer) -> Result<Option<Offer>, AppError> {
-    let Some(payment_id) = offer.payment_id.as_deref() else {
-        return Ok(None);
+    let since_call = now_ms() - offer.updated_at;
+    let payment = match offer.payment_id.as_deref() {
+        Some(pid) => state.dodo.payment(pid).await.ok(),
+        // A moment after the call, its webhook is the cheaper and likelier answer.
+        None if since_call < 3_000 => return Ok(None),
+        None => {
+            // A minute of slack for clocks that disagree between us and Dodo.
+            let since = offer.updated_at - 60_000;
+            match state
+                .dodo
+                .payment_naming(&offer.customer_id, since, "offer_id", &offer.id)
+                .await
+            {
+                Ok(p) => p,
+                Err(_) => return Ok(None),
+            }
+        }
     };
-    let Ok(payment) = state.dodo.payment(payment_id).await else {
-        return Ok(None);
-    };
-    let paid = match payment.get("status").and_then(Value::as_str) {
+    let give_up_ms = 3 * i64::try_from(state.dodo.charge_timeout().as_millis()).unwrap_or(0);
+    let paid = match payment
+        .as_ref()
+        .and_then(|p| p.get("status"))
+        .and_then(Value::as_str)
+    {
         Some("succeeded") => true,
         Some("failed") | Some("cancelled") => false,
+        None if payment.is_none() && offer.payment_id.is_none() && since_call > give_up_ms => {
+            return not_charged(state, offer).await;
+        }
         _ => return Ok(None),
     };
     let mut tx = begin_write(&state.db).await?;
-    settle(&mut tx, &offer.id, &payment, paid).await?;
+    if let Some(p) = &payment {
+        settle(&mut tx, &offer.id, p, paid).await?;
+    }
     tx.commit().await?;
+    Ok(Some(by_token(&state.db, &offer.token).await?))
+}
+
+/// Fails a `charging` offer that Dodo shows it never charged, and offers the checkout link.
+async fn not_charged(state: &AppState, offer: &Offer) -> Result<Option<Offer>, AppError> {
+    let mut tx = begin_write(&state.db).await?;
+    let moved = sqlx::query("UPDATE offers SET state = $1, failure_code = $2, failure_message = $3, updated_at = $4 WHERE id = $5 AND state = $6")
+        .bind(OfferState::Failed.as_str())
+        .bind(NOT_CHARGED)
+        .bind(decline_reason(NOT_CHARGED))
+        .bind(now_ms())
+        .bind(&offer.id)
+        .bind(OfferState::Charging.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if moved {
+        event(&mut tx, offer, EventKind::Failed, None, Some(NOT_CHARGED)).await?;
+    }
+    tx.commit().await?;
+    if moved {
+        tracing::warn!(offer_id = %offer.id, "charge outcome lost and no payment at Dodo: failed as not charged");
+        fall_back(state, offer, OfferState::Failed, "not_charged").await?;
+    }
     Ok(Some(by_token(&state.db, &offer.token).await?))
 }
 

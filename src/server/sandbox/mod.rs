@@ -75,11 +75,13 @@ pub struct Paging {
     recurring: Option<String>,
     email: Option<String>,
     name: Option<String>,
+    pub(super) customer_id: Option<String>,
+    pub(super) created_at_gte: Option<String>,
 }
 
 impl Paging {
     /// Zero-based slice of `items`; invalid numbers are a 422 as the API answers.
-    fn slice<T: Clone>(&self, items: &[T]) -> Result<Vec<T>, ApiError> {
+    pub(super) fn slice<T: Clone>(&self, items: &[T]) -> Result<Vec<T>, ApiError> {
         let parse = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
             match v {
                 None => Ok(default),
@@ -222,7 +224,10 @@ pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str)
         )
         .route("/checkouts", axum::routing::post(payments::create_checkout))
         .route("/checkouts/{id}", get(payments::get_checkout))
-        .route("/payments", axum::routing::post(payments::create_payment))
+        .route(
+            "/payments",
+            get(payments::list_payments).post(payments::create_payment),
+        )
         .route("/payments/{id}", get(payments::get_payment))
         .route("/subscriptions", get(subscriptions::list))
         .route("/subscriptions/{id}", get(subscriptions::get))

@@ -420,6 +420,41 @@ pub async fn get_checkout(State(sb): State<Sandbox>, Path(sid): Path<String>) ->
     ))
 }
 
+/// `GET /payments`, newest first, by customer and creation time. Items are whole payments,
+/// a superset of the real list's slimmer items (metadata and status included, as there).
+pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<super::Paging>) -> Reply {
+    let since = match q.created_at_gte.as_deref() {
+        None => None,
+        Some(t) => Some(chrono::DateTime::parse_from_rfc3339(t).map_err(|_| {
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "INVALID_REQUEST_PARAMETERS",
+                "created_at_gte must be an RFC 3339 timestamp",
+            )
+        })?),
+    };
+    let created = |p: &Value| {
+        p.get("created_at")
+            .and_then(Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    };
+    let mut all: Vec<Value> = {
+        let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
+        l.payments
+            .values()
+            .filter(|p| {
+                q.customer_id.as_deref().is_none_or(|c| {
+                    p.pointer("/customer/customer_id").and_then(Value::as_str) == Some(c)
+                })
+            })
+            .filter(|p| since.is_none_or(|s| created(p).is_some_and(|c| c >= s)))
+            .cloned()
+            .collect()
+    };
+    all.sort_by_key(|p| std::cmp::Reverse(created(p)));
+    Ok(Json(json!({ "items": q.slice(&all)? })))
+}
+
 pub async fn get_payment(State(sb): State<Sandbox>, Path(pid): Path<String>) -> Reply {
     let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
     l.payments

@@ -534,10 +534,19 @@ pub async fn execute(
     } else {
         approval_still_covers(state, &change, mode, (amount, credit)).await?;
     }
+    // A change of this subscription whose outcome is overdue is read back first, so one that
+    // Dodo never made stops blocking this one.
+    if let Some(other) =
+        store::latest_in(&state.db, &v.subscription_id, &[ChangeState::Executing]).await?
+    {
+        if other.view.id != v.id {
+            settled(state, other).await?;
+        }
+    }
     // Compare-and-set: only the call that makes this move may call Dodo.
     let mut tx = begin_write(&state.db).await?;
     if let Some(other) = store::latest_in(
-        &mut tx,
+        &mut *tx,
         &v.subscription_id,
         &[ChangeState::Executing, ChangeState::Scheduled],
     )
@@ -822,6 +831,13 @@ pub async fn cancel(
 
 // --- Reading ------------------------------------------------------------------------------
 
+/// How long after a change-plan call whose outcome was lost a subscription Dodo still shows on
+/// its old plan counts as "not made": three times the charge client's timeout, by when a
+/// request Dodo was still working on as we gave up has long finished.
+fn give_up_after_ms(state: &AppState) -> i64 {
+    3 * i64::try_from(state.dodo.charge_timeout().as_millis()).unwrap_or(i64::MAX / 3)
+}
+
 /// One change, read back from Dodo first when its outcome is overdue.
 pub async fn view(state: &AppState, id: &str) -> Result<PlanChangeView, AppError> {
     settled(state, load(&state.db, id).await?).await
@@ -838,7 +854,7 @@ async fn settled(state: &AppState, change: Change) -> Result<PlanChangeView, App
     if !overdue {
         return Ok(change.view);
     }
-    if let Err(e) = settle::read_back(state, &change).await {
+    if let Err(e) = settle::read_back(state, &change, give_up_after_ms(state)).await {
         tracing::info!(error = %e.message, "plan change read-back did not settle it yet");
     }
     Ok(load(&state.db, &change.view.id).await?.view)

@@ -11,8 +11,10 @@ use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 use serde_json::{json, Value};
 
-/// The change a subscription payment belongs to: named in its metadata, else by payment id,
-/// else the subscription's change in flight. Payments of no subscription belong to none.
+/// The change a subscription payment belongs to: the one its metadata names (Dodo copies the
+/// change-plan call's metadata onto the payment it makes), else the one whose call returned
+/// this payment id. A payment that names neither, such as a renewal, belongs to no change,
+/// even while a change of the same subscription is in flight.
 async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Change>, sqlx::Error> {
     let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
         return Ok(None);
@@ -23,9 +25,10 @@ async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Chan
     {
         return store::get(&mut **tx, id).await;
     }
-    let pid = data.get("payment_id").and_then(Value::as_str);
-    let found = store::latest_in(tx, sub, &[ChangeState::Executing]).await?;
-    Ok(found.filter(|c| c.view.payment_id.is_none() || c.view.payment_id.as_deref() == pid))
+    match data.get("payment_id").and_then(Value::as_str) {
+        Some(pid) => store::with_payment(tx, sub, pid).await,
+        None => Ok(None),
+    }
 }
 
 /// `payment.succeeded` / `payment.failed` for a plan change's charge.
@@ -116,18 +119,41 @@ pub async fn on_subscription(
         "subscription.plan_changed" => {
             let product = data.get("product_id").and_then(Value::as_str);
             let quantity = data.get("quantity").and_then(Value::as_i64);
-            let change =
-                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Scheduled])
-                    .await?;
-            if let Some(c) = change.filter(|c| {
+            let targets = |c: &Change| {
                 Some(c.to_product_id.as_str()) == product && Some(c.view.to_quantity) == quantity
-            }) {
+            };
+            let open = store::latest_in(
+                &mut **tx,
+                sub,
+                &[ChangeState::Executing, ChangeState::Scheduled],
+            )
+            .await?;
+            // A change given up as not made that Dodo made after all is applied, not lost.
+            let given_up = match open {
+                Some(_) => None,
+                None => store::latest_in(&mut **tx, sub, &[ChangeState::Failed])
+                    .await?
+                    .filter(|c| c.view.failure_code.as_deref() == Some(NOT_MADE)),
+            };
+            if let Some(c) = given_up.as_ref().filter(|c| targets(c)) {
+                sqlx::query(
+                    "UPDATE plan_changes SET failure_code = NULL, failure_message = NULL WHERE id = $1",
+                )
+                .bind(&c.view.id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            if let Some(c) = open.or(given_up).filter(targets) {
                 applied(tx, &c).await?;
             }
         }
         "subscription.on_hold" => {
-            let change =
-                store::latest_in(tx, sub, &[ChangeState::Executing, ChangeState::Applied]).await?;
+            let change = store::latest_in(
+                &mut **tx,
+                sub,
+                &[ChangeState::Executing, ChangeState::Applied],
+            )
+            .await?;
             if let Some(c) = change {
                 let held = sqlx::query(
                     "UPDATE plan_changes SET on_hold = 1, updated_at = $1 WHERE id = $2 AND on_hold = 0",
@@ -164,9 +190,20 @@ async fn applied(tx: &mut Tx<'_>, c: &Change) -> Result<(), sqlx::Error> {
     audit(tx, WEBHOOK, &c.view.id, "applied", json!({})).await
 }
 
+/// The failure code of a change whose Dodo call's outcome was unknown and which Dodo, read back
+/// well after the call, shows it never made.
+pub const NOT_MADE: &str = "NOT_APPLIED";
+
 /// A change still `executing` (its webhooks are late, or the call's response was lost) is
 /// settled from what Dodo shows now: the subscription, and the payment when its id is known.
-pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError> {
+/// Once `give_up_after_ms` have passed since the call, a subscription still on its old plan,
+/// with nothing scheduled and no payment for the change, means Dodo never made it: the change
+/// fails as not made (nothing charged), so it stops blocking the next one. It is never re-sent.
+pub async fn read_back(
+    state: &AppState,
+    change: &Change,
+    give_up_after_ms: i64,
+) -> Result<(), AppError> {
     if change.view.state != ChangeState::Executing {
         return Ok(());
     }
@@ -215,6 +252,40 @@ pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError
             .await?;
         } else if c.view.effective == EffectiveAt::Immediately && on_new_plan {
             applied(&mut tx, &c).await?;
+        } else if !on_new_plan
+            && !scheduled
+            && c.view.payment_id.is_none()
+            && c.view.charged_amount.is_none()
+            && c.view
+                .executed_at
+                .is_some_and(|t| now_ms() - t > give_up_after_ms)
+            && store::transition(
+                &mut tx,
+                &c.view.id,
+                ChangeState::Executing,
+                ChangeState::Failed,
+            )
+            .await?
+        {
+            sqlx::query(
+                "UPDATE plan_changes SET failure_code = $1, failure_message = $2 WHERE id = $3",
+            )
+            .bind(NOT_MADE)
+            .bind(
+                "Dodo did not make this change: the subscription is still on its old plan and \
+                 nothing was charged. Preview it again to retry.",
+            )
+            .bind(&c.view.id)
+            .execute(&mut *tx)
+            .await?;
+            audit(
+                &mut tx,
+                WEBHOOK,
+                &c.view.id,
+                "not_made",
+                json!({ "read_back": true, "subscription_product_id": sub.get("product_id") }),
+            )
+            .await?;
         }
     }
     tx.commit().await?;

@@ -83,9 +83,27 @@ pub async fn get<'e, E: sqlx::Executor<'e, Database = Any>>(
         .transpose()
 }
 
-/// The newest change of a subscription in one of `states`.
-pub async fn latest_in(
+/// The change whose Dodo call returned `payment_id`.
+pub async fn with_payment(
     tx: &mut Tx<'_>,
+    subscription_id: &str,
+    payment_id: &str,
+) -> Result<Option<Change>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM plan_changes WHERE subscription_id = $1 AND payment_id = $2 LIMIT 1"
+    ))
+    .bind(subscription_id)
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// The newest change of a subscription in one of `states`.
+pub async fn latest_in<'e, E: sqlx::Executor<'e, Database = Any>>(
+    exec: E,
     subscription_id: &str,
     states: &[ChangeState],
 ) -> Result<Option<Change>, sqlx::Error> {
@@ -99,7 +117,7 @@ pub async fn latest_in(
          ORDER BY created_at DESC, id DESC LIMIT 1"
     ))
     .bind(subscription_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(exec)
     .await?
     .as_ref()
     .map(from_row)
