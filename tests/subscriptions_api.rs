@@ -324,6 +324,33 @@ async fn a_change_dodo_never_made_stops_blocking(app: &TestApp) {
     assert_eq!(calls(app, &next["change_id"]).await, 1);
 }
 
+/// A change given up as not made that Dodo reports charging for after all is applied, with
+/// its charge: nothing Dodo did is lost from the record.
+async fn a_change_given_up_but_charged_is_applied(app: &TestApp) {
+    let s = app.support().await;
+    fault(app, json!({ "mode": "server_error", "remaining": 1 })).await;
+    let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
+    execute(&s, &p, "difference_immediately", None).await;
+    wait(&s, &p["change_id"], "failed", |v| {
+        v["failure_code"] == "NOT_APPLIED"
+    })
+    .await;
+    deliver_payment(
+        app,
+        json!({ "payment_id": "pay_TestLateChange1", "status": "succeeded", "total_amount": 5000,
+                "currency": "USD", "subscription_id": PRIYA_SUB,
+                "metadata": { "plan_change_id": p["change_id"] } }),
+    )
+    .await;
+    let v = change(&s, &p["change_id"]).await;
+    assert_eq!(
+        (v["state"].as_str(), v["charged_amount"].as_i64()),
+        (Some("applied"), Some(5000)),
+        "{v}"
+    );
+    assert!(v["failure_code"].is_null(), "{v}");
+}
+
 /// Two app instances behind one load balancer, one Dodo: a change is still sent once.
 async fn two_instances_execute_once(app: &TestApp) {
     let Some(second) = common::second_instance(app).await else {
@@ -805,6 +832,7 @@ on_both_backends!(
     timeout_does_not_execute_twice,
     renewal_is_not_the_changes_charge,
     a_change_dodo_never_made_stops_blocking,
+    a_change_given_up_but_charged_is_applied,
     two_instances_execute_once,
     pending_change_conflict_and_cancel,
     guardrail_blocks_until_approved,

@@ -91,6 +91,10 @@ async fn record_payment(
     if !paid && change.view.on_payment_failure == OnPaymentFailure::PreventChange {
         store::transition(tx, id, ChangeState::Executing, ChangeState::Failed).await?;
     }
+    // Dodo charged for a change given up as not made: it made it after all.
+    if paid && change.view.failure_code.as_deref() == Some(NOT_MADE) {
+        applied(tx, change).await?;
+    }
     audit(
         tx,
         WEBHOOK,
