@@ -158,6 +158,11 @@ async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
     );
 }
 
+/// What the sandbox's next charge attempts suffer.
+async fn fault(app: &TestApp, f: Value) {
+    common::sandbox_post(app, "/_sandbox/faults", f).await;
+}
+
 async fn offer_id(app: &TestApp, token: &str) -> String {
     common::scalar(
         app,
@@ -207,9 +212,8 @@ async fn declined_card_fails_with_fallback(app: &TestApp) {
     let m = app.merchant().await;
     common::settle(&m).await;
     let api = common::api_client(app, &m).await;
-    common::sandbox_post(
+    fault(
         app,
-        "/_sandbox/faults",
         json!({ "mode": "decline", "code": "INSUFFICIENT_FUNDS", "remaining": 1 }),
     )
     .await;
@@ -377,9 +381,8 @@ async fn timeout_never_charges_twice(app: &TestApp) {
     common::settle(&m).await;
     let api = common::api_client(app, &m).await;
     // Slower than the app's charge timeout (1 s in tests): the response is lost, the charge is not.
-    common::sandbox_post(
+    fault(
         app,
-        "/_sandbox/faults",
         json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
     )
     .await;
@@ -399,12 +402,7 @@ async fn a_charge_dodo_never_made_fails_as_not_charged(app: &TestApp) {
     let m = app.merchant().await;
     common::settle(&m).await;
     let api = common::api_client(app, &m).await;
-    common::sandbox_post(
-        app,
-        "/_sandbox/faults",
-        json!({ "mode": "server_error", "remaining": 1 }),
-    )
-    .await;
+    fault(app, json!({ "mode": "server_error", "remaining": 1 })).await;
     let token = purchase(app, PRIYA, PACK).await.unwrap();
     let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
     assert_eq!(v["state"], "charging", "{v}");

@@ -135,6 +135,22 @@ async fn fault(app: &TestApp, f: Value) {
     common::sandbox_post(app, "/_sandbox/faults", f).await;
 }
 
+/// Priya's Basic → Pro, whose response is lost: Dodo is slower than the app's 1 s charge
+/// timeout, and makes the change anyway 2.5 s after the call. Returns the preview; the change
+/// is `executing`, its outcome unknown.
+async fn execute_losing_response(app: &TestApp, s: &User) -> Value {
+    fault(
+        app,
+        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
+    )
+    .await;
+    let p = preview(s, PRIYA_SUB, PRO, 1, "immediately").await;
+    let (st, v) = execute(s, &p, "difference_immediately", None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "executing", "outcome unknown: {v}");
+    p
+}
+
 async fn preview_execute_and_webhooks_settle(app: &TestApp) {
     let s = app.support().await;
     // Find by email: the customer, both subscriptions and the saved card with its flags.
@@ -270,14 +286,7 @@ async fn preview_execute_and_webhooks_settle(app: &TestApp) {
 /// the change's charge: only a payment naming the change, or its payment id, settles it.
 async fn renewal_is_not_the_changes_charge(app: &TestApp) {
     let s = app.support().await;
-    fault(
-        app,
-        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
-    )
-    .await;
-    let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
-    let (_, v) = execute(&s, &p, "difference_immediately", None).await;
-    assert_eq!(v["state"], "executing", "{v}");
+    let p = execute_losing_response(app, &s).await;
     deliver_payment(
         app,
         json!({ "payment_id": "pay_TestRenewal01", "status": "succeeded", "total_amount": 3000,
@@ -422,16 +431,7 @@ async fn double_submit_executes_once(app: &TestApp) {
 
 async fn timeout_does_not_execute_twice(app: &TestApp) {
     let s = app.support().await;
-    // Slower than the app's 1 s charge timeout: the response is lost, the change is not.
-    fault(
-        app,
-        json!({ "mode": "timeout", "delay_ms": 2500, "remaining": 1 }),
-    )
-    .await;
-    let p = preview(&s, PRIYA_SUB, PRO, 1, "immediately").await;
-    let (st, v) = execute(&s, &p, "difference_immediately", None).await;
-    assert_eq!(st, StatusCode::OK, "{v}");
-    assert_eq!(v["state"], "executing", "outcome unknown: {v}");
+    let p = execute_losing_response(app, &s).await;
     let (_, v) = execute(&s, &p, "difference_immediately", None).await;
     assert_eq!(v["state"], "executing", "{v}");
     // Another change of the same subscription waits for this one.
