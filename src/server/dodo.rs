@@ -13,6 +13,10 @@ use tokio::sync::Mutex;
 const CATALOGUE_TTL: Duration = Duration::from_secs(30);
 const PAGE_SIZE: i64 = 100;
 
+/// A charge or plan change whose outcome is not known yet is left to its webhooks this long
+/// after the call before Dodo is read back.
+pub const READ_BACK_AFTER_MS: i64 = 3_000;
+
 pub struct Dodo {
     /// Retries on: safe to repeat (reads, previews, creating a hosted session).
     pub(crate) reads: Client,
@@ -48,9 +52,11 @@ impl Dodo {
         })
     }
 
-    /// How long a charge or plan-change call may take before its outcome counts as unknown.
-    pub fn charge_timeout(&self) -> Duration {
-        self.charge_timeout
+    /// How long after a charge or plan-change call whose outcome was lost Dodo, still showing
+    /// no result of it, counts as never having made it: three times the charge client's
+    /// timeout, by when a request Dodo was still working on as we gave up has long finished.
+    pub fn outcome_lost_after_ms(&self) -> i64 {
+        3 * i64::try_from(self.charge_timeout.as_millis()).unwrap_or(i64::MAX / 3)
     }
 
     /// Every active product, all pages (zero-based paging, stop on a short page, de-duplicated
@@ -171,7 +177,6 @@ impl Dodo {
         }
     }
 
-    /// A payment, read back (safe to retry) to settle a charge whose webhook is late.
     /// The customer's newest payment created since `since_ms` whose metadata has `key` =
     /// `value`: how a charge whose response was lost is found. Reads the first hundred, newest
     /// first; a charge we are looking for was made minutes ago.
@@ -194,17 +199,7 @@ impl Dodo {
                 ("page_size", "100"),
                 ("page_number", "0"),
             ]);
-        let resp = self.reads.send(req).await?;
-        if !resp.status().is_success() {
-            return Err(AppError::new(
-                crate::domain::error::ErrorCode::Upstream,
-                "Payments not readable yet.",
-            ));
-        }
-        let page: Value = resp
-            .json()
-            .await
-            .map_err(|e| AppError::from(dodopayments::Error::from(e)))?;
+        let page = self.read(req, "Payments not readable yet.").await?;
         Ok(page
             .get("items")
             .and_then(Value::as_array)
@@ -220,15 +215,25 @@ impl Dodo {
             }))
     }
 
+    /// A payment, read back (safe to retry) to settle a charge whose webhook is late.
     pub async fn payment(&self, payment_id: &str) -> Result<Value, AppError> {
         let req = self
             .reads
             .request(reqwest::Method::GET, &format!("/payments/{payment_id}"));
+        self.read(req, "Payment not readable yet.").await
+    }
+
+    /// A read's JSON body; any non-2xx answer is `unreadable`, an upstream error.
+    async fn read(
+        &self,
+        req: reqwest::RequestBuilder,
+        unreadable: &'static str,
+    ) -> Result<Value, AppError> {
         let resp = self.reads.send(req).await?;
         if !resp.status().is_success() {
             return Err(AppError::new(
                 crate::domain::error::ErrorCode::Upstream,
-                "Payment not readable yet.",
+                unreadable,
             ));
         }
         resp.json()

@@ -1,7 +1,7 @@
 //! The offer engine: purchases create offers, customers accept (charged exactly once) or
 //! decline (never offered that rule again; a downsell may follow).
 use super::db::{begin_write, Db};
-use super::dodo::ChargeCall;
+use super::dodo::{ChargeCall, READ_BACK_AFTER_MS};
 use super::ids::{new_id, now_ms};
 use super::rollups::{self, Subject};
 use super::state::AppState;
@@ -617,7 +617,7 @@ async fn read_back(state: &AppState, offer: &Offer) -> Result<Option<Offer>, App
     let payment = match offer.payment_id.as_deref() {
         Some(pid) => state.dodo.payment(pid).await.ok(),
         // A moment after the call, its webhook is the cheaper and likelier answer.
-        None if since_call < 3_000 => return Ok(None),
+        None if since_call < READ_BACK_AFTER_MS => return Ok(None),
         None => {
             // A minute of slack for clocks that disagree between us and Dodo.
             let since = offer.updated_at - 60_000;
@@ -631,34 +631,38 @@ async fn read_back(state: &AppState, offer: &Offer) -> Result<Option<Offer>, App
             }
         }
     };
-    let give_up_ms = 3 * i64::try_from(state.dodo.charge_timeout().as_millis()).unwrap_or(0);
-    let paid = match payment
-        .as_ref()
-        .and_then(|p| p.get("status"))
-        .and_then(Value::as_str)
-    {
+    let Some(payment) = payment else {
+        if offer.payment_id.is_none() && since_call > state.dodo.outcome_lost_after_ms() {
+            tracing::warn!(offer_id = %offer.id, "charge outcome lost and no payment at Dodo: failed as not charged");
+            fail_charging(state, offer, NOT_CHARGED, "not_charged").await?;
+            return Ok(Some(by_token(&state.db, &offer.token).await?));
+        }
+        return Ok(None);
+    };
+    let paid = match payment.get("status").and_then(Value::as_str) {
         Some("succeeded") => true,
         Some("failed") | Some("cancelled") => false,
-        None if payment.is_none() && offer.payment_id.is_none() && since_call > give_up_ms => {
-            return not_charged(state, offer).await;
-        }
         _ => return Ok(None),
     };
     let mut tx = begin_write(&state.db).await?;
-    if let Some(p) = &payment {
-        settle(&mut tx, &offer.id, p, paid).await?;
-    }
+    settle(&mut tx, &offer.id, &payment, paid).await?;
     tx.commit().await?;
     Ok(Some(by_token(&state.db, &offer.token).await?))
 }
 
-/// Fails a `charging` offer that Dodo shows it never charged, and offers the checkout link.
-async fn not_charged(state: &AppState, offer: &Offer) -> Result<Option<Offer>, AppError> {
+/// Fails a `charging` offer with `code` (compare-and-set, so once), then offers the standard
+/// checkout link. For charges Dodo refused or, read back, never made: nothing was charged.
+async fn fail_charging(
+    state: &AppState,
+    offer: &Offer,
+    code: &str,
+    fallback_reason: &str,
+) -> Result<(), AppError> {
     let mut tx = begin_write(&state.db).await?;
     let moved = sqlx::query("UPDATE offers SET state = $1, failure_code = $2, failure_message = $3, updated_at = $4 WHERE id = $5 AND state = $6")
         .bind(OfferState::Failed.as_str())
-        .bind(NOT_CHARGED)
-        .bind(decline_reason(NOT_CHARGED))
+        .bind(code)
+        .bind(decline_reason(code))
         .bind(now_ms())
         .bind(&offer.id)
         .bind(OfferState::Charging.as_str())
@@ -667,14 +671,18 @@ async fn not_charged(state: &AppState, offer: &Offer) -> Result<Option<Offer>, A
         .rows_affected()
         == 1;
     if moved {
-        event(&mut tx, offer, EventKind::Failed, None, Some(NOT_CHARGED)).await?;
+        event(&mut tx, offer, EventKind::Failed, None, Some(code)).await?;
     }
     tx.commit().await?;
-    if moved {
-        tracing::warn!(offer_id = %offer.id, "charge outcome lost and no payment at Dodo: failed as not charged");
-        fall_back(state, offer, OfferState::Failed, "not_charged").await?;
+    // A failure webhook may have failed it first (it leaves no checkout link): link it then too.
+    let needs_link = moved || {
+        let now = by_token(&state.db, &offer.token).await?;
+        now.state == OfferState::Failed && now.fallback_url.is_none()
+    };
+    if needs_link {
+        fall_back(state, offer, OfferState::Failed, fallback_reason).await?;
     }
-    Ok(Some(by_token(&state.db, &offer.token).await?))
+    Ok(())
 }
 
 /// The offer as its page shows it; the first view records the `shown` event.
@@ -874,20 +882,7 @@ pub async fn accept_timed(
                 .await?;
         }
         ChargeCall::Refused { code, .. } => {
-            let mut tx = begin_write(&state.db).await?;
-            sqlx::query("UPDATE offers SET state = $1, failure_code = $2, failure_message = $3, updated_at = $4 WHERE id = $5 AND state = $6")
-                .bind(OfferState::Failed.as_str())
-                .bind(&code)
-                .bind(decline_reason(&code))
-                .bind(now_ms())
-                .bind(&offer.id)
-                .bind(OfferState::Charging.as_str())
-                .execute(&mut *tx)
-                .await?;
-            event(&mut tx, &offer, EventKind::Failed, None, Some(&code)).await?;
-            tx.commit().await?;
-            offer.state = OfferState::Failed;
-            fall_back(state, &offer, OfferState::Failed, "charge_refused").await?;
+            fail_charging(state, &offer, &code, "charge_refused").await?;
         }
         // Left `charging`: the payment webhook (metadata names this offer) settles it.
         ChargeCall::Unknown => {}

@@ -451,7 +451,7 @@ pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<super::Pag
             .cloned()
             .collect()
     };
-    all.sort_by_key(|p| std::cmp::Reverse(created(p)));
+    all.sort_by_cached_key(|p| std::cmp::Reverse(created(p)));
     Ok(Json(json!({ "items": q.slice(&all)? })))
 }
 

@@ -25,8 +25,6 @@ use std::collections::BTreeMap;
 
 /// Prorated amounts move with the clock: a preview older than this is not executed.
 const PREVIEW_TTL_MS: i64 = 30 * 60_000;
-/// An `executing` change younger than this is left to its webhooks before reading back.
-const READ_BACK_AFTER_MS: i64 = 3_000;
 const THRESHOLD_KEY: &str = "plan_change_threshold";
 
 fn actor(u: &CurrentUser) -> (&str, &str) {
@@ -831,13 +829,6 @@ pub async fn cancel(
 
 // --- Reading ------------------------------------------------------------------------------
 
-/// How long after a change-plan call whose outcome was lost a subscription Dodo still shows on
-/// its old plan counts as "not made": three times the charge client's timeout, by when a
-/// request Dodo was still working on as we gave up has long finished.
-fn give_up_after_ms(state: &AppState) -> i64 {
-    3 * i64::try_from(state.dodo.charge_timeout().as_millis()).unwrap_or(i64::MAX / 3)
-}
-
 /// One change, read back from Dodo first when its outcome is overdue.
 pub async fn view(state: &AppState, id: &str) -> Result<PlanChangeView, AppError> {
     settled(state, load(&state.db, id).await?).await
@@ -850,11 +841,11 @@ async fn settled(state: &AppState, change: Change) -> Result<PlanChangeView, App
         && change
             .view
             .executed_at
-            .is_some_and(|t| now_ms() - t > READ_BACK_AFTER_MS);
+            .is_some_and(|t| now_ms() - t > super::dodo::READ_BACK_AFTER_MS);
     if !overdue {
         return Ok(change.view);
     }
-    if let Err(e) = settle::read_back(state, &change, give_up_after_ms(state)).await {
+    if let Err(e) = settle::read_back(state, &change).await {
         tracing::info!(error = %e.message, "plan change read-back did not settle it yet");
     }
     Ok(load(&state.db, &change.view.id).await?.view)

@@ -139,14 +139,6 @@ pub async fn on_subscription(
                     .await?
                     .filter(|c| c.view.failure_code.as_deref() == Some(NOT_MADE)),
             };
-            if let Some(c) = given_up.as_ref().filter(|c| targets(c)) {
-                sqlx::query(
-                    "UPDATE plan_changes SET failure_code = NULL, failure_message = NULL WHERE id = $1",
-                )
-                .bind(&c.view.id)
-                .execute(&mut **tx)
-                .await?;
-            }
             if let Some(c) = open.or(given_up).filter(targets) {
                 applied(tx, &c).await?;
             }
@@ -181,6 +173,16 @@ async fn applied(tx: &mut Tx<'_>, c: &Change) -> Result<(), sqlx::Error> {
     if !store::transition(tx, &c.view.id, c.view.state, ChangeState::Applied).await? {
         return Ok(());
     }
+    // A change given up as not made that Dodo made after all no longer says it was not made
+    // (a declined payment's failure, under `apply_change`, stays).
+    sqlx::query(
+        "UPDATE plan_changes SET failure_code = NULL, failure_message = NULL \
+         WHERE id = $1 AND failure_code = $2",
+    )
+    .bind(&c.view.id)
+    .bind(NOT_MADE)
+    .execute(&mut **tx)
+    .await?;
     // Nothing was to be charged now: unless a payment webhook says otherwise, nothing was.
     if c.view.previewed_amount == Some(0) {
         sqlx::query(
@@ -200,14 +202,10 @@ pub const NOT_MADE: &str = "NOT_APPLIED";
 
 /// A change still `executing` (its webhooks are late, or the call's response was lost) is
 /// settled from what Dodo shows now: the subscription, and the payment when its id is known.
-/// Once `give_up_after_ms` have passed since the call, a subscription still on its old plan,
+/// Once `Dodo::outcome_lost_after_ms` have passed since the call, a subscription still on its old plan,
 /// with nothing scheduled and no payment for the change, means Dodo never made it: the change
 /// fails as not made (nothing charged), so it stops blocking the next one. It is never re-sent.
-pub async fn read_back(
-    state: &AppState,
-    change: &Change,
-    give_up_after_ms: i64,
-) -> Result<(), AppError> {
+pub async fn read_back(state: &AppState, change: &Change) -> Result<(), AppError> {
     if change.view.state != ChangeState::Executing {
         return Ok(());
     }
@@ -262,7 +260,7 @@ pub async fn read_back(
             && c.view.charged_amount.is_none()
             && c.view
                 .executed_at
-                .is_some_and(|t| now_ms() - t > give_up_after_ms)
+                .is_some_and(|t| now_ms() - t > state.dodo.outcome_lost_after_ms())
             && store::transition(
                 &mut tx,
                 &c.view.id,
