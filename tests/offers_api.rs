@@ -227,6 +227,18 @@ async fn declined_card_fails_with_fallback(app: &TestApp) {
             .contains("insufficient funds"),
         "{v}"
     );
+    // The customer's page, on its first look at the failed offer, has the checkout link.
+    let (s, page) = app
+        .anonymous()
+        .call("offer/view", json!({ "token": token }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(
+        page["fallback_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/_sandbox/hosted/")),
+        "{page}"
+    );
     // The fallback link appears once the failed offer is looked at again (a hosted checkout).
     let (_, v) = api.post(&format!("offers/{token}/accept"), json!({})).await;
     assert!(

@@ -674,12 +674,8 @@ async fn fail_charging(
         event(&mut tx, offer, EventKind::Failed, None, Some(code)).await?;
     }
     tx.commit().await?;
-    // A failure webhook may have failed it first (it leaves no checkout link): link it then too.
-    let needs_link = moved || {
-        let now = by_token(&state.db, &offer.token).await?;
-        now.state == OfferState::Failed && now.fallback_url.is_none()
-    };
-    if needs_link {
+    // Failed first by a webhook, the offer gets its link when it is next rendered.
+    if moved {
         fall_back(state, offer, OfferState::Failed, fallback_reason).await?;
     }
     Ok(())
@@ -711,6 +707,18 @@ async fn render(
     if read_back_charging && offer.state == OfferState::Charging {
         if let Some(settled) = read_back(state, &offer).await? {
             offer = settled;
+        }
+    }
+    // However it failed (refused, declined by webhook, never made), the customer's page shows
+    // a failed charge with the standard checkout link, made on their first look if need be
+    // (that is when they are sent to checkout; the merchant's polling sends nobody). If Dodo
+    // cannot make one, the page still shows why the charge failed.
+    if mark_shown && offer.state == OfferState::Failed && offer.fallback_url.is_none() {
+        match fall_back(state, &offer, OfferState::Failed, "charge_failed").await {
+            Ok(()) => offer = by_token(&state.db, token).await?,
+            Err(e) => {
+                tracing::warn!(error = %e.message, "no checkout link for a failed charge yet")
+            }
         }
     }
     if mark_shown && offer.shown_at.is_none() && offer.state == OfferState::Pending {
@@ -798,12 +806,16 @@ async fn fall_back(
     } else {
         true
     };
-    sqlx::query("UPDATE offers SET fallback_url = $1 WHERE id = $2")
-        .bind(&url)
-        .bind(&offer.id)
-        .execute(&mut *tx)
-        .await?;
-    if moved {
+    // The first link stands: two looks at once record one fallback.
+    let linked =
+        sqlx::query("UPDATE offers SET fallback_url = $1 WHERE id = $2 AND fallback_url IS NULL")
+            .bind(&url)
+            .bind(&offer.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+    if moved && linked {
         event(&mut tx, offer, EventKind::Fallback, None, Some(reason)).await?;
     }
     tx.commit().await?;
@@ -838,9 +850,6 @@ pub async fn accept_timed(
     let mut offer = by_token(&state.db, token).await?;
     if expire_if_due(&state.db, &mut offer).await? || offer.state != OfferState::Pending {
         // Already accepted, declined, settled or expired: show where it stands, do nothing.
-        if offer.state == OfferState::Failed && offer.fallback_url.is_none() {
-            fall_back(state, &offer, OfferState::Failed, "charge_failed").await?;
-        }
         return view_timed(view(state, token, None).await, dodo_time);
     }
     let t = std::time::Instant::now();
