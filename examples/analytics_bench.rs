@@ -13,6 +13,7 @@ use upsell_dashboard::domain::analytics::{day_of, Filters};
 use upsell_dashboard::domain::time::format_date;
 use upsell_dashboard::server::analytics;
 use upsell_dashboard::server::db::{connect, Db};
+use upsell_dashboard::server::rollups::Grain;
 
 const RULES: i64 = 50;
 const DAYS: i64 = 90;
@@ -70,10 +71,9 @@ async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
         start = end + 1;
     }
     let sum = |k: &str| format!("SUM(CASE WHEN kind = '{k}' THEN 1 ELSE 0 END)");
-    for (table, decline_table, col, size) in [
-        ("offer_rollups", "decline_rollups", "day", 86_400_000),
-        ("offer_rollups_q", "decline_rollups_q", "q", 900_000),
-    ] {
+    for grain in Grain::ALL {
+        let (table, decline_table, trend_table, col) = grain.tables();
+        let size = grain.size() * 900_000;
         sqlx::query(&format!(
             "INSERT INTO {table} ({col}, rule_id, variant, currency, created, shown, accepted, paid, declined, failed, expired, refunds, revenue, refunded, revenue_sq, trigger_paid) \
              SELECT at / {size}, rule_id, 'a', 'USD', {}, {}, {}, {}, {}, {}, {}, {}, \
@@ -88,14 +88,14 @@ async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
             .execute(db)
             .await
             .unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO {trend_table} ({col}, currency, shown, paid, revenue) SELECT {col}, currency, {}, {}, {} FROM {table} GROUP BY {col}, currency",
+            "CAST(SUM(shown) AS BIGINT)", "CAST(SUM(paid) AS BIGINT)", "CAST(SUM(revenue - refunded) AS BIGINT)"
+        ))
+        .execute(db)
+        .await
+        .unwrap();
     }
-    sqlx::query(&format!(
-        "INSERT INTO trend_rollups_q (q, currency, shown, paid, revenue) SELECT q, currency, {}, {}, {} FROM offer_rollups_q GROUP BY q, currency",
-        "CAST(SUM(shown) AS BIGINT)", "CAST(SUM(paid) AS BIGINT)", "CAST(SUM(revenue - refunded) AS BIGINT)"
-    ))
-    .execute(db)
-    .await
-    .unwrap();
 }
 
 /// What the `analytics/report` server function does after authorising, bar the product names

@@ -1,7 +1,9 @@
 use super::stats::*;
 use super::*;
 use crate::domain::rule::RuleKind;
-use zone::{cuts, local_day_index, local_trend, span, QUARTERS_PER_DAY, QUARTER_MS};
+use zone::{
+    buckets, cover, cuts, local_day_index, local_trend, span, Piece, QUARTERS_PER_DAY, QUARTER_MS,
+};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
@@ -377,53 +379,58 @@ fn report(w: &Window, rules: &[RuleInfo], rollups: &[Rollup], declines: &[Declin
 #[test]
 fn spans_read_whole_days_and_ragged_ends() {
     let q = |h: i64, m: i64| (h * 60 + m) * 60_000;
+    let p = |size, lo, hi, sign| Piece { size, lo, hi, sign };
     let d = 20_416;
-    // Midnight in Kolkata is 18:30Z: the start reads the 22 quarters to its day's end, the end
-    // reads its whole day minus those same 22 quarters (not the 74 before 18:30).
+    // Midnight in Kolkata is 18:30Z: the start reads 18:30-19:00 as quarters, 19:00-20:00 as
+    // an hour and 20:00-24:00 as a four-hour block; the end reads its whole day minus those.
     let s = span(d * DAY_MS + q(18, 30), (d + 3) * DAY_MS + q(18, 30));
-    assert_eq!(s.days, (d + 1, d + 4));
-    assert_eq!(
-        s.quarters,
+    let tail = |day: i64, sign| {
         [
-            (d * 96 + 74, (d + 1) * 96, 1),
-            ((d + 3) * 96 + 74, (d + 4) * 96, -1)
+            p(1, day * 96 + 74, day * 96 + 76, sign),
+            p(4, day * 24 + 19, day * 24 + 20, sign),
+            p(16, day * 6 + 5, day * 6 + 6, sign),
         ]
-    );
-    // New York (05:00Z): the whole first day minus its first 20 quarters, plus 20 at the end.
+    };
+    let mut want = tail(d, 1).to_vec();
+    want.push(p(96, d + 1, d + 4, 1));
+    want.extend(tail(d + 3, -1));
+    assert_eq!(s, want);
+    // New York (05:00Z): the whole first day minus its first five hours (a block and an
+    // hour), plus those five hours of the last day.
     let s = span(d * DAY_MS + q(5, 0), (d + 2) * DAY_MS + q(5, 0));
-    assert_eq!(s.days, (d, d + 2));
     assert_eq!(
-        s.quarters,
+        s,
         [
-            (d * 96, d * 96 + 20, -1),
-            ((d + 2) * 96, (d + 2) * 96 + 20, 1)
+            p(96, d, d + 2, 1),
+            p(16, (d + 2) * 6, (d + 2) * 6 + 1, 1),
+            p(4, (d + 2) * 24 + 4, (d + 2) * 24 + 5, 1),
+            p(16, d * 6, d * 6 + 1, -1),
+            p(4, d * 24 + 4, d * 24 + 5, -1),
         ]
     );
     // UTC midnights: days only.
-    let s = span(d * DAY_MS, (d + 2) * DAY_MS);
-    assert_eq!((s.days, s.quarters.len()), ((d, d + 2), 0));
-    // Every span, summed over its parts, covers each of its quarters exactly once.
-    for (a, b) in [
-        (0, 96 * 3),
-        (2, 94),
-        (80, 88),
-        (50, 47 + 96),
-        (95, 97),
-        (1, 2),
-    ] {
-        let s = span((d * 96 + a) * QUARTER_MS, (d * 96 + b) * QUARTER_MS);
-        for x in (d - 1) * 96..(d + 5) * 96 {
-            let days = i64::from((s.days.0..s.days.1).contains(&x.div_euclid(96)));
-            let parts: i64 = s
-                .quarters
+    assert_eq!(span(d * DAY_MS, (d + 2) * DAY_MS), [p(96, d, d + 2, 1)]);
+    // Every span, summed over its pieces, covers each of its quarters exactly once, and no
+    // ragged end reads more than 6 buckets.
+    for a in 0..96 {
+        for b in [a + 1, a + 37, 96 + 50, 96 * 3 + 5, 96 * 4] {
+            let s = span((d * 96 + a) * QUARTER_MS, (d * 96 + b) * QUARTER_MS);
+            for x in (d - 1) * 96..(d + 6) * 96 {
+                let got: i64 = s
+                    .iter()
+                    .filter(|p| (p.lo * p.size..p.hi * p.size).contains(&x))
+                    .map(|p| p.sign)
+                    .sum();
+                let inside = i64::from((d * 96 + a..d * 96 + b).contains(&x));
+                assert_eq!(got, inside, "span {a}..{b}, quarter {x}");
+            }
+            let fine = s
                 .iter()
-                .filter(|(lo, hi, _)| (*lo..*hi).contains(&x))
-                .map(|p| p.2)
-                .sum();
-            let inside = i64::from((d * 96 + a..d * 96 + b).contains(&x));
-            assert_eq!(days + parts, inside, "span {a}..{b}, quarter {x}");
+                .filter(|p| p.size < 96)
+                .copied()
+                .collect::<Vec<_>>();
+            assert!(buckets(&fine) <= 12, "span {a}..{b}: {s:?}");
         }
-        assert!(s.quarters.iter().all(|(lo, hi, _)| hi - lo <= 48));
     }
 }
 
@@ -509,10 +516,8 @@ fn local_trend_equals_brute_force() {
                 out
             })
             .collect();
-        // No run reads more than half a day.
-        assert!(cuts(&starts)
-            .iter()
-            .all(|c| if c.head { c.cut <= 48 } else { c.cut > 48 }));
+        // No run reads more than 6 buckets a day.
+        assert!(cuts(&starts).iter().all(|c| buckets(&c.pieces()) <= 6));
         let got: std::collections::BTreeMap<(i64, String), i64> =
             local_trend(&starts, from_day, &daily, &parts)
                 .into_iter()
@@ -521,4 +526,40 @@ fn local_trend_equals_brute_force() {
         assert_eq!(got, brute, "offsets {offsets:?}");
         assert!(!got.is_empty());
     }
+}
+
+/// `cover` tiles any range exactly, and a run's pieces are exactly its head or its tail.
+#[test]
+fn covers_tile_ranges_and_cuts() {
+    for a in 0..200 {
+        for b in a..200 {
+            let c = cover(a, b, 1);
+            for x in 0..200 {
+                let n = c
+                    .iter()
+                    .filter(|p| (p.lo * p.size..p.hi * p.size).contains(&x))
+                    .count();
+                assert_eq!(n, usize::from((a..b).contains(&x)), "cover {a}..{b}");
+            }
+        }
+    }
+    let d = 20_416;
+    for cut in 0..96 {
+        let run = &cuts(&[(d * 96 + cut) * QUARTER_MS])[0];
+        let read: Vec<i64> = run
+            .pieces()
+            .iter()
+            .flat_map(|p| p.lo * p.size..p.hi * p.size)
+            .collect();
+        let want: Vec<i64> = if run.head {
+            (0..cut).collect()
+        } else {
+            (cut..96).collect()
+        };
+        assert_eq!(read, want, "cut {cut}");
+    }
+    // Kolkata's midnight (18:30Z) is read as its tail: 2 quarters, an hour, a block.
+    let run = &cuts(&[(d * 96 + 74) * QUARTER_MS])[0];
+    assert!(!run.head);
+    assert_eq!(buckets(&run.pieces()), 4);
 }

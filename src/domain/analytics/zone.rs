@@ -1,8 +1,9 @@
-//! Days in the viewer's time zone, read from UTC rollups. Rollups are kept per UTC day and
-//! per quarter-hour (every time zone in use today is a whole number of quarter-hours from
-//! UTC). A span of instants reads its whole UTC days from the day rows and only its ragged
-//! ends from the quarter rows, so a report reads at most half a day of quarter rows at each
-//! end for its table, and for its daily trend at most half of each day (see `cuts`).
+//! Days in the viewer's time zone, read from UTC rollups. Rollups are kept per UTC day, four
+//! hours, hour and quarter-hour (every time zone in use today is a whole number of
+//! quarter-hours from UTC). A span of instants reads its whole UTC days from the day rows and
+//! its ragged ends from a few finer rows (see `span`), and the daily trend a few rows of each
+//! day (see `cuts`): what a report reads depends on its range, not on how many events there
+//! are.
 use super::{DayTotal, DAY_MS};
 use std::collections::BTreeMap;
 
@@ -14,68 +15,78 @@ pub fn quarter_of(ms: i64) -> i64 {
     ms.div_euclid(QUARTER_MS)
 }
 
-/// `[start, end)` as whole UTC days plus or minus quarter-hour ranges, all half-open.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub days: (i64, i64),
-    /// `(from, to, sign)`: +1 adds the quarters, -1 takes them off a whole day read.
-    pub quarters: Vec<(i64, i64, i64)>,
+/// Rollup grains in quarter-hours per bucket, coarsest first: the day, four hours, the hour,
+/// the quarter-hour. Each divides the one before it, so a bucket never straddles a coarser
+/// one, and any span of quarters is a few coarse buckets in the middle and finer ones at its
+/// ends: a ragged end costs at most a handful of rows per key, never up to 48 quarters.
+pub const GRAINS: [i64; 4] = [QUARTERS_PER_DAY, 16, 4, 1];
+
+/// Buckets `[lo, hi)` of `size` quarters each (numbered from 1970-01-01T00:00Z, so bucket `b`
+/// holds quarters `[b * size, (b + 1) * size)`), added (`sign` +1) or taken off (-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub size: i64,
+    pub lo: i64,
+    pub hi: i64,
+    pub sign: i64,
 }
 
-/// Splits `[start_ms, end_ms)` (both on quarter-hour boundaries) for the rollup tables. A
-/// ragged end is read as the part of its day inside the span, or as the whole day minus the
-/// part outside it, whichever is fewer quarters (at most half a day per end).
-pub fn span(start_ms: i64, end_ms: i64) -> Span {
+/// Quarters `[a, b)` as the fewest aligned buckets: the coarsest grain takes what it can in
+/// the middle, finer grains the ends.
+pub fn cover(a: i64, b: i64, sign: i64) -> Vec<Piece> {
+    let mut out = Vec::new();
+    cover_into(a, b, sign, &GRAINS, &mut out);
+    out
+}
+
+fn cover_into(a: i64, b: i64, sign: i64, grains: &[i64], out: &mut Vec<Piece>) {
+    let Some((&size, finer)) = grains.split_first() else {
+        return;
+    };
+    if a >= b {
+        return;
+    }
+    let (lo, hi) = (-(-a).div_euclid(size), b.div_euclid(size));
+    if lo < hi {
+        cover_into(a, lo * size, sign, finer, out);
+        out.push(Piece { size, lo, hi, sign });
+        cover_into(hi * size, b, sign, finer, out);
+    } else {
+        cover_into(a, b, sign, finer, out);
+    }
+}
+
+/// How many rows per key `pieces` read.
+pub fn buckets(pieces: &[Piece]) -> i64 {
+    pieces.iter().map(|p| p.hi - p.lo).sum()
+}
+
+/// `[start_ms, end_ms)` (both on quarter-hour boundaries) as rollup buckets. Each ragged end
+/// is read as the part of its day inside the span, or as its whole day minus the part
+/// outside it, whichever reads fewer rows.
+pub fn span(start_ms: i64, end_ms: i64) -> Vec<Piece> {
     let (qs, qe) = (quarter_of(start_ms), quarter_of(end_ms));
-    let (ds, ws) = (
-        qs.div_euclid(QUARTERS_PER_DAY),
-        qs.rem_euclid(QUARTERS_PER_DAY),
-    );
-    let (de, we) = (
-        qe.div_euclid(QUARTERS_PER_DAY),
-        qe.rem_euclid(QUARTERS_PER_DAY),
-    );
-    let mut quarters = Vec::new();
-    // The start: from `qs` to its day's end, or its whole day minus the head before `qs`.
-    let d0 = if ws == 0 {
-        ds
-    } else if QUARTERS_PER_DAY - ws <= ws {
-        quarters.push((qs, (ds + 1) * QUARTERS_PER_DAY, 1));
-        ds + 1
-    } else {
-        quarters.push((ds * QUARTERS_PER_DAY, qs, -1));
-        ds
-    };
-    // The end: its day's head before `qe`, or its whole day minus the tail from `qe`.
-    let d1 = if we == 0 {
-        de
-    } else if we <= QUARTERS_PER_DAY - we {
-        quarters.push((de * QUARTERS_PER_DAY, qe, 1));
-        de
-    } else {
-        quarters.push((qe, (de + 1) * QUARTERS_PER_DAY, -1));
-        de + 1
-    };
-    if d0 > d1 || qs >= qe {
-        // Inside one day: just its quarters.
-        let quarters = if qs < qe { vec![(qs, qe, 1)] } else { vec![] };
-        return Span {
-            days: (d0, d0),
-            quarters,
-        };
+    if qs >= qe {
+        return Vec::new();
     }
-    Span {
-        days: (d0, d1),
-        quarters,
+    let d = QUARTERS_PER_DAY;
+    let (ds, de) = (qs.div_euclid(d) * d, -(-qe).div_euclid(d) * d);
+    let mut best: Option<Vec<Piece>> = None;
+    for (s, e) in [(qs, qe), (ds, qe), (qs, de), (ds, de)] {
+        let pieces = [cover(s, e, 1), cover(s, qs, -1), cover(qe, e, -1)].concat();
+        if best.as_ref().is_none_or(|b| buckets(&pieces) < buckets(b)) {
+            best = Some(pieces);
+        }
     }
+    best.unwrap_or_default()
 }
 
 /// The trend's local days are differences of a running total `P(b)` taken at each local
 /// midnight `b`. `P(b)` is the UTC days before `b`'s day plus the quarters of its day before
 /// `b` (a head), or the UTC days up to and including `b`'s day minus the quarters from `b` on
-/// (a tail): whichever part is shorter, so no more than 12 hours of each day is read.
-/// Midnights with the same cut (the same offset from UTC) form one `Cuts` run, read with one
-/// query; daylight saving time starts a new run.
+/// (a tail): whichever reads fewer buckets (see `cover`: at most 6 a day).
+/// Midnights with the same cut (the same offset from UTC) form one `Cuts` run, reading the
+/// same buckets of each of its days; daylight saving time starts a new run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cuts {
     /// UTC days `[first, last]` holding this run's midnights (one midnight per day).
@@ -85,6 +96,18 @@ pub struct Cuts {
     pub cut: i64,
     /// Read the quarters before the cut (head) or from it on (tail).
     pub head: bool,
+}
+
+impl Cuts {
+    /// The buckets of one day this run reads, numbered within the day (for day `d` and a
+    /// piece of `size` quarters, add `d * QUARTERS_PER_DAY / size` to `lo` and `hi`).
+    pub fn pieces(&self) -> Vec<Piece> {
+        if self.head {
+            cover(0, self.cut, 1)
+        } else {
+            cover(self.cut, QUARTERS_PER_DAY, 1)
+        }
+    }
 }
 
 /// The runs for local midnights `starts` (UTC ms, ascending).
@@ -100,7 +123,7 @@ fn runs(starts: &[i64]) -> (Vec<Cuts>, Vec<usize>) {
         let q = quarter_of(b);
         let day = q.div_euclid(QUARTERS_PER_DAY);
         let cut = q.rem_euclid(QUARTERS_PER_DAY);
-        let head = cut <= QUARTERS_PER_DAY / 2;
+        let head = buckets(&cover(0, cut, 1)) <= buckets(&cover(cut, QUARTERS_PER_DAY, 1));
         match out.last_mut() {
             Some(r) if r.cut == cut && r.head == head && r.last + 1 == day => r.last = day,
             _ => out.push(Cuts {

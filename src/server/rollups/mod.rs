@@ -1,11 +1,8 @@
 //! Offer events and the rollups they feed. Every event goes through `record`, inside the caller's
 //! transaction, so an event and its rollup change commit or roll back together (a webhook batch
 //! sums its changes and writes them at its end, still inside its transaction: see `batch`).
-use crate::domain::analytics::zone::{cuts, local_trend, quarter_of, span, QUARTERS_PER_DAY};
-use crate::domain::analytics::{
-    day_of, Cell, CodeCount, Counts, DayTotal, DeclineCount, EventKind, RangeData, Rollup, Variant,
-    Window,
-};
+use crate::domain::analytics::zone::{quarter_of, QUARTERS_PER_DAY};
+use crate::domain::analytics::{Counts, DayTotal, DeclineCount, EventKind, Rollup, Variant};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
 use std::cell::RefCell;
@@ -13,6 +10,25 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use super::ids::new_id;
+
+mod range;
+pub use range::load_range;
+
+const COUNTERS: [&str; 13] = [
+    "created",
+    "shown",
+    "accepted",
+    "paid",
+    "declined",
+    "failed",
+    "expired",
+    "fallback",
+    "refunds",
+    "revenue",
+    "refunded",
+    "revenue_sq",
+    "trigger_paid",
+];
 
 type Tx<'a> = Transaction<'a, Any>;
 
@@ -63,25 +79,62 @@ pub async fn record(
     Ok(())
 }
 
-/// A rollup table's time bucket.
+/// A rollup table's time bucket (see `domain::analytics::zone::GRAINS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grain {
     Day,
+    FourHours,
+    Hour,
     Quarter,
 }
 
 impl Grain {
-    fn bucket(self, at: i64) -> i64 {
+    pub const ALL: [Grain; 4] = [Grain::Day, Grain::FourHours, Grain::Hour, Grain::Quarter];
+
+    /// Quarter-hours per bucket.
+    pub fn size(self) -> i64 {
         match self {
-            Grain::Day => day_of(at),
-            Grain::Quarter => quarter_of(at),
+            Grain::Day => QUARTERS_PER_DAY,
+            Grain::FourHours => 16,
+            Grain::Hour => 4,
+            Grain::Quarter => 1,
         }
     }
-    /// (offer table, decline table, bucket column)
-    fn tables(self) -> (&'static str, &'static str, &'static str) {
+
+    /// The grain whose buckets hold `size` quarters.
+    pub fn of_size(size: i64) -> Grain {
+        Grain::ALL
+            .into_iter()
+            .find(|g| g.size() == size)
+            .unwrap_or(Grain::Quarter)
+    }
+
+    pub fn bucket(self, at: i64) -> i64 {
+        quarter_of(at).div_euclid(self.size())
+    }
+
+    /// (offer table, decline table, trend table, bucket column)
+    pub fn tables(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
-            Grain::Day => ("offer_rollups", "decline_rollups", "day"),
-            Grain::Quarter => ("offer_rollups_q", "decline_rollups_q", "q"),
+            Grain::Day => ("offer_rollups", "decline_rollups", "trend_rollups", "day"),
+            Grain::FourHours => (
+                "offer_rollups_h4",
+                "decline_rollups_h4",
+                "trend_rollups_h4",
+                "h4",
+            ),
+            Grain::Hour => (
+                "offer_rollups_h",
+                "decline_rollups_h",
+                "trend_rollups_h",
+                "h",
+            ),
+            Grain::Quarter => (
+                "offer_rollups_q",
+                "decline_rollups_q",
+                "trend_rollups_q",
+                "q",
+            ),
         }
     }
 }
@@ -91,12 +144,14 @@ impl Grain {
 pub struct Pending {
     rollups: BTreeMap<(Grain, i64, String, Variant, String), Counts>,
     declines: BTreeMap<(Grain, i64, String, String), i64>,
-    trend: BTreeMap<(i64, String), (i64, i64, i64)>,
+    trend: BTreeMap<(Grain, i64, String), (i64, i64, i64)>,
 }
 
 impl Pending {
     fn add(&mut self, s: &Subject<'_>, at: i64, c: &Counts, code: Option<&str>) {
-        for g in [Grain::Day, Grain::Quarter] {
+        let net = c.net_revenue();
+        let trended = s.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0);
+        for g in Grain::ALL {
             let b = g.bucket(at);
             self.rollups
                 .entry((g, b, s.rule_id.into(), s.variant, s.currency.into()))
@@ -108,14 +163,10 @@ impl Pending {
                     .entry((g, b, s.rule_id.into(), code.into()))
                     .or_default() += 1;
             }
-        }
-        let net = c.net_revenue();
-        if s.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0) {
-            let t = self
-                .trend
-                .entry((quarter_of(at), s.currency.into()))
-                .or_default();
-            *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
+            if trended {
+                let t = self.trend.entry((g, b, s.currency.into())).or_default();
+                *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
+            }
         }
     }
 }
@@ -148,13 +199,14 @@ pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
     for ((grain, bucket, rule_id, code), n) in &p.declines {
         add_decline(&mut **tx, *grain, *bucket, rule_id, code, *n).await?;
     }
-    for ((q, currency), (shown, paid, revenue)) in &p.trend {
-        sqlx::query(
-            "INSERT INTO trend_rollups_q (q, currency, shown, paid, revenue) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (q, currency) DO UPDATE SET shown = trend_rollups_q.shown + excluded.shown, \
-             paid = trend_rollups_q.paid + excluded.paid, revenue = trend_rollups_q.revenue + excluded.revenue",
-        )
-        .bind(q)
+    for ((grain, bucket, currency), (shown, paid, revenue)) in &p.trend {
+        let (_, _, t, col) = grain.tables();
+        sqlx::query(&format!(
+            "INSERT INTO {t} ({col}, currency, shown, paid, revenue) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT ({col}, currency) DO UPDATE SET shown = {t}.shown + excluded.shown, \
+             paid = {t}.paid + excluded.paid, revenue = {t}.revenue + excluded.revenue",
+        ))
+        .bind(bucket)
         .bind(currency)
         .bind(shown)
         .bind(paid)
@@ -190,7 +242,7 @@ pub async fn add<'e, E: Executor<'e, Database = Any>>(
     currency: &str,
     c: &Counts,
 ) -> Result<(), sqlx::Error> {
-    let (t, _, col) = grain.tables();
+    let (t, _, _, col) = grain.tables();
     let set = COUNTERS
         .iter()
         .map(|c| format!("{c} = {t}.{c} + excluded.{c}"))
@@ -232,7 +284,7 @@ pub async fn add_decline<'e, E: Executor<'e, Database = Any>>(
     code: &str,
     n: i64,
 ) -> Result<(), sqlx::Error> {
-    let (_, t, col) = grain.tables();
+    let (_, t, _, col) = grain.tables();
     sqlx::query(&format!("INSERT INTO {t} ({col}, rule_id, code, n) VALUES ($1, $2, $3, $4) ON CONFLICT ({col}, rule_id, code) DO UPDATE SET n = {t}.n + excluded.n"))
         .bind(bucket)
         .bind(rule_id)
@@ -282,7 +334,7 @@ pub async fn load(
     db: &super::db::Db,
     grain: Grain,
 ) -> Result<(Vec<Rollup>, Vec<DeclineCount>), sqlx::Error> {
-    let (offers, declines, col) = grain.tables();
+    let (offers, declines, _, col) = grain.tables();
     let rows = sqlx::query(&format!("SELECT * FROM {offers}"))
         .fetch_all(db)
         .await?;
@@ -307,14 +359,17 @@ pub async fn load(
     Ok((rollups, declines))
 }
 
-/// The stored trend rows (`day` is the quarter-hour).
-pub async fn load_trend(db: &super::db::Db) -> Result<Vec<DayTotal>, sqlx::Error> {
-    sqlx::query("SELECT q, currency, shown, paid, revenue FROM trend_rollups_q")
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| day_total(r, "q"))
-        .collect()
+/// The stored trend rows of one grain (`day` is the bucket).
+pub async fn load_trend(db: &super::db::Db, grain: Grain) -> Result<Vec<DayTotal>, sqlx::Error> {
+    let (_, _, t, col) = grain.tables();
+    sqlx::query(&format!(
+        "SELECT {col}, currency, shown, paid, revenue FROM {t}"
+    ))
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| day_total(r, col))
+    .collect()
 }
 
 fn day_total(r: &AnyRow, col: &str) -> Result<DayTotal, sqlx::Error> {
@@ -325,249 +380,6 @@ fn day_total(r: &AnyRow, col: &str) -> Result<DayTotal, sqlx::Error> {
         paid: r.try_get("paid")?,
         revenue: r.try_get("revenue")?,
     })
-}
-
-const COUNTERS: [&str; 13] = [
-    "created",
-    "shown",
-    "accepted",
-    "paid",
-    "declined",
-    "failed",
-    "expired",
-    "fallback",
-    "refunds",
-    "revenue",
-    "refunded",
-    "revenue_sq",
-    "trigger_paid",
-];
-
-/// Sums of `values` per `keys` over `w`'s span: one grouped query over its whole UTC days
-/// and one over its ragged ends (quarters signed +1 or -1, see `span`). Both return a row per
-/// key at most; the caller adds them up.
-async fn span_sums(
-    db: &super::db::Db,
-    w: &Window,
-    tables: (&str, &str),
-    keys: &str,
-    values: &[&str],
-) -> Result<Vec<AnyRow>, sqlx::Error> {
-    let (first, last) = (
-        w.starts.first().copied().unwrap_or_default(),
-        w.starts.last().copied().unwrap_or_default(),
-    );
-    let s = span(first, last);
-    let sums = |sign: &str| {
-        values
-            .iter()
-            .map(|v| format!("CAST(SUM({sign}{v}) AS BIGINT) AS {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut rows = Vec::new();
-    if s.days.0 < s.days.1 {
-        let sql = format!(
-            "SELECT {keys}, {} FROM {} WHERE day >= $1 AND day < $2 GROUP BY {keys}",
-            sums(""),
-            tables.0
-        );
-        rows = sqlx::query(&sql)
-            .bind(s.days.0)
-            .bind(s.days.1)
-            .fetch_all(db)
-            .await?;
-    }
-    if let Some(&(lo, hi, sign)) = s.quarters.first() {
-        let (lo2, hi2, sign2) = s.quarters.get(1).copied().unwrap_or((0, 0, 1));
-        let sign = format!("(CASE WHEN q >= $1 AND q < $2 THEN {sign} ELSE {sign2} END) * ");
-        let sql = format!(
-            "SELECT {keys}, {} FROM {} WHERE (q >= $1 AND q < $2) OR (q >= $3 AND q < $4) GROUP BY {keys}",
-            sums(&sign),
-            tables.1
-        );
-        rows.extend(
-            sqlx::query(&sql)
-                .bind(lo)
-                .bind(hi)
-                .bind(lo2)
-                .bind(hi2)
-                .fetch_all(db)
-                .await?,
-        );
-    }
-    Ok(rows)
-}
-
-/// The range summed by the database (PostgreSQL's SUM of BIGINT is NUMERIC: cast back), with
-/// days from midnight to midnight in `w`'s zone. `rule_ids` limits the trend to the rules the
-/// filters keep; `None` keeps all.
-pub async fn load_range(
-    db: &super::db::Db,
-    w: &Window,
-    rule_ids: Option<&[String]>,
-) -> Result<RangeData, sqlx::Error> {
-    let rows = span_sums(
-        db,
-        w,
-        ("offer_rollups", "offer_rollups_q"),
-        "rule_id, variant, currency",
-        &COUNTERS,
-    )
-    .await?;
-    let mut cells: BTreeMap<(String, Variant, String), Counts> = BTreeMap::new();
-    for r in &rows {
-        cells
-            .entry((
-                r.try_get("rule_id")?,
-                variant_of(r)?,
-                r.try_get("currency")?,
-            ))
-            .or_default()
-            .add(&counts_of(r)?);
-    }
-    // A whole day minus its part outside the range can leave nothing: no cell then.
-    let cells = cells
-        .into_iter()
-        .filter(|(_, c)| *c != Counts::default())
-        .map(|((rule_id, variant, currency), counts)| Cell {
-            rule_id,
-            variant,
-            currency,
-            counts,
-        })
-        .collect();
-
-    let days = if rule_ids.is_some_and(<[String]>::is_empty) {
-        Vec::new()
-    } else {
-        trend(db, w, rule_ids).await?
-    };
-
-    let rows = span_sums(
-        db,
-        w,
-        ("decline_rollups", "decline_rollups_q"),
-        "rule_id, code",
-        &["n"],
-    )
-    .await?;
-    let mut codes: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for r in &rows {
-        *codes
-            .entry((r.try_get("rule_id")?, r.try_get("code")?))
-            .or_default() += r.try_get::<i64, _>("n")?;
-    }
-    let declines = codes
-        .into_iter()
-        .filter(|(_, n)| *n != 0)
-        .map(|((rule_id, code), count)| CodeCount {
-            rule_id,
-            code,
-            count,
-        })
-        .collect();
-    Ok(RangeData {
-        cells,
-        days,
-        declines,
-    })
-}
-
-/// The trend per local day: whole UTC days, plus or minus the parts of the days holding a
-/// local midnight (see `domain::analytics::zone::cuts`). An unfiltered trend reads those parts
-/// from the narrow all-rules table; a filtered one from the kept rules' quarter rows.
-async fn trend(
-    db: &super::db::Db,
-    w: &Window,
-    rule_ids: Option<&[String]>,
-) -> Result<Vec<DayTotal>, sqlx::Error> {
-    let day = |ms: i64| quarter_of(ms).div_euclid(QUARTERS_PER_DAY);
-    let (first, last) = (
-        w.starts.first().copied().map_or(0, day),
-        w.starts.last().copied().map_or(0, day),
-    );
-    // Extra conditions after `$1`, `$2`: the currency and the kept rules.
-    let mut filter = String::new();
-    let mut next = 3;
-    if !w.filters.currency.is_empty() {
-        filter.push_str(&format!(" AND currency = ${next}"));
-        next += 1;
-    }
-    if let Some(ids) = rule_ids {
-        let marks: Vec<String> = (next..next + ids.len()).map(|i| format!("${i}")).collect();
-        filter.push_str(&format!(" AND rule_id IN ({})", marks.join(", ")));
-    }
-    let currency = w.filters.currency.as_str();
-    let ids = rule_ids.unwrap_or_default();
-    let series = "CAST(SUM(shown) AS BIGINT) AS shown, CAST(SUM(paid) AS BIGINT) AS paid";
-    let daily = totals(
-        db,
-        &format!(
-            "SELECT day AS d, currency, {series}, CAST(SUM(revenue - refunded) AS BIGINT) AS revenue \
-             FROM offer_rollups WHERE day >= $1 AND day <= $2 AND variant <> 'holdout'{filter} \
-             GROUP BY day, currency"
-        ),
-        (first, last),
-        currency,
-        ids,
-    )
-    .await?;
-    let (table, revenue, holdout) = match rule_ids {
-        None => ("trend_rollups_q", "revenue", ""),
-        Some(_) => (
-            "offer_rollups_q",
-            "revenue - refunded",
-            " AND variant <> 'holdout'",
-        ),
-    };
-    let mut parts = Vec::new();
-    for c in cuts(&w.starts) {
-        if c.head && c.cut == 0 {
-            parts.push(Vec::new());
-            continue;
-        }
-        let side = if c.head { "<" } else { ">=" };
-        parts.push(
-            totals(
-                db,
-                &format!(
-                    "SELECT q / {QUARTERS_PER_DAY} AS d, currency, {series}, \
-                     CAST(SUM({revenue}) AS BIGINT) AS revenue FROM {table} \
-                     WHERE q >= $1 AND q < $2 AND q % {QUARTERS_PER_DAY} {side} {cut}{holdout}{filter} \
-                     GROUP BY q / {QUARTERS_PER_DAY}, currency",
-                    cut = c.cut
-                ),
-                (c.first * QUARTERS_PER_DAY, (c.last + 1) * QUARTERS_PER_DAY),
-                currency,
-                ids,
-            )
-            .await?,
-        );
-    }
-    Ok(local_trend(&w.starts, w.from_day, &daily, &parts))
-}
-
-/// Runs one trend query: `$1`, `$2` are `range`, then the currency (if any), then `ids`.
-async fn totals(
-    db: &super::db::Db,
-    sql: &str,
-    range: (i64, i64),
-    currency: &str,
-    ids: &[String],
-) -> Result<Vec<DayTotal>, sqlx::Error> {
-    let mut q = sqlx::query(sql).bind(range.0).bind(range.1);
-    if !currency.is_empty() {
-        q = q.bind(currency);
-    }
-    for id in ids {
-        q = q.bind(id);
-    }
-    q.fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| day_total(r, "d"))
-        .collect()
 }
 
 /// Recomputes every rollup of one grain from the raw events, in the order they happened. Used
@@ -647,10 +459,10 @@ pub async fn recompute(
     Ok((rollups, declines))
 }
 
-/// Fills the quarter tables of a database whose events predate them (once, at start-up): the
-/// day tables already hold those events, so only the quarter rows are written. The check and
-/// the writes share one write transaction (with the table locked on PostgreSQL), so two
-/// instances starting together cannot both fill them.
+/// Fills the sub-day tables (four hours, hour, quarter, and every trend table) of a database
+/// whose events predate them (once, at start-up): the day tables already hold those events.
+/// The check and the writes share one write transaction (with the table locked on
+/// PostgreSQL), so two instances starting together cannot both fill them.
 pub async fn backfill_quarters(db: &super::db::Db, postgres: bool) -> Result<(), sqlx::Error> {
     let mut tx = super::db::begin_write(db).await?;
     if postgres {
@@ -668,50 +480,41 @@ pub async fn backfill_quarters(db: &super::db::Db, postgres: bool) -> Result<(),
         return Ok(());
     }
     let (rollups, declines) = recompute(db, Grain::Quarter).await?;
-    let mut trend: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
+    let mut p = Pending::default();
     for r in &rollups {
-        add(
-            &mut *tx,
-            Grain::Quarter,
-            r.bucket,
-            &r.rule_id,
-            r.variant,
-            &r.currency,
-            &r.counts,
-        )
-        .await?;
-        if r.variant != Variant::Holdout {
-            let t = trend.entry((r.bucket, r.currency.clone())).or_default();
-            *t = (
-                t.0 + r.counts.shown,
-                t.1 + r.counts.paid,
-                t.2 + r.counts.net_revenue(),
-            );
+        let c = &r.counts;
+        let net = c.net_revenue();
+        for g in Grain::ALL {
+            let b = r.bucket.div_euclid(g.size());
+            if g != Grain::Day {
+                p.rollups
+                    .entry((g, b, r.rule_id.clone(), r.variant, r.currency.clone()))
+                    .or_default()
+                    .add(c);
+            }
+            if r.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0) {
+                let t = p.trend.entry((g, b, r.currency.clone())).or_default();
+                *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
+            }
         }
     }
     for d in &declines {
-        add_decline(
-            &mut *tx,
-            Grain::Quarter,
-            d.bucket,
-            &d.rule_id,
-            &d.code,
-            d.count,
-        )
-        .await?;
+        for g in [Grain::FourHours, Grain::Hour, Grain::Quarter] {
+            *p.declines
+                .entry((
+                    g,
+                    d.bucket.div_euclid(g.size()),
+                    d.rule_id.clone(),
+                    d.code.clone(),
+                ))
+                .or_default() += d.count;
+        }
     }
-    flush(
-        &mut tx,
-        Pending {
-            trend,
-            ..Pending::default()
-        },
-    )
-    .await?;
+    flush(&mut tx, p).await?;
     tx.commit().await?;
     tracing::info!(
         rows = rollups.len(),
-        "filled quarter-hour rollups from the event history"
+        "filled sub-day rollups from the event history"
     );
     Ok(())
 }
