@@ -43,7 +43,17 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
             })
         })
     } else {
-        opts
+        opts.after_connect(|conn, _| {
+            Box::pin(async move {
+                // Every query here reads a few thousand rows at most; PostgreSQL may still
+                // plan one in parallel (say, before autovacuum has analysed a table), and
+                // starting the workers then costs more than the query: 7 ms on a 2 ms
+                // analytics report, measured on the 10M-event benchmark.
+                conn.execute("SET max_parallel_workers_per_gather = 0")
+                    .await?;
+                Ok(())
+            })
+        })
     };
     let pool = opts.connect(&url).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
