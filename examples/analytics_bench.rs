@@ -9,7 +9,7 @@
 //! per event equal a recomputation from the events is what `tests/analytics_api.rs` checks.
 use serde_json::json;
 use std::time::Instant;
-use upsell_dashboard::domain::analytics::{day_of, Filters};
+use upsell_dashboard::domain::analytics::{day_of, Filters, Window};
 use upsell_dashboard::domain::time::format_date;
 use upsell_dashboard::server::analytics;
 use upsell_dashboard::server::db::{connect, Db};
@@ -17,7 +17,7 @@ use upsell_dashboard::server::rollups::Grain;
 
 const RULES: i64 = 50;
 const DAYS: i64 = 90;
-const RUNS: usize = 30;
+const RUNS: usize = 101;
 /// The viewer's zone for the timed report: India's half-hour offset reads the most quarter
 /// rows of a table's ragged ends; UTC reads none; New York is a whole-hour zone.
 const ZONES: [&str; 3] = ["Asia/Kolkata", "UTC", "America/New_York"];
@@ -98,25 +98,30 @@ async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
     }
 }
 
-/// What the `analytics/report` server function does after authorising, bar the product names
-/// (they come from a 30-second cache of the catalogue).
-async fn report_ms(db: &Db, today: i64, tz: &str) -> f64 {
+/// The 90-day report's window, for a viewer in `tz`.
+fn window(today: i64, tz: &str) -> Window {
     let f = Filters {
         from: format_date(today - DAYS),
         to: format_date(today - 1),
         tz: tz.into(),
         ..Filters::default()
     };
-    let w = analytics::check(&f, None).unwrap();
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        let report = analytics::report_on(db, &[], &w).await.unwrap();
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(report.rows.len(), RULES as usize);
-    }
-    times.sort_by(f64::total_cmp);
-    times[RUNS / 2]
+    analytics::check(&f, None).unwrap()
+}
+
+/// One run of what the `analytics/report` server function does after authorising, bar the
+/// product names (they come from a 30-second cache of the catalogue), in ms.
+async fn report_ms(db: &Db, w: &Window) -> f64 {
+    let t = Instant::now();
+    let report = analytics::report_on(db, &[], w).await.unwrap();
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(report.rows.len(), RULES as usize);
+    ms
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 async fn fresh(backend: &str, target: &str, size: i64) -> Db {
@@ -157,8 +162,9 @@ async fn main() {
     if let Some(pg) = args.get(2).filter(|s| !s.is_empty()) {
         backends.push(("postgresql", pg.clone()));
     }
+    let windows: Vec<Window> = ZONES.iter().map(|z| window(today, z)).collect();
     for (backend, target) in backends {
-        let mut ms = Vec::new();
+        let mut dbs = Vec::new();
         for &size in &sizes {
             let db = fresh(backend, &target, size).await;
             let t = Instant::now();
@@ -179,11 +185,23 @@ async fn main() {
                 "{backend}: {size} events generated in {:.1} s",
                 t.elapsed().as_secs_f64()
             );
-            ms.push([0.0; ZONES.len()]);
-            let last = ms.len() - 1;
-            for (i, zone) in ZONES.iter().enumerate() {
-                ms[last][i] = report_ms(&db, today, zone).await;
+            dbs.push(db);
+        }
+        // Rounds in turn: each times every size and zone once, so a change in the machine's
+        // load while the benchmark runs weighs on the small and the large database alike.
+        let mut times = vec![vec![Vec::new(); ZONES.len()]; sizes.len()];
+        for _ in 0..RUNS {
+            for (i, db) in dbs.iter().enumerate() {
+                for (j, w) in windows.iter().enumerate() {
+                    times[i][j].push(report_ms(db, w).await);
+                }
             }
+        }
+        let ms: Vec<Vec<f64>> = times
+            .into_iter()
+            .map(|per_zone| per_zone.into_iter().map(median).collect())
+            .collect();
+        for (db, size) in dbs.into_iter().zip(&sizes) {
             db.close().await;
             if backend != "sqlite" {
                 // Ten million rows are 2 GB: do not leave them behind (FORCE: autovacuum may
@@ -198,7 +216,7 @@ async fn main() {
             }
         }
         let round = |v: f64| (v * 1000.0).round() / 1000.0;
-        let (small, large) = (ms[0], ms[ms.len() - 1]);
+        let (small, large) = (&ms[0], &ms[ms.len() - 1]);
         // The headline figures are for a zone with ragged days (India: +05:30); the others
         // are kept beside them.
         let mut o = json!({
