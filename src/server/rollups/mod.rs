@@ -12,7 +12,9 @@ use std::future::Future;
 use super::ids::new_id;
 
 mod range;
+mod sql;
 pub use range::load_range;
+use sql::{upsert, Arg};
 
 const COUNTERS: [&str; 13] = [
     "created",
@@ -190,31 +192,80 @@ pub async fn batch<T>(work: impl Future<Output = T>) -> (T, Pending) {
         .await
 }
 
-/// Writes a batch's summed rollup changes into `tx`, in key order (the same order in every
-/// transaction, so concurrent batches cannot deadlock on each other's rows).
+/// Writes a batch's summed rollup changes into `tx`: one statement per table (not per row),
+/// in key order (the same order in every transaction, so concurrent batches cannot deadlock
+/// on each other's rows).
 pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
-    for ((grain, bucket, rule_id, variant, currency), c) in &p.rollups {
-        add(&mut **tx, *grain, *bucket, rule_id, *variant, currency, c).await?;
-    }
-    for ((grain, bucket, rule_id, code), n) in &p.declines {
-        add_decline(&mut **tx, *grain, *bucket, rule_id, code, *n).await?;
-    }
-    for ((grain, bucket, currency), (shown, paid, revenue)) in &p.trend {
-        let (_, _, t, col) = grain.tables();
-        sqlx::query(&format!(
-            "INSERT INTO {t} ({col}, currency, shown, paid, revenue) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT ({col}, currency) DO UPDATE SET shown = {t}.shown + excluded.shown, \
-             paid = {t}.paid + excluded.paid, revenue = {t}.revenue + excluded.revenue",
-        ))
-        .bind(bucket)
-        .bind(currency)
-        .bind(shown)
-        .bind(paid)
-        .bind(revenue)
-        .execute(&mut **tx)
-        .await?;
+    for g in Grain::ALL {
+        let (offers, declines, trend, col) = g.tables();
+        let rows = p
+            .rollups
+            .iter()
+            .filter(|(k, _)| k.0 == g)
+            .map(|((_, b, rule_id, variant, currency), c)| {
+                let mut row = vec![
+                    Arg::Int(*b),
+                    Arg::Text(rule_id.clone()),
+                    Arg::Text(variant.as_str().into()),
+                    Arg::Text(currency.clone()),
+                ];
+                row.extend(counter_values(c).map(Arg::Int));
+                row
+            })
+            .collect();
+        let keys = [col, "rule_id", "variant", "currency"];
+        upsert(&mut **tx, offers, &keys, &COUNTERS, rows).await?;
+        let rows = p
+            .declines
+            .iter()
+            .filter(|(k, _)| k.0 == g)
+            .map(|((_, b, rule_id, code), n)| {
+                vec![
+                    Arg::Int(*b),
+                    Arg::Text(rule_id.clone()),
+                    Arg::Text(code.clone()),
+                    Arg::Int(*n),
+                ]
+            })
+            .collect();
+        upsert(&mut **tx, declines, &[col, "rule_id", "code"], &["n"], rows).await?;
+        let rows = p
+            .trend
+            .iter()
+            .filter(|(k, _)| k.0 == g)
+            .map(|((_, b, currency), (shown, paid, revenue))| {
+                vec![
+                    Arg::Int(*b),
+                    Arg::Text(currency.clone()),
+                    Arg::Int(*shown),
+                    Arg::Int(*paid),
+                    Arg::Int(*revenue),
+                ]
+            })
+            .collect();
+        let series = ["shown", "paid", "revenue"];
+        upsert(&mut **tx, trend, &[col, "currency"], &series, rows).await?;
     }
     Ok(())
+}
+
+/// `c` in the order of `COUNTERS`.
+fn counter_values(c: &Counts) -> [i64; 13] {
+    [
+        c.created,
+        c.shown,
+        c.accepted,
+        c.paid,
+        c.declined,
+        c.failed,
+        c.expired,
+        c.fallback,
+        c.refunds,
+        c.revenue,
+        c.refunded,
+        c.revenue_sq,
+        c.trigger_paid,
+    ]
 }
 
 /// Paid minus refunded so far for one offer.
@@ -230,69 +281,6 @@ async fn net_revenue<'e, E: Executor<'e, Database = Any>>(
     .fetch_one(ex)
     .await?;
     row.try_get("net")
-}
-
-/// Adds `c` to one rollup row (creating it on first use).
-pub async fn add<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    grain: Grain,
-    bucket: i64,
-    rule_id: &str,
-    variant: Variant,
-    currency: &str,
-    c: &Counts,
-) -> Result<(), sqlx::Error> {
-    let (t, _, _, col) = grain.tables();
-    let set = COUNTERS
-        .iter()
-        .map(|c| format!("{c} = {t}.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    sqlx::query(&format!(
-        "INSERT INTO {t} ({col}, rule_id, variant, currency, {}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-         ON CONFLICT ({col}, rule_id, variant, currency) DO UPDATE SET {set}",
-        COUNTERS.join(", ")
-    ))
-    .bind(bucket)
-    .bind(rule_id)
-    .bind(variant.as_str())
-    .bind(currency)
-    .bind(c.created)
-    .bind(c.shown)
-    .bind(c.accepted)
-    .bind(c.paid)
-    .bind(c.declined)
-    .bind(c.failed)
-    .bind(c.expired)
-    .bind(c.fallback)
-    .bind(c.refunds)
-    .bind(c.revenue)
-    .bind(c.refunded)
-    .bind(c.revenue_sq)
-    .bind(c.trigger_paid)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-pub async fn add_decline<'e, E: Executor<'e, Database = Any>>(
-    ex: E,
-    grain: Grain,
-    bucket: i64,
-    rule_id: &str,
-    code: &str,
-    n: i64,
-) -> Result<(), sqlx::Error> {
-    let (_, t, _, col) = grain.tables();
-    sqlx::query(&format!("INSERT INTO {t} ({col}, rule_id, code, n) VALUES ($1, $2, $3, $4) ON CONFLICT ({col}, rule_id, code) DO UPDATE SET n = {t}.n + excluded.n"))
-        .bind(bucket)
-        .bind(rule_id)
-        .bind(code)
-        .bind(n)
-        .execute(ex)
-        .await?;
-    Ok(())
 }
 
 fn variant_of(r: &AnyRow) -> Result<Variant, sqlx::Error> {

@@ -1,58 +1,13 @@
 //! The report's reads over a range of local days: its table's sums, its decline counts and its
 //! daily trend, one query each, over the grains of rollups (see `domain::analytics::zone`).
 //! Each reads a few rows per key and day, however many events those rows sum.
+use super::sql::{Arg, Sql};
 use super::{counts_of, day_total, variant_of, Grain, COUNTERS};
 use crate::domain::analytics::zone::{cuts, local_trend, quarter_of, span, QUARTERS_PER_DAY};
 use crate::domain::analytics::{Cell, CodeCount, Counts, DayTotal, RangeData, Variant, Window};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
-
-/// SQL text with its arguments, numbered `$1, $2, …` in the order they are pushed: the
-/// queries here are assembled from a varying number of pieces.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-enum Arg {
-    Int(i64),
-    Text(String),
-}
-
-impl Sql {
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-
-    fn arg(&mut self, a: Arg) {
-        self.args.push(a);
-        self.text.push_str(&format!("${}", self.args.len()));
-    }
-
-    /// `a, b, c` as arguments.
-    fn list<T>(&mut self, items: impl IntoIterator<Item = T>, to_arg: impl Fn(T) -> Arg) {
-        for (i, item) in items.into_iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.arg(to_arg(item));
-        }
-    }
-
-    async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
-        let Sql { text, args } = self;
-        let mut q = sqlx::query(&text);
-        for a in args {
-            q = match a {
-                Arg::Int(v) => q.bind(v),
-                Arg::Text(v) => q.bind(v),
-            };
-        }
-        q.fetch_all(conn).await
-    }
-}
 
 /// Sums of `values` per `keys` over `w`'s span, from `table(grain)`: whole UTC days from the
 /// day rows, ragged ends from a few finer ones, each piece added or taken off (see `span`).

@@ -1,0 +1,86 @@
+//! Statements assembled from a varying number of pieces (a report's buckets, a batch's rows).
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+/// SQL text with its arguments, numbered `$1, $2, …` in the order they are pushed.
+#[derive(Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    pub fn arg(&mut self, a: Arg) {
+        self.args.push(a);
+        self.text.push_str(&format!("${}", self.args.len()));
+    }
+
+    /// `a, b, c` as arguments.
+    pub fn list<T>(&mut self, items: impl IntoIterator<Item = T>, to_arg: impl Fn(T) -> Arg) {
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.arg(to_arg(item));
+        }
+    }
+
+    pub async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let Sql { text, args } = self;
+        let mut q = sqlx::query(&text);
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+            };
+        }
+        q.fetch_all(conn).await
+    }
+}
+
+/// Adds `rows` to `table` in one statement per 100 rows: each row is its key columns then
+/// its counters, inserted, or added to the stored row with the same key. Rows are written in
+/// the order given, so transactions that give them in the same order lock them in the same
+/// order. The keys of `rows` must differ (one statement cannot update a row twice).
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    table: &str,
+    keys: &[&str],
+    counters: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
+    let set = counters
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "INSERT INTO {table} ({}, {}) VALUES ",
+            keys.join(", "),
+            counters.join(", ")
+        ));
+        for (i, row) in rows.by_ref().take(100).enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.list(row, |a| a);
+            sql.push(")");
+        }
+        sql.push(&format!(
+            " ON CONFLICT ({}) DO UPDATE SET {set}",
+            keys.join(", ")
+        ));
+        sql.fetch(conn).await?;
+    }
+    Ok(())
+}
