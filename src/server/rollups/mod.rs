@@ -214,7 +214,7 @@ pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
             })
             .collect();
         let keys = [col, "rule_id", "variant", "currency"];
-        upsert(&mut **tx, offers, &keys, &COUNTERS, rows).await?;
+        upsert(tx, offers, &keys, &COUNTERS, rows).await?;
         let rows = p
             .declines
             .iter()
@@ -228,7 +228,7 @@ pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
                 ]
             })
             .collect();
-        upsert(&mut **tx, declines, &[col, "rule_id", "code"], &["n"], rows).await?;
+        upsert(tx, declines, &[col, "rule_id", "code"], &["n"], rows).await?;
         let rows = p
             .trend
             .iter()
@@ -244,7 +244,7 @@ pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
             })
             .collect();
         let series = ["shown", "paid", "revenue"];
-        upsert(&mut **tx, trend, &[col, "currency"], &series, rows).await?;
+        upsert(tx, trend, &[col, "currency"], &series, rows).await?;
     }
     Ok(())
 }
