@@ -18,6 +18,16 @@ test('analyst changes the range without a reload, drills down and downloads the 
   await expect(page.getByTestId('trend')).toHaveAttribute('data-days', '7');
   await expectSamePage(page);
 
+  // The filter form: the URL holds what is set, and nothing for filters left at "All".
+  await page.getByLabel('Currency').selectOption('USD');
+  await page.getByTestId('apply').click();
+  await expect(page).toHaveURL(/currency=USD/);
+  expect(page.url()).not.toMatch(/[?&](=|kind=|trigger=|offered=|sort=)(&|$)/);
+  await expect(page.getByTestId('an-table').locator('tbody td', { hasText: 'EUR' })).toHaveCount(0);
+  await expectSamePage(page);
+  await page.getByTestId('preset-7').click();
+  await expect(page.getByTestId('trend')).toHaveAttribute('data-days', '7');
+
   // Hovering a day shows its values; toggling a series hides it.
   await page.locator('svg[data-testid=trend] .hit').nth(2).hover();
   await expect(page.getByTestId('trend-detail')).toContainText(/Shown \d+, Paid \d+/);
