@@ -1,7 +1,7 @@
 //! Offer events and the rollups they feed. Every event goes through `record`, inside the caller's
 //! transaction, so an event and its rollup change commit or roll back together (a webhook batch
 //! sums its changes and writes them at its end, still inside its transaction: see `batch`).
-use crate::domain::analytics::zone::{quarter_of, QUARTERS_PER_DAY};
+use crate::domain::analytics::zone::{quarter_of, GRAINS};
 use crate::domain::analytics::{Counts, DayTotal, DeclineCount, EventKind, Rollup, Variant};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row, Transaction};
@@ -93,14 +93,9 @@ pub enum Grain {
 impl Grain {
     pub const ALL: [Grain; 4] = [Grain::Day, Grain::FourHours, Grain::Hour, Grain::Quarter];
 
-    /// Quarter-hours per bucket.
+    /// Quarter-hours per bucket (`ALL` is in the order of the domain's `GRAINS`).
     pub fn size(self) -> i64 {
-        match self {
-            Grain::Day => QUARTERS_PER_DAY,
-            Grain::FourHours => 16,
-            Grain::Hour => 4,
-            Grain::Quarter => 1,
-        }
+        GRAINS[self as usize]
     }
 
     /// The grain whose buckets hold `size` quarters.
@@ -151,24 +146,37 @@ pub struct Pending {
 
 impl Pending {
     fn add(&mut self, s: &Subject<'_>, at: i64, c: &Counts, code: Option<&str>) {
-        let net = c.net_revenue();
-        let trended = s.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0);
         for g in Grain::ALL {
             let b = g.bucket(at);
-            self.rollups
-                .entry((g, b, s.rule_id.into(), s.variant, s.currency.into()))
-                .or_default()
-                .add(c);
+            self.put(g, b, s.rule_id, s.variant, s.currency, c);
             if let Some(code) = code {
                 *self
                     .declines
                     .entry((g, b, s.rule_id.into(), code.into()))
                     .or_default() += 1;
             }
-            if trended {
-                let t = self.trend.entry((g, b, s.currency.into())).or_default();
-                *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
-            }
+        }
+    }
+
+    /// Adds `c` to one bucket's rollup and, unless it is the hold-out's or moves none of the
+    /// trend's series, to the trend.
+    fn put(
+        &mut self,
+        g: Grain,
+        b: i64,
+        rule_id: &str,
+        variant: Variant,
+        currency: &str,
+        c: &Counts,
+    ) {
+        self.rollups
+            .entry((g, b, rule_id.into(), variant, currency.into()))
+            .or_default()
+            .add(c);
+        let net = c.net_revenue();
+        if variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0) {
+            let t = self.trend.entry((g, b, currency.into())).or_default();
+            *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
         }
     }
 }
@@ -371,8 +379,8 @@ fn day_total(r: &AnyRow, col: &str) -> Result<DayTotal, sqlx::Error> {
 }
 
 /// Recomputes every rollup of one grain from the raw events, in the order they happened. Used
-/// to check the incremental rollups (tests), to build them for generated history (benchmark)
-/// and to fill the quarter tables of a database from before they existed.
+/// to check the incremental rollups (tests) and to fill the sub-day tables of a database from
+/// before they existed.
 pub async fn recompute(
     db: &super::db::Db,
     grain: Grain,
@@ -470,24 +478,13 @@ pub async fn backfill_quarters(db: &super::db::Db, postgres: bool) -> Result<(),
     let (rollups, declines) = recompute(db, Grain::Quarter).await?;
     let mut p = Pending::default();
     for r in &rollups {
-        let c = &r.counts;
-        let net = c.net_revenue();
         for g in Grain::ALL {
             let b = r.bucket.div_euclid(g.size());
-            if g != Grain::Day {
-                p.rollups
-                    .entry((g, b, r.rule_id.clone(), r.variant, r.currency.clone()))
-                    .or_default()
-                    .add(c);
-            }
-            if r.variant != Variant::Holdout && (c.shown != 0 || c.paid != 0 || net != 0) {
-                let t = p.trend.entry((g, b, r.currency.clone())).or_default();
-                *t = (t.0 + c.shown, t.1 + c.paid, t.2 + net);
-            }
+            p.put(g, b, &r.rule_id, r.variant, &r.currency, &r.counts);
         }
     }
     for d in &declines {
-        for g in [Grain::FourHours, Grain::Hour, Grain::Quarter] {
+        for g in Grain::ALL {
             *p.declines
                 .entry((
                     g,
@@ -498,6 +495,9 @@ pub async fn backfill_quarters(db: &super::db::Db, postgres: bool) -> Result<(),
                 .or_default() += d.count;
         }
     }
+    // The day tables hold these events already; only the day trend is new.
+    p.rollups.retain(|k, _| k.0 != Grain::Day);
+    p.declines.retain(|k, _| k.0 != Grain::Day);
     flush(&mut tx, p).await?;
     tx.commit().await?;
     tracing::info!(

@@ -26,21 +26,23 @@ async fn span_sums(
     if pieces.is_empty() {
         return Ok(Vec::new());
     }
-    let columns = |f: &dyn Fn(&str) -> String| values.iter().map(|v| f(v)).collect::<Vec<_>>();
     let mut sql = Sql::default();
-    let outer = columns(&|v| format!("CAST(SUM({v}) AS BIGINT) AS {v}"));
-    sql.push(&format!("SELECT {keys}, {} FROM (", outer.join(", ")));
+    let sums: Vec<String> = values
+        .iter()
+        .map(|v| format!("CAST(SUM({v}) AS BIGINT) AS {v}"))
+        .collect();
+    sql.push(&format!("SELECT {keys}, {} FROM (", sums.join(", ")));
     for (i, p) in pieces.iter().enumerate() {
         let grain = Grain::of_size(p.size);
         let col = grain.tables().3;
         let sign = if p.sign < 0 { "-" } else { "" };
-        let inner = columns(&|v| format!("{sign}{v} AS {v}"));
+        let signed: Vec<String> = values.iter().map(|v| format!("{sign}{v} AS {v}")).collect();
         if i > 0 {
             sql.push(" UNION ALL ");
         }
         sql.push(&format!(
             "SELECT {keys}, {} FROM {} WHERE {col} >= ",
-            inner.join(", "),
+            signed.join(", "),
             table(grain)
         ));
         sql.arg(Arg::Int(p.lo));

@@ -1,6 +1,7 @@
 //! Statements assembled from a varying number of pieces (a report's buckets, a batch's rows).
-use sqlx::any::AnyRow;
-use sqlx::AnyConnection;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
 
 /// SQL text with its arguments, numbered `$1, $2, …` in the order they are pushed.
 #[derive(Default)]
@@ -34,16 +35,23 @@ impl Sql {
         }
     }
 
-    pub async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
-        let Sql { text, args } = self;
-        let mut q = sqlx::query(&text);
-        for a in args {
+    fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for a in &self.args {
             q = match a {
-                Arg::Int(v) => q.bind(v),
-                Arg::Text(v) => q.bind(v),
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_str()),
             };
         }
-        q.fetch_all(conn).await
+        q
+    }
+
+    pub async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
+        self.query().fetch_all(conn).await
+    }
+
+    async fn execute(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        self.query().execute(conn).await.map(|_| ())
     }
 }
 
@@ -80,7 +88,7 @@ pub async fn upsert(
             " ON CONFLICT ({}) DO UPDATE SET {set}",
             keys.join(", ")
         ));
-        sql.fetch(conn).await?;
+        sql.execute(conn).await?;
     }
     Ok(())
 }
