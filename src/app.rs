@@ -1,5 +1,5 @@
 //! The shell, routes and layout. Pages live in `ui/`, one module per screen.
-use crate::api::session::{get_session, Login, Logout};
+use crate::api::session::get_session;
 use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
 use crate::ui::i18n::{I18n, Lang};
@@ -22,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <MetaTags/>
             </head>
@@ -35,12 +35,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The language: on the server from the `lang` cookie, in the browser from `<html lang>`
 /// (which the server rendered from that cookie), so both sides agree during hydration.
-fn initial_lang() -> Lang {
+pub(crate) fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>()
             .and_then(|p| {
-                crate::server::auth::cookie_value(&p.headers, crate::ui::i18n::LANG_COOKIE)
+                crate::server::auth::cookie_value(&p.headers, crate::api::session::LANG_COOKIE)
             })
             .map(|c| Lang::from_code(&c))
             .unwrap_or(Lang::En)
@@ -55,12 +55,10 @@ fn initial_lang() -> Lang {
     }
 }
 
-/// Who is signed in; refetched after sign-in and sign-out.
+/// Who is signed in, read once per page on the server (sign-in and sign-out load a new page).
 #[derive(Clone, Copy)]
 pub struct Session {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
 }
 
 pub fn use_session() -> Session {
@@ -71,30 +69,15 @@ pub fn use_session() -> Session {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(I18n(RwSignal::new(initial_lang())));
-    let login = ServerAction::<Login>::new();
-    let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(
-        move || (login.version().get(), logout.version().get()),
-        |_| get_session(),
-    );
-    provide_context(Session {
-        user,
-        login,
-        logout,
-    });
-
-    // Effects never run on the server: this marks the page as hydrated for people and tests.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    let user = Resource::new(|| (), |_| get_session());
+    provide_context(Session { user });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/upsell_dashboard.css"/>
         <Title text="Upsell Dashboard"/>
-        // Async SSR: every page arrives complete, so it reads (and its forms post) without
-        // JavaScript; the wasm then hydrates it in place.
+        // Islands: every screen renders on the server (async SSR, so it arrives complete and
+        // its forms post without JavaScript); only the `#[island]` components ship to the
+        // browser and hydrate there.
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <p class="notice">"404"</p> }>

@@ -1,14 +1,14 @@
 use crate::domain::analytics::{Filters, RecentOffer, Report};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn can_read(r: crate::domain::role::Role) -> bool {
     r.can_read_analytics()
 }
 
-#[server(endpoint = "analytics/report", input = Json)]
+#[server(endpoint = "analytics/report", input = FormOrJson)]
 pub async fn analytics_report(filters: Filters) -> Result<Report, AppError> {
     use crate::server::analytics;
     super::guard::finish(
@@ -23,7 +23,7 @@ pub async fn analytics_report(filters: Filters) -> Result<Report, AppError> {
     )
 }
 
-#[server(endpoint = "analytics/recent", input = Json)]
+#[server(endpoint = "analytics/recent", input = FormOrJson)]
 pub async fn analytics_recent(rule_id: String) -> Result<Vec<RecentOffer>, AppError> {
     super::guard::finish(
         async {

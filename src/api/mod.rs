@@ -1,6 +1,7 @@
 //! Server functions, one module per screen. Each is thin: authorise, validate, call one
 //! service, map the error (with its HTTP status).
 pub mod analytics;
+pub mod codec;
 pub mod offer;
 pub mod rules;
 pub mod sandbox;
@@ -19,7 +20,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let e = Self::classify(value);
         #[cfg(feature = "ssr")]
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            .filter(|_| !guard::is_form_post())
+        {
             // Bad arguments never reach our functions; give them their honest status here.
             opts.set_status(
                 http::StatusCode::from_u16(e.code.http_status())
@@ -80,10 +83,32 @@ pub(crate) mod guard {
         Ok((state(), user))
     }
 
+    /// A plain `<form method="post">` from a server-rendered screen (the browser asks for HTML).
+    /// Its answer is a redirect, never a JSON body: back to the page with the error in the URL
+    /// (leptos does that), or to the page that shows the result ([`form_redirect`]).
+    pub fn is_form_post() -> bool {
+        parts()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+
+    /// Where a plain form post goes after success; API clients get the JSON result instead.
+    pub fn form_redirect(path: &str) {
+        if is_form_post() {
+            leptos_axum::redirect(path);
+        }
+    }
+
     /// Sets the HTTP status of a failed call, so API clients see 401/403/409/422 and not 500.
+    /// A form post keeps leptos's redirect back to the page, which shows the error.
     pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {
-            if let Some(opts) = use_context::<ResponseOptions>() {
+            if let Some(opts) = use_context::<ResponseOptions>().filter(|_| !is_form_post()) {
                 opts.set_status(
                     http::StatusCode::from_u16(e.code.http_status())
                         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),

@@ -2,7 +2,7 @@
 use crate::domain::error::AppError;
 use crate::domain::offer::OfferView;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 
 /// Rejects anything that is not shaped like one of our tokens before touching the database.
 #[cfg(feature = "ssr")]
@@ -17,7 +17,7 @@ fn check(token: &str) -> Result<(), AppError> {
     }
 }
 
-#[server(endpoint = "offer/view", input = Json)]
+#[server(endpoint = "offer/view", input = FormOrJson)]
 pub async fn get_offer(token: String) -> Result<OfferView, AppError> {
     super::guard::finish(
         async {
@@ -28,7 +28,7 @@ pub async fn get_offer(token: String) -> Result<OfferView, AppError> {
     )
 }
 
-#[server(endpoint = "offer/accept", input = Json)]
+#[server(endpoint = "offer/accept", input = FormOrJson)]
 pub async fn accept_offer(token: String) -> Result<OfferView, AppError> {
     super::guard::finish(
         async {
@@ -39,7 +39,7 @@ pub async fn accept_offer(token: String) -> Result<OfferView, AppError> {
     )
 }
 
-#[server(endpoint = "offer/decline", input = Json)]
+#[server(endpoint = "offer/decline", input = FormOrJson)]
 pub async fn decline_offer(token: String) -> Result<OfferView, AppError> {
     super::guard::finish(
         async {

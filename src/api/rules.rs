@@ -2,7 +2,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::domain::rule::{ProductSummary, Rule, RuleDraft};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 /// Everything the rules screen shows, in one round trip.
@@ -45,7 +45,7 @@ pub async fn list_products() -> Result<Vec<ProductSummary>, AppError> {
     )
 }
 
-#[server(endpoint = "rules/save", input = Json)]
+#[server(endpoint = "rules/save", input = FormOrJson)]
 pub async fn save_rule(draft: RuleDraft) -> Result<Rule, AppError> {
     super::guard::finish(
         async {
@@ -56,34 +56,42 @@ pub async fn save_rule(draft: RuleDraft) -> Result<Rule, AppError> {
     )
 }
 
-#[server(endpoint = "rules/enable", input = Json)]
+#[server(endpoint = "rules/enable", input = FormOrJson)]
 pub async fn set_rule_enabled(id: String, version: i64, enabled: bool) -> Result<Rule, AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_edit).await?;
-            crate::server::rules::set_enabled(&state.db, &user, &id, version, enabled).await
+            let rule =
+                crate::server::rules::set_enabled(&state.db, &user, &id, version, enabled).await?;
+            let done = if rule.enabled { "enabled" } else { "disabled" };
+            super::guard::form_redirect(&format!("/rules?done={done}&rule={}", rule.id));
+            Ok(rule)
         }
         .await,
     )
 }
 
-#[server(endpoint = "rules/delete", input = Json)]
+#[server(endpoint = "rules/delete", input = FormOrJson)]
 pub async fn delete_rule(id: String, version: i64) -> Result<(), AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_edit).await?;
-            crate::server::rules::delete(&state.db, &user, &id, version).await
+            crate::server::rules::delete(&state.db, &user, &id, version).await?;
+            super::guard::form_redirect("/rules?done=deleted");
+            Ok(())
         }
         .await,
     )
 }
 
-#[server(endpoint = "rules/reorder", input = Json)]
+#[server(endpoint = "rules/reorder", input = FormOrJson)]
 pub async fn reorder_rules(ids: Vec<String>) -> Result<Vec<Rule>, AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_edit).await?;
-            crate::server::rules::reorder(&state.db, &user, &ids).await
+            let rules = crate::server::rules::reorder(&state.db, &user, &ids).await?;
+            super::guard::form_redirect("/rules?done=order");
+            Ok(rules)
         }
         .await,
     )

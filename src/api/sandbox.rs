@@ -2,7 +2,7 @@
 //! sandbox over HTTP like any Dodo client would, and exist only when the sandbox runs.
 use crate::domain::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub async fn sandbox_info() -> Result<SandboxCatalogue, AppError> {
     )
 }
 
-#[server(endpoint = "sandbox/purchase", input = Json)]
+#[server(endpoint = "sandbox/purchase", input = FormOrJson)]
 pub async fn simulate_purchase(
     customer_id: String,
     product_id: String,
@@ -143,7 +143,7 @@ pub async fn simulate_purchase(
     )
 }
 
-#[server(endpoint = "sandbox/fault", input = Json)]
+#[server(endpoint = "sandbox/fault", input = FormOrJson)]
 pub async fn set_fault(mode: String, code: Option<String>) -> Result<(), AppError> {
     super::guard::finish(
         async {

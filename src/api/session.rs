@@ -10,6 +10,29 @@ pub fn landing(role: Role) -> &'static str {
     }
 }
 
+/// The cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The language switch, a plain form post: the page comes back in the chosen language.
+#[server(endpoint = "session/lang")]
+pub async fn set_lang(lang: String) -> Result<(), AppError> {
+    use crate::domain::error::ErrorCode;
+    use leptos_axum::ResponseOptions;
+    if !matches!(lang.as_str(), "en" | "zh-CN") {
+        return super::guard::finish(Err(AppError::new(
+            ErrorCode::BadRequest,
+            "Unknown language. Choose English (en) or 简体中文 (zh-CN).",
+        )));
+    }
+    if let Some(opts) = use_context::<ResponseOptions>() {
+        let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(())
+}
+
 #[server(endpoint = "session/me")]
 pub async fn get_session() -> Result<Option<CurrentUser>, AppError> {
     super::guard::finish(super::guard::user().await)

@@ -2,7 +2,7 @@
 use crate::domain::error::AppError;
 use crate::domain::offer::ApiToken;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn merchant(r: crate::domain::role::Role) -> bool {
@@ -21,7 +21,7 @@ pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
 }
 
 /// Returns the new token once; it is not stored and cannot be shown again.
-#[server(endpoint = "settings/tokens/create", input = Json)]
+#[server(endpoint = "settings/tokens/create", input = FormOrJson)]
 pub async fn create_api_token(name: String) -> Result<String, AppError> {
     super::guard::finish(
         async {
@@ -32,7 +32,7 @@ pub async fn create_api_token(name: String) -> Result<String, AppError> {
     )
 }
 
-#[server(endpoint = "settings/tokens/revoke", input = Json)]
+#[server(endpoint = "settings/tokens/revoke", input = FormOrJson)]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     super::guard::finish(
         async {

@@ -4,7 +4,7 @@ use crate::domain::error::AppError;
 use crate::domain::rule::ProductSummary;
 use crate::domain::subscription::{CustomerView, PlanChangeView, PreviewView};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 /// Everything the console shows for a search, in one round trip.
@@ -30,7 +30,7 @@ fn merchant(r: crate::domain::role::Role) -> bool {
 
 /// Finds customers by subscription id, customer id or email. An empty query lists nothing
 /// but still returns the approvals queue and the catalogue.
-#[server(endpoint = "subscriptions/find", input = Json)]
+#[server(endpoint = "subscriptions/find", input = FormOrJson)]
 pub async fn find_subscriptions(q: String) -> Result<ConsoleData, AppError> {
     use crate::server::subscriptions as svc;
     super::guard::finish(
@@ -63,7 +63,7 @@ pub async fn find_subscriptions(q: String) -> Result<ConsoleData, AppError> {
     )
 }
 
-#[server(endpoint = "subscriptions/preview", input = Json)]
+#[server(endpoint = "subscriptions/preview", input = FormOrJson)]
 pub async fn preview_change(
     subscription_id: String,
     product_id: String,
@@ -93,7 +93,7 @@ pub async fn preview_change(
 }
 
 /// Executes a previewed change in `mode`. `confirm_amount` is the amount the person confirmed.
-#[server(endpoint = "subscriptions/execute", input = Json)]
+#[server(endpoint = "subscriptions/execute", input = FormOrJson)]
 pub async fn execute_change(
     change_id: String,
     mode: String,
@@ -122,7 +122,7 @@ pub async fn execute_change(
     )
 }
 
-#[server(endpoint = "subscriptions/approve", input = Json)]
+#[server(endpoint = "subscriptions/approve", input = FormOrJson)]
 pub async fn approve_change(change_id: String) -> Result<PlanChangeView, AppError> {
     super::guard::finish(
         async {
@@ -134,7 +134,7 @@ pub async fn approve_change(change_id: String) -> Result<PlanChangeView, AppErro
 }
 
 /// Cancels a scheduled change, or withdraws one that has not run yet.
-#[server(endpoint = "subscriptions/cancel", input = Json)]
+#[server(endpoint = "subscriptions/cancel", input = FormOrJson)]
 pub async fn cancel_change(change_id: String) -> Result<PlanChangeView, AppError> {
     super::guard::finish(
         async {
@@ -146,7 +146,7 @@ pub async fn cancel_change(change_id: String) -> Result<PlanChangeView, AppError
 }
 
 /// One change as it stands (read back from Dodo when its outcome is overdue).
-#[server(endpoint = "subscriptions/change", input = Json)]
+#[server(endpoint = "subscriptions/change", input = FormOrJson)]
 pub async fn get_change(change_id: String) -> Result<PlanChangeView, AppError> {
     super::guard::finish(
         async {
@@ -173,7 +173,7 @@ pub async fn get_thresholds() -> Result<Vec<(String, i64)>, AppError> {
 }
 
 /// Sets (or, with no amount, removes) the approval threshold for one currency.
-#[server(endpoint = "subscriptions/thresholds/set", input = Json)]
+#[server(endpoint = "subscriptions/thresholds/set", input = FormOrJson)]
 pub async fn set_threshold(
     currency: String,
     amount: Option<i64>,

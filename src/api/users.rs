@@ -1,7 +1,7 @@
 use crate::domain::error::AppError;
 use crate::domain::role::{Role, UserRow};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
+use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn can_manage(r: Role) -> bool {
@@ -19,7 +19,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     )
 }
 
-#[server(endpoint = "users/create", input = Json)]
+#[server(endpoint = "users/create", input = FormOrJson)]
 pub async fn create_user(email: String, password: String, role: Role) -> Result<UserRow, AppError> {
     super::guard::finish(
         async {
@@ -30,7 +30,7 @@ pub async fn create_user(email: String, password: String, role: Role) -> Result<
     )
 }
 
-#[server(endpoint = "users/role", input = Json)]
+#[server(endpoint = "users/role", input = FormOrJson)]
 pub async fn set_user_role(id: String, role: Role) -> Result<UserRow, AppError> {
     super::guard::finish(
         async {

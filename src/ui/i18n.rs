@@ -25,7 +25,6 @@ impl Lang {
     }
 }
 
-pub const LANG_COOKIE: &str = "lang";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -1034,14 +1033,20 @@ fn zh(m: Msg) -> &'static str {
 #[derive(Clone, Copy)]
 pub struct I18n(pub RwSignal<Lang>);
 
+/// The app provides the language on the server; an island in the browser reads it from
+/// `<html lang>`, which the server rendered.
 pub fn use_i18n() -> I18n {
-    expect_context::<I18n>()
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(crate::app::initial_lang())))
 }
 
 impl I18n {
     /// A reactive translation, for use inside views.
     pub fn t(self, m: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || tr(self.0.get(), m)
+    }
+    /// The language now (untracked: for what renders once, on the server).
+    pub fn now_lang(self) -> Lang {
+        self.0.get_untracked()
     }
     /// The translation now, tracked when called inside a reactive closure.
     pub fn now(self, m: Msg) -> &'static str {

@@ -1,6 +1,8 @@
-use super::i18n::{use_i18n, Lang, Msg, LANG_COOKIE};
+use super::i18n::{use_i18n, Lang, Msg};
+use crate::api::session::{Logout, SetLang};
 use crate::app::use_session;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
 #[component]
@@ -9,12 +11,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     // The hosted offer page belongs to the merchant's customers: no dashboard navigation there.
     let location = leptos_router::hooks::use_location();
-    let customer_page = move || location.pathname.with(|p| p.starts_with("/offer/"));
+    let customer_page = location.pathname.with_untracked(|p| p.starts_with("/offer/"));
     view! {
         <header class="top" class:customer=customer_page>
             <a class="brand" href="/" class:hidden=customer_page>{i18n.t(Msg::AppName)}</a>
             <nav aria-label="Main" class:hidden=customer_page>
-                <Transition fallback=|| ()>
+                <Suspense fallback=|| ()>
                     {move || session.user.get().map(|u| match u {
                         Ok(Some(user)) => {
                             let merchant = user.role.can_edit_rules();
@@ -30,14 +32,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 })}
                                 {user.role.can_change_plans().then(|| view! { <A href="/subscriptions">{i18n.t(Msg::NavSubscriptions)}</A> })}
                                 <span class="who" data-role=user.role.as_str()>{user.email.clone()}</span>
-                                <ActionForm action=session.logout attr:class="inline">
+                                <form method="post" action=Logout::PATH class="inline">
                                     <button type="submit" class="link">{i18n.t(Msg::SignOut)}</button>
-                                </ActionForm>
+                                </form>
                             }.into_any()
                         }
                         _ => view! { <A href="/login">{i18n.t(Msg::SignIn)}</A> }.into_any(),
                     })}
-                </Transition>
+                </Suspense>
             </nav>
             <LangSwitch/>
         </header>
@@ -45,34 +47,16 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Switches language at once and remembers it in a cookie, which the server reads on the next
-/// page load so that the server-rendered HTML is already in the chosen language.
+/// A plain form: the server remembers the choice in a cookie and sends the same page back in
+/// that language.
 #[component]
 fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let set = move |lang: Lang| {
-        i18n.0.set(lang);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let doc = document();
-            if let Some(el) = doc.document_element() {
-                let _ = el.set_attribute("lang", lang.code());
-            }
-            if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                let _ = html.set_cookie(&format!(
-                    "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    lang.code()
-                ));
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = LANG_COOKIE;
-    };
+    let current = i18n.0.get_untracked();
     view! {
-        <div class="lang" role="group" aria-label=i18n.t(Msg::Language)>
-            <button type="button" aria-pressed=move || (i18n.0.get() == Lang::En).to_string() on:click=move |_| set(Lang::En)>"English"</button>
-            <button type="button" aria-pressed=move || (i18n.0.get() == Lang::Zh).to_string() on:click=move |_| set(Lang::Zh)>"中文"</button>
-        </div>
+        <form method="post" action=SetLang::PATH class="lang" role="group" aria-label=i18n.t(Msg::Language)>
+            <button type="submit" name="lang" value=Lang::En.code() aria-pressed=(current == Lang::En).to_string()>"English"</button>
+            <button type="submit" name="lang" value=Lang::Zh.code() aria-pressed=(current == Lang::Zh).to_string()>"中文"</button>
+        </form>
     }
 }

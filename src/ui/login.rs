@@ -1,13 +1,14 @@
 use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
-use crate::app::use_session;
+use crate::api::session::Login;
 use leptos::prelude::*;
 
+/// A plain form post: the server answers with the landing page, or comes back here with the
+/// error in the URL, which the action reads on the server.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let login = use_session().login;
-    let pending = login.pending();
+    let login = ServerAction::<Login>::new();
     let error = move || login.value().get().and_then(|r| r.err());
     view! {
         <section class="page narrow">
@@ -20,8 +21,8 @@ pub fn LoginPage() -> impl IntoView {
                 <p id="login-error" class="field-error" role="alert">
                     {move || error().map(|e| error_text(i18n.0.get(), &e))}
                 </p>
-                <button type="submit" class="primary" disabled=pending>
-                    {move || if pending.get() { i18n.now(Msg::SigningIn) } else { i18n.now(Msg::SignIn) }}
+                <button type="submit" class="primary" data-pending=i18n.now(Msg::SigningIn)>
+                    {i18n.t(Msg::SignIn)}
                 </button>
             </ActionForm>
         </section>

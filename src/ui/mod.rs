@@ -6,6 +6,8 @@ pub mod i18n;
 pub mod layout;
 pub mod login;
 pub mod offer;
+#[cfg(feature = "hydrate")]
+pub mod pending;
 pub mod rules;
 pub mod sandbox;
 pub mod settings;

@@ -37,3 +37,15 @@ pub fn Status(#[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
         <p class="status" role="status" aria-live="polite">{move || text.get()}</p>
     }
 }
+
+/// The error of a plain form post to `S`, which leptos brings back in the URL (`?__err=`) and
+/// a server action of the same function reads while the page renders on the server.
+pub fn form_error<S>() -> Option<AppError>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .with_untracked(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+}

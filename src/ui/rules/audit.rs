@@ -1,4 +1,4 @@
-use crate::api::rules::RulesData as PageData;
+use crate::domain::audit::AuditEntry;
 use crate::domain::audit::changed_fields;
 use crate::domain::time::format_utc;
 use crate::ui::i18n::{use_i18n, Msg};
@@ -17,9 +17,8 @@ fn action_msg(action: &str) -> Msg {
 }
 
 #[component]
-pub(super) fn AuditLog(data: StoredValue<PageData>) -> impl IntoView {
+pub(super) fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
     let i18n = use_i18n();
-    let entries = data.with_value(|d| d.audit.clone());
     let empty = entries.is_empty();
     let items = entries
         .into_iter()

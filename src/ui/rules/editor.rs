@@ -2,7 +2,8 @@ use super::picker::ProductPicker;
 use super::preview::Preview;
 use super::table::{kind_msg, timing_msg};
 use super::Ctx;
-use crate::api::rules::{rules_page, RulesData as PageData, SaveRule};
+use crate::domain::rule::{ProductSummary, Rule};
+use crate::api::rules::SaveRule;
 use crate::domain::error::ErrorCode;
 use crate::domain::rule::{normalize, validate, RuleDraft, RuleKind, Timing};
 use crate::ui::errors::error_text;
@@ -31,15 +32,26 @@ fn control_id(field: &str) -> &'static str {
     }
 }
 
-#[component]
-pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
+/// The screen's one island: it validates as the merchant types (the same `validate` the
+/// server runs), previews the offer, and saves through the server function, so a refused save
+/// (a conflict, a product gone from Dodo) keeps everything typed. A save that succeeds loads
+/// the list again, which shows it.
+#[island]
+pub(super) fn RuleEditor(
+    products: Vec<ProductSummary>,
+    rules: Vec<Rule>,
+    draft: RuleDraft,
+) -> impl IntoView {
+    let ctx = Ctx {
+        editing: RwSignal::new(Some(draft)),
+        error: RwSignal::new(None),
+    };
     let i18n = use_i18n();
-    let ctx = expect_context::<Ctx>();
     let save = ServerAction::<SaveRule>::new();
     let touched: RwSignal<Vec<&'static str>> = RwSignal::new(Vec::new());
     let submitted = RwSignal::new(false);
-    let products = StoredValue::new(data.with_value(|d| d.products.clone()));
-    let rules = StoredValue::new(data.with_value(|d| d.rules.clone()));
+    let products = StoredValue::new(products);
+    let rules = StoredValue::new(rules);
 
     // The same validation the server runs, for instant feedback.
     let client_errors = Memo::new(move |_| {
@@ -84,16 +96,7 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(r) = save.value().get() {
             match r {
-                Ok(rule) => {
-                    ctx.status.set(Some(format!(
-                        "{} — {}",
-                        i18n.now(Msg::RuleSaved),
-                        rule.name
-                    )));
-                    ctx.error.set(None);
-                    ctx.editing.set(None);
-                    ctx.refresh();
-                }
+                Ok(rule) => go_to(&format!("/rules?done=saved&rule={}", rule.id)),
                 Err(e) => ctx.error.set(Some(e)),
             }
         }
@@ -125,19 +128,12 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
         }
     };
 
-    let load_latest = move |_| {
-        let id = ctx
-            .editing
-            .with_untracked(|o| o.as_ref().and_then(|d| d.id.clone()));
-        leptos::task::spawn_local(async move {
-            if let (Some(id), Ok(page)) = (id, rules_page().await) {
-                if let Some(r) = page.rules.iter().find(|r| r.id == id) {
-                    ctx.editing.set(Some(r.to_draft()));
-                    ctx.error.set(None);
-                }
-            }
-            ctx.refresh();
-        });
+    // What someone else saved, in a fresh editor (what was typed here stays until then).
+    let latest_href = move || {
+        ctx.editing
+            .with(|o| o.as_ref().and_then(|d| d.id.clone()))
+            .map(|id| format!("/rules?edit={id}#editor"))
+            .unwrap_or_else(|| "/rules".into())
     };
 
     let is_downsell = move || {
@@ -169,7 +165,7 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
                 <div class="banner error" role="alert" data-testid="save-error">
                     {conflict.then(|| view! { <strong>{i18n.t(Msg::ConflictTitle)}</strong> })}
                     <p>{move || error_text(i18n.0.get(), &e)}</p>
-                    {conflict.then(|| view! { <button type="button" on:click=load_latest>{i18n.t(Msg::LoadLatest)}</button> })}
+                    {conflict.then(|| view! { <a class="button" href=latest_href>{i18n.t(Msg::LoadLatest)}</a> })}
                 </div>
             }
         })
@@ -326,10 +322,15 @@ pub(super) fn Editor(data: StoredValue<PageData>) -> impl IntoView {
                     <button type="submit" class="primary" data-testid="save-rule" disabled=pending>
                         {move || i18n.now(if pending.get() { Msg::Saving } else { Msg::Save })}
                     </button>
-                    <button type="button" on:click=move |_| { ctx.editing.set(None); ctx.error.set(None); }>{i18n.t(Msg::Cancel)}</button>
+                    <a class="button" href="/rules">{i18n.t(Msg::Cancel)}</a>
                 </div>
             </form>
             <Preview draft=ctx.editing products/>
         </div>
     }
+}
+
+/// Leaves for another page (after a save: the list, which shows the result).
+fn go_to(href: &str) {
+    let _ = window().location().assign(href);
 }

@@ -1,6 +1,7 @@
-//! The upsell map screen: the ordered list of rules, the editor with its live preview, and the
-//! change history. All state lives in signals here, so a reload of the data (after a save or a
-//! conflict) never loses what the merchant typed.
+//! The upsell map screen. The list, its actions and the change history render on the server
+//! and post plain forms (the screen works without JavaScript); the editor, with its live
+//! validation and preview, is the screen's one island. What the screen shows comes from the
+//! URL: `?new`, `?edit=ID`, `?delete=ID` (the confirmation), `?done=…` (the last result).
 mod audit;
 mod editor;
 mod picker;
@@ -11,45 +12,47 @@ pub(crate) use table::kind_msg;
 
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{ErrorBanner, Status};
-use crate::api::rules::rules_page;
+use crate::api::rules::{rules_page, RulesData};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::rule::RuleDraft;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-/// Shared by the screen's parts.
+/// Shared by the editor's parts, inside the island.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
-    pub reload: RwSignal<u32>,
     pub editing: RwSignal<Option<RuleDraft>>,
-    pub status: RwSignal<Option<String>>,
-    /// The last failed save, kept across reloads so its messages stay next to the fields.
+    /// The last failed save, kept so its messages stay next to the fields.
     pub error: RwSignal<Option<AppError>>,
 }
 
-impl Ctx {
-    pub fn refresh(self) {
-        self.reload.update(|n| *n += 1);
-    }
+/// The result named by `?done=` after a form post, and the rule it concerns.
+fn done_text(done: &str, rule: Option<String>, i18n: super::i18n::I18n) -> Option<String> {
+    let msg = match done {
+        "saved" => Msg::RuleSaved,
+        "deleted" => Msg::RuleDeleted,
+        "order" => Msg::OrderSaved,
+        "enabled" => Msg::ActEnable,
+        "disabled" => Msg::ActDisable,
+        _ => return None,
+    };
+    Some(match rule {
+        Some(name) => format!("{} — {name}", i18n.now(msg)),
+        None => i18n.now(msg).to_string(),
+    })
 }
 
 #[component]
 pub fn RulesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let reload = RwSignal::new(0u32);
-    let page = Resource::new(move || reload.get(), |_| rules_page());
-    let ctx = Ctx {
-        reload,
-        editing: RwSignal::new(None),
-        status: RwSignal::new(None),
-        error: RwSignal::new(None),
-    };
-    provide_context(ctx);
+    let query = use_query_map();
+    let q = move |k: &str| query.with_untracked(|m| m.get(k));
+    let page = Resource::new(|| (), |_| rules_page());
     view! {
         <section class="page rules-page">
             <h1>{i18n.t(Msg::RulesTitle)}</h1>
             <p class="lead">{i18n.t(Msg::RulesIntro)}</p>
-            <Status text=ctx.status/>
-            <Transition fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
                 {move || page.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! {
                         <div class="banner error" role="alert" data-testid="rules-denied">
@@ -58,26 +61,33 @@ pub fn RulesPage() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(data) => {
-                        let data = StoredValue::new(data);
+                        let rule_name = |id: Option<String>| id.and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.name.clone()));
+                        let status = q("done").and_then(|d| done_text(&d, rule_name(q("rule")), i18n));
+                        let draft = if q("new").is_some() {
+                            Some(RuleDraft::default())
+                        } else {
+                            q("edit").and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.to_draft()))
+                        };
+                        let confirm = q("delete");
                         view! {
+                            <Status text=Signal::stored(status)/>
                             <div class="toolbar">
-                                <button type="button" class="primary" data-testid="new-rule"
-                                    on:click=move |_| {
-                                        ctx.error.set(None);
-                                        ctx.editing.set(Some(RuleDraft::default()));
-                                    }>
-                                    {i18n.t(Msg::NewRule)}
-                                </button>
+                                <a class="button primary" href="/rules?new#editor" data-testid="new-rule">{i18n.t(Msg::NewRule)}</a>
                             </div>
-                            <table::RuleTable data/>
-                            <Show when=move || ctx.editing.with(Option::is_some)>
-                                <editor::Editor data/>
-                            </Show>
-                            <audit::AuditLog data/>
+                            <table::RuleTable data=data.clone() confirm/>
+                            {draft.map(|draft| view! {
+                                <div id="editor">
+                                    <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft/>
+                                </div>
+                            })}
+                            <audit::AuditLog entries=data.audit.clone()/>
                         }.into_any()
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
+
+/// What the table needs of the page's data.
+pub(super) type PageData = RulesData;

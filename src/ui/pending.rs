@@ -1,0 +1,60 @@
+//! The browser side of every server-rendered screen. Screens post plain forms (they work
+//! without JavaScript too); once the wasm is loaded, a form on its way shows that it is busy
+//! and cannot be sent twice, and its button says what is happening ("Saving…").
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{HtmlElement, HtmlFormElement};
+
+pub fn watch_forms() {
+    // The handles are dropped: a dropped handle leaves its listener in place, for the page's life.
+    let _ = window_event_listener(ev::submit, |ev| {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if form.has_attribute("aria-busy") {
+            // A second click while the first post is on its way.
+            ev.prevent_default();
+            return;
+        }
+        if ev.default_prevented() {
+            return;
+        }
+        let _ = form.set_attribute("aria-busy", "true");
+        if let Some(button) = ev
+            .submitter()
+            .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        {
+            if let Some(label) = button.get_attribute("data-pending") {
+                button.set_inner_text(&label);
+            }
+        }
+    });
+    // Back/forward may restore a page from the cache as it was left: busy.
+    let _ = window_event_listener(ev::pageshow, |_| {
+        let forms = document().query_selector_all("form[aria-busy]");
+        if let Ok(forms) = forms {
+            for i in 0..forms.length() {
+                if let Some(f) = forms.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                    let _ = f.remove_attribute("aria-busy");
+                }
+            }
+        }
+    });
+}
+
+/// Marks the page as hydrated for people and tests: after the islands (which hydrate in the
+/// same turn, right after this module starts).
+pub fn mark_hydrated() {
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
