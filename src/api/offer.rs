@@ -44,7 +44,12 @@ pub async fn decline_offer(token: String) -> Result<OfferView, AppError> {
     super::guard::finish(
         async {
             check(&token)?;
-            crate::server::offers::decline(&super::guard::state(), &token).await
+            let view = crate::server::offers::decline(&super::guard::state(), &token).await?;
+            // A plain form goes on to the downsell at once, or back to this offer (declined).
+            if let Some(next) = &view.next_token {
+                super::guard::form_redirect(&format!("/offer/{next}"));
+            }
+            Ok(view)
         }
         .await,
     )

@@ -134,6 +134,18 @@ pub async fn simulate_purchase(
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
+            // A plain form comes back to the page, which shows the payment and the offer link.
+            use crate::domain::query_value as q;
+            let mut done = format!(
+                "/sandbox?paid={}&customer={}&product={}",
+                q(&payment_id),
+                q(&customer_id),
+                q(&product_id)
+            );
+            if let Some(u) = &offer_url {
+                done.push_str(&format!("&offer={}", q(u)));
+            }
+            super::guard::form_redirect(&done);
             Ok(PurchaseResult {
                 payment_id,
                 offer_url,
@@ -148,11 +160,19 @@ pub async fn set_fault(mode: String, code: Option<String>) -> Result<(), AppErro
     super::guard::finish(
         async {
             super::guard::require(merchant).await?;
+            // A form sends no code; a decline then refuses for want of funds.
+            let code = code
+                .filter(|c| !c.is_empty())
+                .or_else(|| (mode == "decline").then(|| "INSUFFICIENT_FUNDS".to_string()));
             sandbox_call(
                 "/_sandbox/faults",
                 serde_json::json!({ "mode": mode, "code": code, "delay_ms": 3000 }),
             )
             .await?;
+            super::guard::form_redirect(&format!(
+                "/sandbox?fault={}",
+                crate::domain::query_value(&mode)
+            ));
             Ok(())
         }
         .await,

@@ -37,7 +37,9 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(merchant).await?;
-            crate::server::api_v1::revoke_token(&state.db, &user, &id).await
+            crate::server::api_v1::revoke_token(&state.db, &user, &id).await?;
+            super::guard::form_redirect("/settings?done=revoked");
+            Ok(())
         }
         .await,
     )

@@ -172,21 +172,35 @@ pub async fn get_thresholds() -> Result<Vec<(String, i64)>, AppError> {
     )
 }
 
-/// Sets (or, with no amount, removes) the approval threshold for one currency.
+/// Sets (or, with no amount, removes) the approval threshold for one currency. `amount` is in
+/// minor units; the settings form sends `amount_text` as typed ("250.00"; empty removes).
 #[server(endpoint = "subscriptions/thresholds/set", input = FormOrJson)]
 pub async fn set_threshold(
     currency: String,
     amount: Option<i64>,
+    amount_text: Option<String>,
 ) -> Result<Vec<(String, i64)>, AppError> {
+    use crate::domain::error::FieldError;
+    use crate::domain::subscription::parse_major;
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(merchant).await?;
-            Ok(
+            let amount = match amount_text.as_deref().map(str::trim) {
+                None => amount,
+                Some("") => None,
+                Some(text) => Some(parse_major(text, &currency).ok_or_else(|| {
+                    AppError::validation(vec![FieldError::new(
+                        "amount",
+                        "amount_invalid",
+                        "Enter an amount such as 250 or 250.00, or leave it empty to remove the limit.",
+                    )])
+                })?),
+            };
+            let list =
                 crate::server::subscriptions::set_threshold(&state.db, &user, &currency, amount)
-                    .await?
-                    .into_iter()
-                    .collect(),
-            )
+                    .await?;
+            super::guard::form_redirect("/settings?done=threshold");
+            Ok(list.into_iter().collect())
         }
         .await,
     )

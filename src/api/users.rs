@@ -24,7 +24,9 @@ pub async fn create_user(email: String, password: String, role: Role) -> Result<
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_manage).await?;
-            crate::server::users::create(&state.db, &user, &email, &password, role).await
+            let row = crate::server::users::create(&state.db, &user, &email, &password, role).await?;
+            super::guard::form_redirect(&format!("/users?done=added&user={}", row.id));
+            Ok(row)
         }
         .await,
     )
@@ -35,7 +37,9 @@ pub async fn set_user_role(id: String, role: Role) -> Result<UserRow, AppError> 
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_manage).await?;
-            crate::server::users::set_role(&state.db, &user, &id, role).await
+            let row = crate::server::users::set_role(&state.db, &user, &id, role).await?;
+            super::guard::form_redirect(&format!("/users?done=role&user={}", row.id));
+            Ok(row)
         }
         .await,
     )

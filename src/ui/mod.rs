@@ -15,15 +15,4 @@ pub mod subscriptions;
 pub mod users;
 pub mod widgets;
 
-/// Percent-encodes a query value (written out: one loop is not worth a URL crate in the wasm).
-pub(crate) fn query_value(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use crate::domain::query_value;

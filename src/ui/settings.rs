@@ -1,43 +1,30 @@
+//! Settings: API tokens and the approval limit. Revoking is a plain form; creating a token is a
+//! small island, because the new token is shown once and must never travel in a URL.
 use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
-use super::widgets::ErrorBanner;
+use super::widgets::{form_error, ErrorBanner, Status};
 use crate::api::settings::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use crate::domain::error::ErrorCode;
 use crate::domain::time::format_utc;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_tokens(),
-    );
-    let name = RwSignal::new(String::new());
+    let tokens = Resource::new(|| (), |_| list_api_tokens());
+    let done = use_query_map().with_untracked(|q| q.get("done"));
+    let revoke_error = form_error::<RevokeApiToken>();
+    let revoked = done.as_deref() == Some("revoked");
     view! {
         <section class="page">
             <h1>{i18n.t(Msg::SettingsTitle)}</h1>
             <p class="lead">{i18n.t(Msg::TokensIntro)}</p>
-            <form class="form narrow" on:submit=move |ev| {
-                ev.prevent_default();
-                create.dispatch(CreateApiToken { name: name.get_untracked() });
-            }>
-                <label for="token-name">{i18n.t(Msg::TokenName)}</label>
-                <input id="token-name" type="text" maxlength="60" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                <button type="submit" class="primary" disabled=create.pending()>{i18n.t(Msg::TokenCreate)}</button>
-                {move || create.value().get().map(|r| match r {
-                    Ok(t) => view! {
-                        <div class="banner" role="status">
-                            <p>{i18n.t(Msg::TokenOnce)}</p>
-                            <code data-testid="new-token">{t}</code>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="field-error" role="alert">{error_text(i18n.0.get(), &e)}</p> }.into_any(),
-                })}
-            </form>
-            <Transition fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
+            <TokenCreator/>
+            {revoke_error.map(|e| view! { <ErrorBanner error=e/> })}
+            <Status text=Signal::stored(revoked.then(|| i18n.now(Msg::TokenRevoked).to_string()))/>
+            <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || tokens.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedUsers)}</p></div> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
@@ -49,30 +36,54 @@ pub fn SettingsPage() -> impl IntoView {
                                 <th scope="col">{i18n.t(Msg::ColActions)}</th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|t| {
-                                    let id = t.id.clone();
-                                    view! {
-                                        <tr>
-                                            <td>{t.name.clone()}</td>
-                                            <td>{format_utc(t.created_at)} " · " {t.created_by.clone()}</td>
-                                            <td>{match t.revoked_at {
-                                                Some(at) => view! { <span>{i18n.t(Msg::TokenRevoked)} " " {format_utc(at)}</span> }.into_any(),
-                                                None => view! {
-                                                    <button type="button" class="danger" disabled=revoke.pending()
-                                                        on:click=move |_| { revoke.dispatch(RevokeApiToken { id: id.clone() }); }>
-                                                        {i18n.t(Msg::TokenRevoke)}
-                                                    </button>
-                                                }.into_any(),
-                                            }}</td>
-                                        </tr>
-                                    }
+                                {list.into_iter().map(|t| view! {
+                                    <tr>
+                                        <td>{t.name.clone()}</td>
+                                        <td>{format_utc(t.created_at)} " · " {t.created_by.clone()}</td>
+                                        <td>{match t.revoked_at {
+                                            Some(at) => view! { <span>{i18n.t(Msg::TokenRevoked)} " " {format_utc(at)}</span> }.into_any(),
+                                            None => view! {
+                                                <form method="post" action=RevokeApiToken::PATH class="inline">
+                                                    <input type="hidden" name="id" value=t.id.clone()/>
+                                                    <button type="submit" class="danger" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::TokenRevoke)}</button>
+                                                </form>
+                                            }.into_any(),
+                                        }}</td>
+                                    </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     }.into_any(),
                 })}
-            </Transition>
-            <super::subscriptions::ThresholdSettings/>
+            </Suspense>
+            <super::subscriptions::ThresholdSettings saved=done.as_deref() == Some("threshold")/>
         </section>
+    }
+}
+
+/// Creates a token and shows it once, in this page only. After that, reload to see it listed.
+#[island]
+fn TokenCreator() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateApiToken>::new();
+    let name = RwSignal::new(String::new());
+    view! {
+        <form class="form narrow" on:submit=move |ev| {
+            ev.prevent_default();
+            create.dispatch(CreateApiToken { name: name.get_untracked() });
+        }>
+            <label for="token-name">{i18n.t(Msg::TokenName)}</label>
+            <input id="token-name" name="name" type="text" maxlength="60" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" class="primary" disabled=create.pending()>{i18n.t(Msg::TokenCreate)}</button>
+            {move || create.value().get().map(|r| match r {
+                Ok(t) => view! {
+                    <div class="banner" role="status">
+                        <p>{i18n.t(Msg::TokenOnce)}</p>
+                        <code data-testid="new-token">{t}</code>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{error_text(i18n.0.get(), &e)}</p> }.into_any(),
+            })}
+        </form>
     }
 }
