@@ -104,6 +104,38 @@ pub(crate) mod guard {
         }
     }
 
+    /// After a plain form post, back to the page it came from with `set` in its query (and
+    /// `drop` taken out), so the page shows the result. Only our own path is kept.
+    pub fn back_with(set: &[(&str, &str)], drop: &[&str]) {
+        if !is_form_post() {
+            return;
+        }
+        let referer = parts()
+            .and_then(|p| p.headers.get(http::header::REFERER).cloned())
+            .and_then(|v| v.to_str().ok().map(str::to_string))
+            .unwrap_or_default();
+        let local = referer
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        let local = local.split('#').next().unwrap_or("/");
+        let (path, query) = local.split_once('?').unwrap_or((local, ""));
+        let mut pairs: Vec<String> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| {
+                let key = p.split('=').next().unwrap_or("");
+                !key.starts_with("__") && !drop.contains(&key) && !set.iter().any(|(k, _)| *k == key)
+            })
+            .map(str::to_string)
+            .collect();
+        pairs.extend(
+            set.iter()
+                .map(|(k, v)| format!("{k}={}", crate::domain::query_value(v))),
+        );
+        leptos_axum::redirect(&format!("{path}?{}", pairs.join("&")));
+    }
+
     /// Sets the HTTP status of a failed call, so API clients see 401/403/409/422 and not 500.
     /// A form post keeps leptos's redirect back to the page, which shows the error.
     pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {

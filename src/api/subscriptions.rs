@@ -87,6 +87,7 @@ pub async fn preview_change(
                 },
             )
             .await
+            .inspect(|p| super::guard::back_with(&[("change", &p.change_id)], &["mode", "done", "n"]))
         }
         .await,
     )
@@ -117,6 +118,7 @@ pub async fn execute_change(
                 },
             )
             .await
+            .inspect(|v| super::guard::back_with(&[("done", &v.id)], &["sub", "change", "mode", "n"]))
         }
         .await,
     )
@@ -127,7 +129,9 @@ pub async fn approve_change(change_id: String) -> Result<PlanChangeView, AppErro
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(merchant).await?;
-            crate::server::subscriptions::approve(&state, &user, &change_id).await
+            crate::server::subscriptions::approve(&state, &user, &change_id)
+                .await
+                .inspect(|v| super::guard::back_with(&[("done", &v.id)], &["n"]))
         }
         .await,
     )
@@ -139,7 +143,21 @@ pub async fn cancel_change(change_id: String) -> Result<PlanChangeView, AppError
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(console).await?;
-            crate::server::subscriptions::cancel(&state, &user, &change_id).await
+            crate::server::subscriptions::cancel(&state, &user, &change_id)
+                .await
+                .inspect(|v| super::guard::back_with(&[("done", &v.id)], &["n"]))
+        }
+        .await,
+    )
+}
+
+/// A preview as it was made, by its change id.
+#[server(endpoint = "subscriptions/preview/get", input = FormOrJson)]
+pub async fn get_preview(change_id: String) -> Result<PreviewView, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(console).await?;
+            crate::server::subscriptions::preview_of(&state, &change_id).await
         }
         .await,
     )

@@ -434,6 +434,27 @@ fn not_found() -> AppError {
     )
 }
 
+/// A stored preview, as it was shown when it was made (the console shows it from the URL).
+pub async fn preview_of(state: &AppState, id: &str) -> Result<PreviewView, AppError> {
+    let c = load(&state.db, id).await?;
+    let threshold = thresholds(&state.db).await?.get(&c.view.currency).copied();
+    Ok(PreviewView {
+        change_id: c.view.id,
+        subscription_id: c.view.subscription_id,
+        from_product_name: c.view.from_product_name,
+        from_quantity: c.view.from_quantity,
+        from_amount: c.from_amount,
+        to_product_name: c.view.to_product_name,
+        to_quantity: c.view.to_quantity,
+        to_amount: c.to_amount,
+        currency: c.view.currency,
+        effective: c.view.effective,
+        on_payment_failure: c.view.on_payment_failure,
+        quotes: c.quotes,
+        threshold,
+    })
+}
+
 async fn load(db: &Db, id: &str) -> Result<Change, AppError> {
     store::get(db, id).await?.ok_or_else(not_found)
 }

@@ -22,6 +22,8 @@ pub struct Change {
     pub to_product_id: String,
     pub quotes: Vec<ModeQuote>,
     pub requested_by_id: String,
+    pub from_amount: i64,
+    pub to_amount: i64,
 }
 
 pub fn from_row(r: &AnyRow) -> Result<Change, sqlx::Error> {
@@ -37,6 +39,8 @@ pub fn from_row(r: &AnyRow) -> Result<Change, sqlx::Error> {
         to_product_id: r.try_get("to_product_id")?,
         quotes: serde_json::from_str(&quotes).map_err(|_| bad("quotes"))?,
         requested_by_id: r.try_get("requested_by_id")?,
+        from_amount: r.try_get("from_amount")?,
+        to_amount: r.try_get("to_amount")?,
         view: PlanChangeView {
             id: r.try_get("id")?,
             subscription_id: r.try_get("subscription_id")?,

@@ -1,5 +1,6 @@
-//! SVG charts drawn by our own components: no chart library in the bundle. They render on the
-//! server and become interactive (hover values, series toggles) after hydration.
+//! SVG charts drawn by our own components: no chart library, and no wasm either. They render
+//! on the server; hovering or focusing a day shows its values and the series checkboxes hide a
+//! series, both in CSS (`:hover`, `:focus`, `:has(:checked)`), so they work without JavaScript.
 use crate::domain::analytics::{Counts, Report};
 use crate::domain::money::format_money;
 use crate::ui::i18n::{use_i18n, Msg};
@@ -27,10 +28,6 @@ fn points(values: &[i64], max: i64, x: impl Fn(usize) -> f64) -> String {
 pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
     let i18n = use_i18n();
     let (trend, currency) = rep.with_value(|r| (r.trend.clone(), r.trend_currency.clone()));
-    let show_shown = RwSignal::new(true);
-    let show_paid = RwSignal::new(true);
-    let show_revenue = RwSignal::new(true);
-    let hover = RwSignal::new(None::<usize>);
     let n = trend.len().max(1);
     let step = (W - PAD_L) / n as f64;
     let x = move |i: usize| PAD_L + step * (i as f64 + 0.5);
@@ -57,47 +54,45 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
             }
         })
         .collect_view();
-    let hits = (0..trend.len())
-        .map(|i| {
+    // One group per day: an invisible hit area, the day's marker and its values, shown on
+    // hover or keyboard focus.
+    let days = trend
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = format!(
+                "{}: {} {}, {} {}, {} {}",
+                p.label,
+                i18n.now(Msg::AnShown),
+                p.shown,
+                i18n.now(Msg::AnPaid),
+                p.paid,
+                i18n.now(Msg::AnRevenue),
+                format_money(p.revenue, &cur)
+            );
+            let mx = format!("{:.1}", x(i));
+            let anchor = if x(i) > W / 2.0 { "end" } else { "start" };
+            let label = text.clone();
             view! {
-                <rect class="hit" x=format!("{:.1}", PAD_L + step * i as f64) y="0" width=format!("{step:.1}") height=H.to_string()
-                    on:mouseenter=move |_| hover.set(Some(i)) on:mouseleave=move |_| hover.set(None)/>
+                <g class="day" tabindex="0" aria-label=label>
+                    <rect class="hit" x=format!("{:.1}", PAD_L + step * i as f64) y="0" width=format!("{step:.1}") height=H.to_string()/>
+                    <line class="marker" x1=mx.clone() x2=mx.clone() y1=PAD_T y2=H - PAD_B/>
+                    <text class="day-detail" x=mx y=PAD_T + 12.0 text-anchor=anchor>{text}</text>
+                </g>
             }
         })
         .collect_view();
     let first = trend.first().map(|p| p.label.clone()).unwrap_or_default();
     let last = trend.last().map(|p| p.label.clone()).unwrap_or_default();
-    let detail = {
-        let trend = trend.clone();
-        let cur = cur.clone();
-        move || {
-            hover.get().and_then(|i| trend.get(i)).map(|p| {
-                format!(
-                    "{}: {} {}, {} {}, {} {}",
-                    p.label,
-                    i18n.now(Msg::AnShown),
-                    p.shown,
-                    i18n.now(Msg::AnPaid),
-                    p.paid,
-                    i18n.now(Msg::AnRevenue),
-                    format_money(p.revenue, &cur)
-                )
-            })
-        }
-    };
-    let marker = move || hover.get().map(|i| format!("{:.1}", x(i)));
     view! {
         <section class="chart" aria-labelledby="trend-h">
             <h2 id="trend-h">{i18n.t(Msg::AnTrend)} {currency.map(|c| format!(" · {c}"))}</h2>
             <fieldset class="series">
-                <label class="swatch shown"><input type="checkbox" data-testid="series-shown"
-                    prop:checked=move || show_shown.get() on:change=move |_| show_shown.update(|v| *v = !*v)/>
+                <label class="swatch shown"><input type="checkbox" class="show-shown" data-testid="series-shown" checked/>
                     {i18n.t(Msg::AnShown)}</label>
-                <label class="swatch paid"><input type="checkbox" data-testid="series-paid"
-                    prop:checked=move || show_paid.get() on:change=move |_| show_paid.update(|v| *v = !*v)/>
+                <label class="swatch paid"><input type="checkbox" class="show-paid" data-testid="series-paid" checked/>
                     {i18n.t(Msg::AnPaid)}</label>
-                <label class="swatch revenue"><input type="checkbox" data-testid="series-revenue"
-                    prop:checked=move || show_revenue.get() on:change=move |_| show_revenue.update(|v| *v = !*v)/>
+                <label class="swatch revenue"><input type="checkbox" class="show-revenue" data-testid="series-revenue" checked/>
                     {i18n.t(Msg::AnRevenue)}</label>
             </fieldset>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=i18n.t(Msg::AnTrend) data-testid="trend" data-days=trend.len()>
@@ -106,16 +101,11 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
                 <text class="tick" x="2" y=H - PAD_B>"0"</text>
                 <text class="tick" x=PAD_L y=H - 6.0>{first}</text>
                 <text class="tick end" x=W y=H - 6.0 text-anchor="end">{last}</text>
-                <g class="series-revenue" class:hidden=move || !show_revenue.get()>{bars}</g>
-                <polyline class="line shown" class:hidden=move || !show_shown.get() points=points(&shown, max_count, x)/>
-                <polyline class="line paid" class:hidden=move || !show_paid.get() points=points(&paid, max_count, x)/>
-                // Always present and hidden when idle: inserting SVG nodes later has no stable parent.
-                <line class="marker" class:hidden=move || marker().is_none()
-                    x1=move || marker().unwrap_or_else(|| "0".into()) x2=move || marker().unwrap_or_else(|| "0".into())
-                    y1=PAD_T y2=H - PAD_B/>
-                <g class="hits">{hits}</g>
+                <g class="series-revenue">{bars}</g>
+                <polyline class="line shown" points=points(&shown, max_count, x)/>
+                <polyline class="line paid" points=points(&paid, max_count, x)/>
+                <g class="days">{days}</g>
             </svg>
-            <p class="chart-detail" aria-live="polite" data-testid="trend-detail">{detail}</p>
         </section>
     }
 }

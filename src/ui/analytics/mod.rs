@@ -1,6 +1,6 @@
 //! The analyst's screen. Everything it shows follows from the URL's query (range, filters,
-//! sort, selected offer), so links and the filter form navigate on the client after
-//! hydration, work without JavaScript, and can be bookmarked or shared.
+//! sort, selected offer) and renders on the server, so links and the filter form work without
+//! JavaScript and can be bookmarked or shared. The one island learns the browser's time zone.
 mod charts;
 mod details;
 mod table;
@@ -62,24 +62,6 @@ fn query(f: &Filters, offer: Option<&str>) -> String {
     parts.join("&")
 }
 
-/// The viewer's own calendar date, so "last 7 days" ends on their today.
-#[cfg(feature = "hydrate")]
-fn local_today() -> Option<i64> {
-    let d = js_sys::Date::new_0();
-    let s = format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    );
-    crate::domain::time::parse_date(&s)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn local_today() -> Option<i64> {
-    None
-}
-
 /// The browser's IANA time zone, remembered in a cookie so the server renders later visits
 /// in it from the first paint.
 #[cfg(feature = "hydrate")]
@@ -103,10 +85,6 @@ fn browser_zone() -> Option<String> {
     Some(zone)
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn browser_zone() -> Option<String> {
-    None
-}
 
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
@@ -158,41 +136,11 @@ pub fn AnalyticsPage() -> impl IntoView {
         offer,
         recent,
     });
-    let (pending, set_pending) = signal(false);
-    // A first visit is rendered in UTC (the server cannot know the zone yet): once hydrated,
-    // show the same query in the browser's zone unless the URL chose one.
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        let Some(Ok(rep)) = report.get() else { return };
-        let f = filters.get_untracked();
-        match browser_zone() {
-            Some(zone) if f.tz.is_empty() && rep.zone != zone => {
-                let f = Filters { tz: zone, ..f };
-                navigate(
-                    &format!("/analytics?{}", query(&f, offer.get_untracked().as_deref())),
-                    leptos_router::NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
-            _ => {}
-        }
-    });
     view! {
         <section class="page analytics-page">
             <h1>{i18n.t(Msg::AnTitle)}</h1>
             <p class="lead">{i18n.t(Msg::AnIntro)}</p>
-            <p class="status" role="status" aria-live="polite" data-testid="an-pending">
-                // Always a text node (empty when idle): an optional node that appears while the
-                // page hydrates has no mounted marker to go before.
-                {move || if pending.get() { i18n.now(Msg::AnUpdating) } else { "" }}
-            </p>
-            <Transition
-                fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }
-                set_pending=set_pending
-            >
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
                 {move || report.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! {
                         <div class="banner error" role="alert" data-testid="analytics-denied">
@@ -204,8 +152,15 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <a class="button" href="/analytics">{i18n.t(Msg::AnLast30)}</a>
                     }.into_any(),
                     Ok(rep) => {
+                        let f = filters.get_untracked();
+                        // Without a zone in the URL, the page is in the remembered one (or UTC).
+                        let recheck = f.tz.is_empty().then(|| {
+                            let href = format!("/analytics?{}", query(&f, offer.get_untracked().as_deref()));
+                            view! { <ZoneCheck shown=rep.zone.clone() href/> }
+                        });
                         let rep = StoredValue::new(rep);
                         view! {
+                            {recheck}
                             <FilterBar rep/>
                             <table::OfferTable rep/>
                             <charts::Trend rep/>
@@ -215,9 +170,23 @@ pub fn AnalyticsPage() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
+}
+
+/// A first visit renders in UTC (the server cannot know the zone yet). In the browser, this
+/// remembers the browser's zone in a cookie (later visits render in it from the first paint)
+/// and, if the page was shown in another zone, loads it again in the browser's.
+#[island]
+fn ZoneCheck(shown: String, href: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    if let Some(zone) = browser_zone().filter(|z| *z != shown) {
+        let _ = window()
+            .location()
+            .replace(&format!("{href}&tz={}", crate::ui::query_value(&zone)));
+    }
+    let _ = (shown, href);
 }
 
 /// A filter's `<select>`: "All" first, then `options` as (value, label).
@@ -259,14 +228,8 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
     let r = rep.get_value();
-    let today = RwSignal::new(r.today);
-    Effect::new(move |_| {
-        if let Some(t) = local_today() {
-            today.set(t);
-        }
-    });
     let preset = move |days: i64| {
-        let t = today.get();
+        let t = rep.with_value(|r| r.today);
         ctx.link("/analytics", rep, None, |f| {
             f.from = format_date(t - days + 1);
             f.to = format_date(t);

@@ -1,5 +1,5 @@
 //! One customer: who they are, their saved methods with flags, and their subscriptions.
-use super::Ctx;
+use super::View;
 use crate::domain::money::format_money;
 use crate::domain::subscription::CustomerView;
 use crate::domain::time::format_utc;
@@ -7,9 +7,8 @@ use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
 #[component]
-pub(super) fn CustomerCard(c: CustomerView) -> impl IntoView {
+pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
     let i18n = use_i18n();
-    let ctx = expect_context::<Ctx>();
     let heading = format!("customer-{}", c.id);
     let heading2 = heading.clone();
     view! {
@@ -43,7 +42,7 @@ pub(super) fn CustomerCard(c: CustomerView) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {c.subscriptions.into_iter().map(|s| {
-                        let id = s.id.clone();
+                        let href = format!("{}#change-title", v.href(&[("sub", &s.id), ("change", ""), ("mode", ""), ("done", "")]));
                         let active = s.status == "active";
                         view! {
                             <tr data-testid="subscription" data-id=s.id.clone()>
@@ -57,10 +56,9 @@ pub(super) fn CustomerCard(c: CustomerView) -> impl IntoView {
                                 <td><span class="state" data-state=s.status.clone()>{s.status.clone()}</span></td>
                                 <td>{format_utc(s.next_billing_date)}</td>
                                 <td>{active.then(|| view! {
-                                    <button type="button" data-testid="change-plan"
-                                        on:click=move |_| ctx.selected.set(Some(id.clone()))>
+                                    <a class="button" data-testid="change-plan" href=href>
                                         {i18n.t(Msg::SubsChangePlan)}
-                                    </button>
+                                    </a>
                                 })}</td>
                             </tr>
                         }

@@ -1,34 +1,24 @@
 //! Plan changes as a table: who, when, from → to, mode, previewed against charged (a mismatch
 //! is highlighted), the outcome, and what can still be done with each.
 use super::change::mode_msg;
-use super::{state_msg, Ctx};
+use super::{state_msg, View};
 use crate::api::subscriptions::{ApproveChange, CancelChange, ExecuteChange};
 use crate::domain::money::format_money;
 use crate::domain::subscription::{ChangeState, PlanChangeView};
 use crate::domain::time::format_utc;
 use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::widgets::form_error;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
-pub(super) fn HistoryTable(rows: Vec<PlanChangeView>, testid: &'static str) -> impl IntoView {
+pub(super) fn HistoryTable(rows: Vec<PlanChangeView>, testid: &'static str, v: View) -> impl IntoView {
     let i18n = use_i18n();
-    let ctx = expect_context::<Ctx>();
-    let approve = ServerAction::<ApproveChange>::new();
-    let cancel = ServerAction::<CancelChange>::new();
-    let execute = ServerAction::<ExecuteChange>::new();
-    Effect::new(move |_| {
-        if approve.version().get() + cancel.version().get() + execute.version().get() > 0 {
-            ctx.refresh();
-        }
-    });
-    let err = move || {
-        [approve.value().get().and_then(|r| r.err()), cancel.value().get().and_then(|r| r.err()), execute.value().get().and_then(|r| r.err())]
-            .into_iter()
-            .flatten()
-            .next()
-            .map(|e| view! { <p class="field-error" role="alert">{move || error_text(i18n.0.get(), &e)}</p> })
-    };
+    let err = form_error::<ApproveChange>()
+        .or_else(form_error::<CancelChange>)
+        .map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> });
+    let merchant = v.merchant;
     view! {
         {err}
         <table class="history" data-testid=testid>
@@ -46,11 +36,12 @@ pub(super) fn HistoryTable(rows: Vec<PlanChangeView>, testid: &'static str) -> i
                 {rows.into_iter().map(|v| {
                     let mismatch = v.mismatch();
                     let cur = v.currency.clone();
-                    let (id1, id2, id3) = (v.id.clone(), v.id.clone(), v.id.clone());
+                    let id = v.id.clone();
                     let can_cancel = matches!(v.state, ChangeState::Scheduled | ChangeState::AwaitingApproval | ChangeState::Approved);
                     let awaiting = v.state == ChangeState::AwaitingApproval;
                     let approved = v.state == ChangeState::Approved;
                     let (mode, amount) = (v.mode, v.previewed_amount.unwrap_or(0));
+                    let hidden = move |name: &'static str, value: String| view! { <input type="hidden" name=name value=value/> };
                     view! {
                         <tr class:mismatch=mismatch data-testid="change-row" data-state=v.state.as_str()>
                             <td>{format_utc(v.executed_at.unwrap_or(v.created_at))}</td>
@@ -68,18 +59,26 @@ pub(super) fn HistoryTable(rows: Vec<PlanChangeView>, testid: &'static str) -> i
                                 {v.failure_message.clone().map(|m| view! { <br/><span class="small">{m}</span> })}
                                 {v.on_hold.then(|| view! { <br/><span class="flag bad">{i18n.t(Msg::SubsOnHold)}</span> })}</td>
                             <td>
-                                {(awaiting && ctx.merchant.get_untracked()).then(|| view! {
-                                    <button type="button" class="primary" data-testid="approve" disabled=approve.pending()
-                                        on:click=move |_| { approve.dispatch(ApproveChange { change_id: id1.clone() }); }>{i18n.t(Msg::SubsApprove)}</button>
+                                {(awaiting && merchant).then(|| view! {
+                                    <form method="post" action=ApproveChange::PATH class="inline">
+                                        {hidden("change_id", id.clone())}
+                                        <button type="submit" class="primary" data-testid="approve" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SubsApprove)}</button>
+                                    </form>
                                 })}
                                 {(approved && mode.is_some()).then(|| view! {
-                                    <button type="button" class="primary" disabled=execute.pending()
-                                        on:click=move |_| { execute.dispatch(ExecuteChange { change_id: id3.clone(), mode: mode.map(|m| m.as_str().to_string()).unwrap_or_default(), confirm_amount: amount, reason_code: None, reason_note: None }); }>
-                                        {i18n.t(Msg::SubsExecute)} " " {format_money(amount, &cur)}</button>
+                                    <form method="post" action=ExecuteChange::PATH class="inline">
+                                        {hidden("change_id", id.clone())}
+                                        {hidden("mode", mode.map(|m| m.as_str().to_string()).unwrap_or_default())}
+                                        {hidden("confirm_amount", amount.to_string())}
+                                        <button type="submit" class="primary" data-pending=i18n.now(Msg::SubsExecuting)>
+                                            {i18n.t(Msg::SubsExecute)} " " {format_money(amount, &cur)}</button>
+                                    </form>
                                 })}
                                 {can_cancel.then(|| view! {
-                                    <button type="button" class="danger" data-testid="cancel-change" disabled=cancel.pending()
-                                        on:click=move |_| { cancel.dispatch(CancelChange { change_id: id2.clone() }); }>{i18n.t(Msg::SubsCancelChange)}</button>
+                                    <form method="post" action=CancelChange::PATH class="inline">
+                                        {hidden("change_id", id.clone())}
+                                        <button type="submit" class="danger" data-testid="cancel-change" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SubsCancelChange)}</button>
+                                    </form>
                                 })}
                             </td>
                         </tr>
