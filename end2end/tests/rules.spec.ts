@@ -6,12 +6,14 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   await signIn(page, 'merchant');
   await expect(page).toHaveURL(/\/rules$/);
   await expect(page.getByTestId('rules-table')).toBeVisible();
-  await hydrated(page);
-  await markPage(page);
 
+  // The editor is the screen's island: it opens on its own page state (`?new`), hydrates,
+  // and from then on validates and previews in the browser, without a navigation.
   await page.getByTestId('new-rule').click();
   const editor = page.getByTestId('rule-editor');
   await expect(editor).toBeVisible();
+  await hydrated(page);
+  await markPage(page);
   await expect(page.locator('#rule-name')).toBeFocused();
   await page.locator('#rule-name').fill(name);
 
@@ -35,15 +37,17 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   const preview = page.getByTestId('offer-preview');
   await expect(preview).toContainText('Add forty email templates');
   await expect(page.getByTestId('price-diff')).toContainText('$10.00 more than');
+  await expectSamePage(page);
 
+  // Saving goes through the server function, then loads the list, which says so.
   await page.getByTestId('save-rule').click();
   await expect(page.getByRole('status')).toContainText('Rule saved');
   const row = page.locator('tr', { hasText: name });
   await expect(row).toBeVisible();
-  await expectSamePage(page);
 
   // Edit it.
-  await row.getByRole('button', { name: 'Edit' }).click();
+  await row.getByRole('link', { name: 'Edit' }).click();
+  await hydrated(page);
   await page.locator('#rule-headline').fill('Forty launch emails, ready to send');
   await page.getByTestId('save-rule').click();
   await expect(page.getByRole('status')).toContainText('Rule saved');
@@ -53,12 +57,13 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   await hydrated(page);
   const saved = page.locator('tr', { hasText: name });
   await expect(saved).toBeVisible();
-  await saved.getByRole('button', { name: 'Edit' }).click();
+  await saved.getByRole('link', { name: 'Edit' }).click();
   await expect(page.locator('#rule-headline')).toHaveValue('Forty launch emails, ready to send');
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('rule-editor').getByRole('link', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('rule-editor')).toHaveCount(0);
 
   // Delete with confirmation.
-  await saved.getByRole('button', { name: 'Delete' }).click();
+  await saved.getByRole('link', { name: 'Delete' }).click();
   await expect(saved).toContainText('cannot be undone');
   await saved.getByTestId('confirm-delete').click();
   await expect(page.getByRole('status')).toContainText('Rule deleted');
@@ -66,19 +71,19 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   await expect(page.getByTestId('audit-log')).toContainText(`deleted “${name}”`);
 });
 
-test('toggling a rule updates the page without a navigation (hydration)', async ({ page }) => {
+test('the on/off switch is a plain form: it flips, says so, and persists', async ({ page }) => {
   await signIn(page, 'merchant');
   await expect(page.getByTestId('rules-table')).toBeVisible();
-  await hydrated(page);
-  await markPage(page);
   const first = page.locator('tbody tr').first();
   const toggle = first.getByRole('switch');
   const before = await toggle.isChecked();
   await toggle.click();
   await expect(first.getByRole('switch')).toBeChecked({ checked: !before });
-  await first.getByRole('switch').click();
-  await expect(first.getByRole('switch')).toBeChecked({ checked: before });
-  await expectSamePage(page);
+  await expect(page.getByRole('status')).toContainText(before ? /disabled/i : /enabled/i);
+  await page.reload();
+  await expect(page.locator('tbody tr').first().getByRole('switch')).toBeChecked({ checked: !before });
+  await page.locator('tbody tr').first().getByRole('switch').click();
+  await expect(page.locator('tbody tr').first().getByRole('switch')).toBeChecked({ checked: before });
 });
 
 test('the language switch translates at once and persists', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { signIn, hydrated, markPage, expectSamePage } from './helpers';
+import { signIn } from './helpers';
 
 const PRIYA_SUB = 'sub_PriyaBasic0001';
 
@@ -21,8 +21,6 @@ test('support finds a subscription by email, compares the modes, upgrades and do
   await signIn(page, 'support');
   await expect(page.locator('.who')).toHaveText('support@demo.test');
   await page.goto('/subscriptions');
-  await hydrated(page);
-  await markPage(page);
 
   await page.getByLabel('Subscription id, customer id or email').fill('priya.raman@example.com');
   await page.getByTestId('subs-search').click();
@@ -49,7 +47,6 @@ test('support finds a subscription by email, compares the modes, upgrades and do
   await expect(history.getByTestId('change-row').first()).toContainText('Basic Monthly × 1 → Pro Monthly × 1');
   await expect(history.getByTestId('change-row').first().getByTestId('charged')).toContainText('$50.00');
   await expect(page.locator(`tr[data-id="${PRIYA_SUB}"]`)).toContainText('Pro Monthly');
-  await expectSamePage(page);
 
   // Downgrade Pro → Basic: nothing charged now, $50 credited for the customer.
   await previewChange(page, 'pdt_BasicMonthly05');
@@ -64,7 +61,6 @@ test('support finds a subscription by email, compares the modes, upgrades and do
   await expect(result).toContainText('Credit for the customer: $50.00');
   await expect(history.getByTestId('change-row').first()).toContainText('Pro Monthly × 1 → Basic Monthly × 1');
   await expect(history.getByTestId('change-row').first()).toContainText('$50.00');
-  await expectSamePage(page);
 });
 
 test('analysts cannot open the console', async ({ page }) => {

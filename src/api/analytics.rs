@@ -1,7 +1,7 @@
+use super::codec::FormOrJson;
 use crate::domain::analytics::{Filters, RecentOffer, Report};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn can_read(r: crate::domain::role::Role) -> bool {

@@ -125,7 +125,9 @@ pub(crate) mod guard {
             .filter(|p| !p.is_empty())
             .filter(|p| {
                 let key = p.split('=').next().unwrap_or("");
-                !key.starts_with("__") && !drop.contains(&key) && !set.iter().any(|(k, _)| *k == key)
+                !key.starts_with("__")
+                    && !drop.contains(&key)
+                    && !set.iter().any(|(k, _)| *k == key)
             })
             .map(str::to_string)
             .collect();

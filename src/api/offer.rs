@@ -1,8 +1,8 @@
 //! The hosted offer page's functions. No sign-in: the unguessable token is the key.
+use super::codec::FormOrJson;
 use crate::domain::error::AppError;
 use crate::domain::offer::OfferView;
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 
 /// Rejects anything that is not shaped like one of our tokens before touching the database.
 #[cfg(feature = "ssr")]

@@ -1,8 +1,8 @@
+use super::codec::FormOrJson;
 use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::domain::rule::{ProductSummary, Rule, RuleDraft};
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 /// Everything the rules screen shows, in one round trip.

@@ -1,8 +1,8 @@
 //! The sandbox page's functions: simulate a purchase and switch faults. They talk to the
 //! sandbox over HTTP like any Dodo client would, and exist only when the sandbox runs.
+use super::codec::FormOrJson;
 use crate::domain::error::AppError;
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

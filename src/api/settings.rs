@@ -1,8 +1,8 @@
 //! Merchant settings: API tokens for the merchant's backend (`/api/v1`).
+use super::codec::FormOrJson;
 use crate::domain::error::AppError;
 use crate::domain::offer::ApiToken;
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn merchant(r: crate::domain::role::Role) -> bool {

@@ -1,10 +1,10 @@
 //! The support console's functions. Support and merchants may use it; analysts may not.
 //! Approving a change above the threshold, and setting the threshold, are for merchants.
+use super::codec::FormOrJson;
 use crate::domain::error::AppError;
 use crate::domain::rule::ProductSummary;
 use crate::domain::subscription::{CustomerView, PlanChangeView, PreviewView};
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 use serde::{Deserialize, Serialize};
 
 /// Everything the console shows for a search, in one round trip.
@@ -87,7 +87,9 @@ pub async fn preview_change(
                 },
             )
             .await
-            .inspect(|p| super::guard::back_with(&[("change", &p.change_id)], &["mode", "done", "n"]))
+            .inspect(|p| {
+                super::guard::back_with(&[("change", &p.change_id)], &["mode", "done", "n"])
+            })
         }
         .await,
     )
@@ -118,7 +120,9 @@ pub async fn execute_change(
                 },
             )
             .await
-            .inspect(|v| super::guard::back_with(&[("done", &v.id)], &["sub", "change", "mode", "n"]))
+            .inspect(|v| {
+                super::guard::back_with(&[("done", &v.id)], &["sub", "change", "mode", "n"])
+            })
         }
         .await,
     )

@@ -1,7 +1,7 @@
+use super::codec::FormOrJson;
 use crate::domain::error::AppError;
 use crate::domain::role::{Role, UserRow};
 use leptos::prelude::*;
-use super::codec::FormOrJson;
 
 #[cfg(feature = "ssr")]
 fn can_manage(r: Role) -> bool {
@@ -24,7 +24,8 @@ pub async fn create_user(email: String, password: String, role: Role) -> Result<
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_manage).await?;
-            let row = crate::server::users::create(&state.db, &user, &email, &password, role).await?;
+            let row =
+                crate::server::users::create(&state.db, &user, &email, &password, role).await?;
             super::guard::form_redirect(&format!("/users?done=added&user={}", row.id));
             Ok(row)
         }

@@ -25,7 +25,6 @@ impl Lang {
     }
 }
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
     AppName,

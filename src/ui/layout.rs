@@ -11,7 +11,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     // The hosted offer page belongs to the merchant's customers: no dashboard navigation there.
     let location = leptos_router::hooks::use_location();
-    let customer_page = location.pathname.with_untracked(|p| p.starts_with("/offer/"));
+    let customer_page = location
+        .pathname
+        .with_untracked(|p| p.starts_with("/offer/"));
     view! {
         <header class="top" class:customer=customer_page>
             <a class="brand" href="/" class:hidden=customer_page>{i18n.t(Msg::AppName)}</a>

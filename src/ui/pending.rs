@@ -24,6 +24,9 @@ pub fn watch_forms() {
             return;
         }
         let _ = form.set_attribute("aria-busy", "true");
+        if form.method() == "get" {
+            omit_empty(&form);
+        }
         if let Some(button) = ev
             .submitter()
             .and_then(|b| b.dyn_into::<HtmlElement>().ok())
@@ -43,6 +46,17 @@ pub fn watch_forms() {
                 }
             }
         }
+        if let Ok(omitted) = document().query_selector_all("[data-omitted]") {
+            for i in 0..omitted.length() {
+                if let Some(e) = omitted
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+                {
+                    let _ = e.remove_attribute("data-omitted");
+                    let _ = e.remove_attribute("disabled");
+                }
+            }
+        }
     });
 }
 
@@ -57,4 +71,23 @@ pub fn mark_hydrated() {
         },
         std::time::Duration::ZERO,
     );
+}
+
+/// A search or filter form (GET) leaves its empty fields out of the URL, so the address holds
+/// only what is set (`?currency=USD`, not `?kind=&trigger=&currency=USD`). Disabled controls
+/// are not sent; `pageshow` enables them again.
+fn omit_empty(form: &HtmlFormElement) {
+    let controls = form.elements();
+    for i in 0..controls.length() {
+        let Some(el) = controls.item(i) else { continue };
+        let named = el.get_attribute("name").is_some_and(|n| !n.is_empty());
+        let value = js_sys::Reflect::get(&el, &"value".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        if named && value.is_empty() && !el.has_attribute("disabled") {
+            let _ = el.set_attribute("data-omitted", "");
+            let _ = el.set_attribute("disabled", "");
+        }
+    }
 }

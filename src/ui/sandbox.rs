@@ -23,8 +23,13 @@ pub fn SandboxPage() -> impl IntoView {
     let info = Resource::new(|| (), |_| sandbox_info());
     let q = use_query_map().get_untracked();
     let get = move |k: &str| q.get(k).unwrap_or_default();
-    let (paid, offer, customer, product, fault) =
-        (get("paid"), get("offer"), get("customer"), get("product"), get("fault"));
+    let (paid, offer, customer, product, fault) = (
+        get("paid"),
+        get("offer"),
+        get("customer"),
+        get("product"),
+        get("fault"),
+    );
     // Only our own offer pages are linked from here.
     let offer = offer.starts_with("/offer/").then_some(offer);
     let purchase_error = form_error::<SimulatePurchase>();

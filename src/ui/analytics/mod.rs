@@ -15,10 +15,8 @@ use crate::domain::error::ErrorCode;
 use crate::domain::rule::RuleKind;
 use crate::domain::time::format_date;
 use leptos::prelude::*;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
-use std::sync::Arc;
 
 fn filters_from(q: &ParamsMap) -> Filters {
     let g = |k: &str| q.get(k).unwrap_or_default();
@@ -84,7 +82,6 @@ fn browser_zone() -> Option<String> {
     }
     Some(zone)
 }
-
 
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
@@ -211,17 +208,6 @@ fn Choice(
     }
 }
 
-/// Drops the filters left at "All" from the form's query, and the entry leptos's `<Form>`
-/// adds for its submit button even though the button has no name (it showed as `&=`), so
-/// the URL holds only what is set.
-fn tidy_query(form: &leptos::web_sys::FormData) {
-    for name in ["", "kind", "trigger", "offered", "currency", "sort"] {
-        if form.get(name).as_string().is_some_and(|v| v.is_empty()) {
-            form.delete(name);
-        }
-    }
-}
-
 /// Range presets, custom dates, filters and the CSV link.
 #[component]
 fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
@@ -253,7 +239,7 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
                 <a href=move || preset(30) data-testid="preset-30">{i18n.t(Msg::AnLast30)}</a>
                 <a href=move || preset(90) data-testid="preset-90">{i18n.t(Msg::AnLast90)}</a>
             </nav>
-            <Form method="GET" action="/analytics" noscroll=true on_form_data=Arc::new(tidy_query)>
+            <form method="get" action="/analytics">
                 <div class="filter-fields">
                     <label>{i18n.t(Msg::AnFrom)}
                         <input type="date" name="from" value=r.from.clone() required data-testid="from"/>
@@ -270,7 +256,7 @@ fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
                     {f.desc.then(|| view! { <input type="hidden" name="desc" value="1"/> })}
                     <button type="submit" class="primary" data-testid="apply">{i18n.t(Msg::AnApply)}</button>
                 </div>
-            </Form>
+            </form>
             <a class="button" href=csv rel="external" download data-testid="csv">{i18n.t(Msg::AnExport)}</a>
             <p class="hint" data-testid="an-zone">{i18n.t(Msg::AnDaysIn)}" "<strong>{r.zone.clone()}</strong></p>
         </div>

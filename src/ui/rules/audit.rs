@@ -1,5 +1,5 @@
-use crate::domain::audit::AuditEntry;
 use crate::domain::audit::changed_fields;
+use crate::domain::audit::AuditEntry;
 use crate::domain::time::format_utc;
 use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;

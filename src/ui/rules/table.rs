@@ -1,11 +1,11 @@
 use super::PageData;
 use crate::api::rules::{DeleteRule, ReorderRules, SetRuleEnabled};
-use leptos::server_fn::ServerFn;
 use crate::domain::rule::{ProductSummary, Rule};
 use crate::ui::errors::error_text;
-use crate::ui::widgets::form_error as failed;
 use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::widgets::form_error as failed;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 pub(crate) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
     use crate::domain::rule::RuleKind::*;
@@ -62,7 +62,14 @@ pub(super) fn RuleTable(data: PageData, confirm: Option<String>) -> impl IntoVie
                 })
             };
             let confirming = confirm.as_deref() == Some(rule.id.as_str());
-            row(rule, i, &data, i.checked_sub(1).and_then(order), order(i + 1), confirming)
+            row(
+                rule,
+                i,
+                &data,
+                i.checked_sub(1).and_then(order),
+                order(i + 1),
+                confirming,
+            )
         })
         .collect_view();
     view! {
@@ -112,10 +119,12 @@ fn row(
     let i18n = use_i18n();
     let trigger = product_label(&data.products, &rule.trigger_product_id);
     let offer = product_label(&data.products, &rule.offer_product_id);
-    let parent = rule
-        .parent_rule_id
-        .as_ref()
-        .and_then(|p| data.rules.iter().find(|r| &r.id == p).map(|r| r.name.clone()));
+    let parent = rule.parent_rule_id.as_ref().and_then(|p| {
+        data.rules
+            .iter()
+            .find(|r| &r.id == p)
+            .map(|r| r.name.clone())
+    });
     let enabled = rule.enabled;
     let state = i18n.now(if enabled { Msg::Enabled } else { Msg::Disabled });
     let actions = if confirming {

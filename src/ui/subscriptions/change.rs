@@ -57,10 +57,9 @@ pub(super) fn ChangePanel(
         let e = error.clone();
         move |f: &str| Signal::stored(e.as_ref().and_then(|e| e.field(f).cloned()))
     };
-    let top = error
-        .clone()
-        .filter(|e| e.fields.is_empty())
-        .map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> });
+    let top = error.clone().filter(|e| e.fields.is_empty()).map(
+        |e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> },
+    );
     let first = products
         .iter()
         .find(|p| p.currency == sub.currency && p.id != sub.product_id)

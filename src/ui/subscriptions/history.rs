@@ -13,11 +13,17 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 #[component]
-pub(super) fn HistoryTable(rows: Vec<PlanChangeView>, testid: &'static str, v: View) -> impl IntoView {
+pub(super) fn HistoryTable(
+    rows: Vec<PlanChangeView>,
+    testid: &'static str,
+    v: View,
+) -> impl IntoView {
     let i18n = use_i18n();
     let err = form_error::<ApproveChange>()
         .or_else(form_error::<CancelChange>)
-        .map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> });
+        .map(
+            |e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> },
+        );
     let merchant = v.merchant;
     view! {
         {err}

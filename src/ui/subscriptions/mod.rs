@@ -38,7 +38,12 @@ impl View {
     /// This page with `set` changed (an empty value removes the key).
     pub fn href(&self, set: &[(&str, &str)]) -> String {
         let mut pairs: Vec<(&str, String)> = vec![("q", self.q.clone())];
-        for (k, v) in [("sub", &self.sub), ("change", &self.change), ("mode", &self.mode), ("done", &self.done)] {
+        for (k, v) in [
+            ("sub", &self.sub),
+            ("change", &self.change),
+            ("mode", &self.mode),
+            ("done", &self.done),
+        ] {
             if let Some(v) = v {
                 pairs.push((k, v.clone()));
             }
