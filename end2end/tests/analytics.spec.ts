@@ -28,7 +28,7 @@ test('analyst changes the range, filters, reads the trend, drills down and downl
   // Hovering a day shows its values; toggling a series hides it (both in CSS).
   const day = page.locator('svg[data-testid=trend] .day').nth(2);
   await expect(day.locator('.day-detail')).toBeHidden();
-  await day.hover();
+  await day.locator('.hit').hover();
   await expect(day.locator('.day-detail')).toBeVisible();
   await expect(day.locator('.day-detail')).toContainText(/Shown \d+, Paid \d+/);
   await page.getByTestId('series-paid').uncheck();
