@@ -50,7 +50,9 @@ pub async fn save_rule(draft: RuleDraft) -> Result<Rule, AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(can_edit).await?;
-            crate::server::rules::save(&state.db, &state.dodo, &user, draft).await
+            let rule = crate::server::rules::save(&state.db, &state.dodo, &user, draft).await?;
+            super::guard::form_redirect(&format!("/rules?done=saved&rule={}", rule.id));
+            Ok(rule)
         }
         .await,
     )

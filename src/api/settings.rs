@@ -20,13 +20,61 @@ pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
     )
 }
 
-/// Returns the new token once; it is not stored and cannot be shown again.
+/// The short-lived cookie that carries a new token from the form post to the settings page,
+/// which shows it once: never in a URL (history, logs), only to the page, and only over the
+/// merchant's own connection.
+#[cfg(feature = "ssr")]
+const NEW_TOKEN_COOKIE: &str = "new_token";
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str, max_age_secs: i64) {
+    use leptos_axum::ResponseOptions;
+    let secure = super::guard::state().app_url.starts_with("https://");
+    let c = cookie::Cookie::build((NEW_TOKEN_COOKIE, value.to_string()))
+        .path("/settings")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Strict)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build();
+    if let (Some(opts), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&c.to_string()),
+    ) {
+        opts.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// Returns the new token once; it is not stored and cannot be shown again. A plain form post
+/// goes on to the settings page, which shows it ([`take_new_token`]).
 #[server(endpoint = "settings/tokens/create", input = FormOrJson)]
 pub async fn create_api_token(name: String) -> Result<String, AppError> {
     super::guard::finish(
         async {
             let (state, user) = super::guard::require(merchant).await?;
-            crate::server::api_v1::create_token(&state.db, &user, &name).await
+            let token = crate::server::api_v1::create_token(&state.db, &user, &name).await?;
+            if super::guard::is_form_post() {
+                set_cookie(&token, 120);
+                super::guard::form_redirect("/settings?done=created");
+            }
+            Ok(token)
+        }
+        .await,
+    )
+}
+
+/// The token just created by a form post, once: reading it clears it.
+#[server(endpoint = "settings/tokens/new")]
+pub async fn take_new_token() -> Result<Option<String>, AppError> {
+    super::guard::finish(
+        async {
+            super::guard::require(merchant).await?;
+            let token = super::guard::parts()
+                .and_then(|p| crate::server::auth::cookie_value(&p.headers, NEW_TOKEN_COOKIE));
+            if token.is_some() {
+                set_cookie("", 0);
+            }
+            Ok(token.filter(|t| !t.is_empty()))
         }
         .await,
     )

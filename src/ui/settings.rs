@@ -1,9 +1,9 @@
-//! Settings: API tokens and the approval limit. Revoking is a plain form; creating a token is a
-//! small island, because the new token is shown once and must never travel in a URL.
+//! Settings: API tokens and the approval limit, all plain forms. A new token is shown once, on
+//! the page the creating form lands on; it never travels in a URL.
 use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{form_error, ErrorBanner, Status};
-use crate::api::settings::{list_api_tokens, CreateApiToken, RevokeApiToken};
+use crate::api::settings::{list_api_tokens, take_new_token, CreateApiToken, RevokeApiToken};
 use crate::domain::error::ErrorCode;
 use crate::domain::time::format_utc;
 use leptos::prelude::*;
@@ -61,29 +61,26 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// Creates a token and shows it once, in this page only. After that, reload to see it listed.
-#[island]
+/// Creating a token is a plain form; the new token comes back once, on this page.
+#[component]
 fn TokenCreator() -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateApiToken>::new();
-    let name = RwSignal::new(String::new());
+    let created = Resource::new(|| (), |_| take_new_token());
+    let error = form_error::<CreateApiToken>();
     view! {
-        <form class="form narrow" on:submit=move |ev| {
-            ev.prevent_default();
-            create.dispatch(CreateApiToken { name: name.get_untracked() });
-        }>
+        <form class="form narrow" method="post" action=CreateApiToken::PATH>
             <label for="token-name">{i18n.t(Msg::TokenName)}</label>
-            <input id="token-name" name="name" type="text" maxlength="60" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="submit" class="primary" disabled=create.pending()>{i18n.t(Msg::TokenCreate)}</button>
-            {move || create.value().get().map(|r| match r {
-                Ok(t) => view! {
+            <input id="token-name" name="name" type="text" maxlength="60"/>
+            <button type="submit" class="primary" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::TokenCreate)}</button>
+            <Suspense fallback=|| ()>
+                {move || created.get().and_then(|r| r.ok().flatten()).map(|t| view! {
                     <div class="banner" role="status">
                         <p>{i18n.t(Msg::TokenOnce)}</p>
                         <code data-testid="new-token">{t}</code>
                     </div>
-                }.into_any(),
-                Err(e) => view! { <p class="field-error" role="alert">{error_text(i18n.0.get(), &e)}</p> }.into_any(),
-            })}
+                })}
+            </Suspense>
+            {error.map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> })}
         </form>
     }
 }

@@ -3,6 +3,7 @@ use super::preview::Preview;
 use super::table::{kind_msg, timing_msg};
 use super::Ctx;
 use crate::api::rules::SaveRule;
+use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
 use crate::domain::rule::{normalize, validate, RuleDraft, RuleKind, Timing};
 use crate::domain::rule::{ProductSummary, Rule};
@@ -11,6 +12,7 @@ use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::FieldMsg;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Element id of the control for a validated field (for labels, messages and focus).
 fn control_id(field: &str) -> &'static str {
@@ -33,23 +35,34 @@ fn control_id(field: &str) -> &'static str {
 }
 
 /// The screen's one island: it validates as the merchant types (the same `validate` the
-/// server runs), previews the offer, and saves through the server function, so a refused save
-/// (a conflict, a product gone from Dodo) keeps everything typed. A save that succeeds loads
-/// the list again, which shows it.
+/// server runs) and previews the offer. Saving is a plain form post of the draft (hidden
+/// fields, so the server gets exactly what is shown); the answer is the list, or this editor
+/// again with the server's error (`error`), when the draft kept in the tab's session storage
+/// is put back, so a refused save (a conflict, a product gone from Dodo) loses nothing.
 #[island]
 pub(super) fn RuleEditor(
     products: Vec<ProductSummary>,
     rules: Vec<Rule>,
     draft: RuleDraft,
+    error: Option<AppError>,
 ) -> impl IntoView {
+    let refused = error.is_some();
+    let draft = if refused {
+        kept::take(&draft).unwrap_or(draft)
+    } else {
+        kept::forget();
+        draft
+    };
     let ctx = Ctx {
         editing: RwSignal::new(Some(draft)),
-        error: RwSignal::new(None),
+        error: RwSignal::new(error),
     };
     let i18n = use_i18n();
-    let save = ServerAction::<SaveRule>::new();
     let touched: RwSignal<Vec<&'static str>> = RwSignal::new(Vec::new());
-    let submitted = RwSignal::new(false);
+    let submitted = RwSignal::new(refused);
+    // Without the wasm the visible fields would not reach the hidden ones: saving waits for it.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     let products = StoredValue::new(products);
     let rules = StoredValue::new(rules);
 
@@ -93,39 +106,43 @@ pub(super) fn RuleEditor(
         move || ctx.editing.with(|o| o.as_ref().map(f).unwrap_or_default())
     };
 
-    Effect::new(move |_| {
-        if let Some(r) = save.value().get() {
-            match r {
-                Ok(rule) => go_to(&format!("/rules?done=saved&rule={}", rule.id)),
-                Err(e) => ctx.error.set(Some(e)),
-            }
-        }
-    });
-
     let name_ref = NodeRef::<html::Input>::new();
+    // A new editor starts at the name; one that came back refused, at what to fix.
     Effect::new(move |_| {
-        if let Some(el) = name_ref.get() {
-            let _ = el.focus();
+        let first = ctx.error.with_untracked(|e| {
+            e.as_ref().map(|e| match e.fields.first() {
+                Some(f) => control_id(&f.field),
+                None => "save-error",
+            })
+        });
+        match first {
+            Some(id) => focus_id(id),
+            None => {
+                if let Some(el) = name_ref.get() {
+                    let _ = el.focus();
+                }
+            }
         }
     });
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
         submitted.set(true);
         if let Some(first) =
             client_errors.with_untracked(|es| es.first().map(|e| control_id(&e.field)))
         {
-            if let Some(el) = document().get_element_by_id(first) {
-                use leptos::wasm_bindgen::JsCast;
-                if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
+            ev.prevent_default();
+            focus_id(first);
             return;
         }
         if let Some(draft) = ctx.editing.get_untracked() {
-            save.dispatch(SaveRule { draft });
+            kept::keep(&draft);
         }
+    };
+    let hidden = move || {
+        ctx.editing
+            .get()
+            .map(|d| draft_fields(&d))
+            .unwrap_or_default()
     };
 
     // What someone else saved, in a fresh editor (what was typed here stays until then).
@@ -144,7 +161,6 @@ pub(super) fn RuleEditor(
         ctx.editing
             .with(|o| o.as_ref().is_some_and(|d| d.id.is_none()))
     };
-    let pending = save.pending();
     let other_rules = move || {
         let own = ctx.editing.with(|o| o.as_ref().and_then(|d| d.id.clone()));
         let parent = get(|d| d.parent_rule_id.clone().unwrap_or_default())();
@@ -162,7 +178,7 @@ pub(super) fn RuleEditor(
         ctx.error.get().filter(|e| e.code != ErrorCode::Validation).map(|e| {
             let conflict = e.code == ErrorCode::Conflict;
             view! {
-                <div class="banner error" role="alert" data-testid="save-error">
+                <div class="banner error" role="alert" data-testid="save-error" id="save-error" tabindex="-1">
                     {conflict.then(|| view! { <strong>{i18n.t(Msg::ConflictTitle)}</strong> })}
                     <p>{move || error_text(i18n.0.get(), &e)}</p>
                     {conflict.then(|| view! { <a class="button" href=latest_href>{i18n.t(Msg::LoadLatest)}</a> })}
@@ -173,7 +189,9 @@ pub(super) fn RuleEditor(
 
     view! {
         <div class="editor-wrap">
-            <form class="form editor" on:submit=on_submit novalidate=true aria-labelledby="editor-title" data-testid="rule-editor">
+            <form class="form editor" method="post" action=SaveRule::PATH on:submit=on_submit novalidate=true
+                aria-labelledby="editor-title" data-testid="rule-editor">
+                {hidden}
                 <h2 id="editor-title">{move || i18n.now(if is_new() { Msg::EditorNew } else { Msg::EditorEdit })}</h2>
                 {top_error}
                 <div class="field">
@@ -319,8 +337,9 @@ pub(super) fn RuleEditor(
                     </div>
                 </details>
                 <div class="buttons">
-                    <button type="submit" class="primary" data-testid="save-rule" disabled=pending>
-                        {move || i18n.now(if pending.get() { Msg::Saving } else { Msg::Save })}
+                    <button type="submit" class="primary" data-testid="save-rule" disabled=move || !ready.get()
+                        data-pending=move || i18n.now(Msg::Saving)>
+                        {i18n.t(Msg::Save)}
                     </button>
                     <a class="button" href="/rules">{i18n.t(Msg::Cancel)}</a>
                 </div>
@@ -330,7 +349,103 @@ pub(super) fn RuleEditor(
     }
 }
 
-/// Leaves for another page (after a save: the list, which shows the result).
-fn go_to(href: &str) {
-    let _ = window().location().assign(href);
+fn focus_id(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The draft as the form's fields, named as the server function reads them
+/// (`draft[name]`, `draft[experiment][holdout]`; an absent optional is left out).
+fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
+    let mut fields: Vec<(&str, String)> = vec![
+        ("draft[name]", d.name.clone()),
+        ("draft[kind]", d.kind.as_str().into()),
+        ("draft[trigger_product_id]", d.trigger_product_id.clone()),
+        ("draft[offer_product_id]", d.offer_product_id.clone()),
+        ("draft[quantity]", d.quantity.to_string()),
+        ("draft[headline]", d.headline.clone()),
+        ("draft[value_prop]", d.value_prop.clone()),
+        ("draft[badge]", d.badge.clone()),
+        ("draft[timing]", d.timing.as_str().into()),
+        ("draft[expiry_minutes]", d.expiry_minutes.to_string()),
+        ("draft[enabled]", d.enabled.to_string()),
+        (
+            "draft[experiment][product_id]",
+            d.experiment.product_id.clone(),
+        ),
+        ("draft[experiment][headline]", d.experiment.headline.clone()),
+        (
+            "draft[experiment][weight_b]",
+            d.experiment.weight_b.to_string(),
+        ),
+        (
+            "draft[experiment][holdout]",
+            d.experiment.holdout.to_string(),
+        ),
+    ];
+    if let Some(id) = &d.id {
+        fields.push(("draft[id]", id.clone()));
+    }
+    if let Some(v) = d.version {
+        fields.push(("draft[version]", v.to_string()));
+    }
+    if let Some(p) = &d.parent_rule_id {
+        fields.push(("draft[parent_rule_id]", p.clone()));
+    }
+    fields
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> }.into_any())
+        .collect()
+}
+
+/// The draft being sent, kept in the tab's session storage for the case the server refuses
+/// it. On the server (the island's first render) there is nothing kept.
+#[cfg(feature = "hydrate")]
+mod kept {
+    use crate::domain::rule::RuleDraft;
+    use leptos::prelude::window;
+
+    const KEY: &str = "rule-draft";
+
+    fn storage() -> Option<leptos::web_sys::Storage> {
+        window().session_storage().ok().flatten()
+    }
+
+    pub fn keep(d: &RuleDraft) {
+        if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(d)) {
+            let _ = s.set_item(KEY, &json);
+        }
+    }
+
+    /// The kept draft, if it is of the rule being edited.
+    pub fn take(current: &RuleDraft) -> Option<RuleDraft> {
+        let json = storage()?.get_item(KEY).ok()??;
+        serde_json::from_str::<RuleDraft>(&json)
+            .ok()
+            .filter(|d| d.id == current.id)
+    }
+
+    pub fn forget() {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(KEY);
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod kept {
+    use crate::domain::rule::RuleDraft;
+
+    pub fn keep(_: &RuleDraft) {}
+
+    pub fn take(_: &RuleDraft) -> Option<RuleDraft> {
+        None
+    }
+
+    pub fn forget() {}
 }

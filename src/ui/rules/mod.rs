@@ -12,9 +12,10 @@ pub(crate) use table::kind_msg;
 
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{ErrorBanner, Status};
-use crate::api::rules::{rules_page, RulesData};
+use crate::api::rules::{rules_page, RulesData, SaveRule};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::rule::RuleDraft;
+use crate::ui::widgets::form_error;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -69,6 +70,7 @@ pub fn RulesPage() -> impl IntoView {
                             q("edit").and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.to_draft()))
                         };
                         let confirm = q("delete");
+                        let save_error = form_error::<SaveRule>();
                         view! {
                             <Status text=Signal::stored(status)/>
                             <div class="toolbar">
@@ -77,7 +79,7 @@ pub fn RulesPage() -> impl IntoView {
                             <table::RuleTable data=data.clone() confirm/>
                             {draft.map(|draft| view! {
                                 <div id="editor">
-                                    <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft/>
+                                    <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
                                 </div>
                             })}
                             <audit::AuditLog entries=data.audit.clone()/>
