@@ -71,6 +71,30 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   await expect(page.getByTestId('audit-log')).toContainText(`deleted “${name}”`);
 });
 
+test('a save refused as a conflict keeps what was typed', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  const first = page.locator('tbody tr').first();
+  const id = await first.getAttribute('data-rule-id');
+  await first.getByRole('link', { name: 'Edit' }).click();
+  await hydrated(page);
+  await page.locator('#rule-headline').fill('Typed while someone else saved');
+  // Someone else saves the same rule meanwhile (the switch bumps its version).
+  const rules = await (await page.request.post('/api/rules/page', { form: {} })).json();
+  const rule = rules.rules.find((r: any) => r.id === id);
+  const other = await page.request.post('/api/rules/enable', {
+    data: { id, version: rule.version, enabled: !rule.enabled },
+  });
+  expect(other.status()).toBe(200);
+
+  await page.getByTestId('save-rule').click();
+  await expect(page.getByTestId('save-error')).toContainText(/changed since you opened it/i);
+  await expect(page.locator('#rule-headline')).toHaveValue('Typed while someone else saved');
+  await expect(page.getByTestId('save-error').getByRole('link', { name: 'Load the latest version' })).toBeVisible();
+  // Put the switch back as it was.
+  await page.request.post('/api/rules/enable', { data: { id, version: rule.version + 1, enabled: rule.enabled } });
+});
+
 test('the on/off switch is a plain form: it flips, says so, and persists', async ({ page }) => {
   await signIn(page, 'merchant');
   await expect(page.getByTestId('rules-table')).toBeVisible();

@@ -1,0 +1,270 @@
+//! The screens' plain forms over real HTTP, as a browser without JavaScript sends them
+//! (`application/x-www-form-urlencoded`, `Accept: text/html`, a Referer): each answer is a
+//! redirect to the page that shows the result, or back with the error, and a refused form
+//! changes nothing.
+mod common;
+
+use common::{settle, TestApp};
+use reqwest::{redirect::Policy, Client, StatusCode};
+
+const EMAILS: &str = "pdt_EmailBundle03";
+const ICONS: &str = "pdt_IconSet04";
+
+/// A signed-in browser that shows us each redirect instead of following it.
+async fn browser(app: &TestApp, email: &str, password: &str) -> Client {
+    let c = Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{}/api/session/login", app.base))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "sign-in: {}",
+        r.status()
+    );
+    c
+}
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    cookies: Vec<String>,
+}
+
+async fn post_form(
+    app: &TestApp,
+    c: &Client,
+    endpoint: &str,
+    from: &str,
+    body: &[(&str, &str)],
+) -> Answer {
+    let r = c
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", &app.base)
+        .header("referer", format!("{}{from}", app.base))
+        .form(body)
+        .send()
+        .await
+        .unwrap();
+    Answer {
+        status: r.status(),
+        location: r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        cookies: r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect(),
+    }
+}
+
+fn rule_form<'a>(name: &'a str, trigger: &'a str, offer: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("draft[name]", name),
+        ("draft[kind]", "upsell"),
+        ("draft[trigger_product_id]", trigger),
+        ("draft[offer_product_id]", offer),
+        ("draft[quantity]", "1"),
+        ("draft[headline]", "Add the emails"),
+        ("draft[value_prop]", "They match your icons."),
+        ("draft[badge]", ""),
+        ("draft[timing]", "post_purchase"),
+        ("draft[expiry_minutes]", "30"),
+        ("draft[enabled]", "true"),
+        ("draft[experiment][product_id]", ""),
+        ("draft[experiment][headline]", ""),
+        ("draft[experiment][weight_b]", "0"),
+        ("draft[experiment][holdout]", "0"),
+    ]
+}
+
+async fn rule_editor_form(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let before = m.rules().await.len();
+    let b = browser(app, "merchant@demo.test", "demo-merchant-pass").await;
+
+    // Refused (the same product as bought and offered): back to the editor with the error,
+    // and nothing saved.
+    let bad = post_form(
+        app,
+        &b,
+        "rules/save",
+        "/rules?new",
+        &rule_form("Form rule", ICONS, ICONS),
+    )
+    .await;
+    assert!(bad.status.is_redirection(), "{}", bad.status);
+    assert!(bad.location.contains("/rules?new"), "{}", bad.location);
+    assert!(bad.location.contains("__err="), "{}", bad.location);
+    assert_eq!(m.rules().await.len(), before);
+
+    // Accepted: on to the list, which names the rule saved.
+    let ok = post_form(
+        app,
+        &b,
+        "rules/save",
+        "/rules?new",
+        &rule_form("Form rule", ICONS, EMAILS),
+    )
+    .await;
+    assert!(ok.status.is_redirection(), "{}", ok.status);
+    let rules = m.rules().await;
+    assert_eq!(rules.len(), before + 1);
+    let id = rules
+        .iter()
+        .find(|r| r["name"] == "Form rule")
+        .and_then(|r| r["id"].as_str())
+        .unwrap()
+        .to_string();
+    assert_eq!(ok.location, format!("/rules?done=saved&rule={id}"));
+
+    // The list page shows the result the URL names.
+    let html = b
+        .get(format!("{}{}", app.base, ok.location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Rule saved. — Form rule"),
+        "status line missing: {}",
+        &html[html.find("role=\"status\"").unwrap_or(0)..][..300.min(html.len())]
+    );
+
+    // The switch: version 1 → off.
+    let off = post_form(
+        app,
+        &b,
+        "rules/enable",
+        "/rules",
+        &[("id", &id), ("version", "1"), ("enabled", "false")],
+    )
+    .await;
+    assert_eq!(off.location, format!("/rules?done=disabled&rule={id}"));
+    // The same stale version again is a conflict: back with the error, nothing changed.
+    let stale = post_form(
+        app,
+        &b,
+        "rules/enable",
+        "/rules",
+        &[("id", &id), ("version", "1"), ("enabled", "true")],
+    )
+    .await;
+    assert!(
+        stale.location.contains("/rules?") && stale.location.contains("__err="),
+        "{}",
+        stale.location
+    );
+    let rule = m
+        .rules()
+        .await
+        .into_iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(rule["enabled"], false);
+    assert_eq!(rule["version"], 2);
+
+    // A JSON caller of the same function still gets JSON and an honest status.
+    let (s, v) = m
+        .call(
+            "rules/enable",
+            serde_json::json!({ "id": id, "version": 1, "enabled": true }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+
+async fn new_token_never_in_a_url(app: &TestApp) {
+    let b = browser(app, "merchant@demo.test", "demo-merchant-pass").await;
+    let a = post_form(
+        app,
+        &b,
+        "settings/tokens/create",
+        "/settings",
+        &[("name", "Backend")],
+    )
+    .await;
+    assert!(a.status.is_redirection(), "{}", a.status);
+    assert_eq!(a.location, "/settings?done=created");
+    let cookie = a
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("new_token="))
+        .expect("flash cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Path=/settings"),
+        "{cookie}"
+    );
+    let token = cookie["new_token=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(token.len() > 20);
+    assert!(!a.location.contains(&token));
+
+    // Shown once on the settings page, then gone.
+    let page = |b: Client| async move {
+        b.get(format!("{}/settings?done=created", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(
+        page(b.clone()).await.contains(&token),
+        "the new token is shown"
+    );
+    assert!(!page(b).await.contains(&token), "and only once");
+}
+
+async fn language_switch(app: &TestApp) {
+    let no_redirect = Client::builder().redirect(Policy::none()).build().unwrap();
+    let a = post_form(
+        app,
+        &no_redirect,
+        "session/lang",
+        "/login",
+        &[("lang", "zh-CN")],
+    )
+    .await;
+    assert!(a.status.is_redirection(), "{}", a.status);
+    assert_eq!(
+        a.location.trim_end_matches('?'),
+        format!("{}/login", app.base)
+    );
+    assert!(
+        a.cookies.iter().any(|c| c.starts_with("lang=zh-CN")),
+        "{:?}",
+        a.cookies
+    );
+    let bad = post_form(
+        app,
+        &no_redirect,
+        "session/lang",
+        "/login",
+        &[("lang", "xx")],
+    )
+    .await;
+    assert!(bad.location.contains("__err="), "{}", bad.location);
+    assert!(!bad.cookies.iter().any(|c| c.starts_with("lang=")));
+}
+
+on_both_backends!(rule_editor_form, new_token_never_in_a_url, language_switch);
