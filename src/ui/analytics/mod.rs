@@ -35,11 +35,10 @@ fn filters_from(q: &ParamsMap) -> Filters {
 
 /// The query for `f`, plus the selected offer if any.
 fn query(f: &Filters, offer: Option<&str>) -> String {
-    let mut parts = vec![
-        format!("from={}", crate::ui::query_value(&f.from)),
-        format!("to={}", crate::ui::query_value(&f.to)),
-    ];
+    let mut parts = Vec::new();
     for (k, v) in [
+        ("from", &f.from),
+        ("to", &f.to),
         ("kind", &f.kind),
         ("trigger", &f.trigger),
         ("offered", &f.offered),

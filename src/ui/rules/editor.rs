@@ -181,7 +181,7 @@ pub(super) fn RuleEditor(
                 <div class="banner error" role="alert" data-testid="save-error" id="save-error" tabindex="-1">
                     {conflict.then(|| view! { <strong>{i18n.t(Msg::ConflictTitle)}</strong> })}
                     <p>{move || error_text(i18n.0.get(), &e)}</p>
-                    {conflict.then(|| view! { <a class="button" href=latest_href>{i18n.t(Msg::LoadLatest)}</a> })}
+                    {conflict.then(|| view! { <a class="button plain" href=latest_href>{i18n.t(Msg::LoadLatest)}</a> })}
                 </div>
             }
         })
@@ -341,7 +341,7 @@ pub(super) fn RuleEditor(
                         data-pending=move || i18n.now(Msg::Saving)>
                         {i18n.t(Msg::Save)}
                     </button>
-                    <a class="button" href="/rules">{i18n.t(Msg::Cancel)}</a>
+                    <a class="button plain" href="/rules">{i18n.t(Msg::Cancel)}</a>
                 </div>
             </form>
             <Preview draft=ctx.editing products/>

@@ -136,13 +136,13 @@ fn row(
                 <button type="submit" class="danger" data-testid="confirm-delete" data-pending=i18n.now(Msg::Deleting) autofocus>
                     {i18n.t(Msg::Delete)}
                 </button>
-                <a class="button" href="/rules">{i18n.t(Msg::Cancel)}</a>
+                <a class="button plain" href="/rules">{i18n.t(Msg::Cancel)}</a>
             </form>
         }
         .into_any()
     } else {
         view! {
-            <a class="button" href=format!("/rules?edit={}#editor", rule.id)>{i18n.t(Msg::Edit)}</a>
+            <a class="button plain" href=format!("/rules?edit={}#editor", rule.id)>{i18n.t(Msg::Edit)}</a>
             <a class="button danger" href=format!("/rules?delete={}#rule-{}", rule.id, rule.id)>{i18n.t(Msg::Delete)}</a>
         }
         .into_any()

@@ -167,7 +167,7 @@ fn Modes(p: PreviewView, v: View) -> impl IntoView {
                         })}
                         <p class="explain">{i18n.t(explain(mode, effective))}</p>
                         {q.needs_approval.then(|| view! { <p class="flag bad">{i18n.t(Msg::SubsNeedsApproval)}</p> })}
-                        <a class="button" href=href data-testid="choose" aria-current=chosen.then_some("true")>{i18n.t(Msg::SubsChoose)}</a>
+                        <a class="button plain" href=href data-testid="choose" aria-current=chosen.then_some("true")>{i18n.t(Msg::SubsChoose)}</a>
                     </article>
                 }
             }).collect_view()}

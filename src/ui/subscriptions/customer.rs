@@ -56,7 +56,7 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                                 <td><span class="state" data-state=s.status.clone()>{s.status.clone()}</span></td>
                                 <td>{format_utc(s.next_billing_date)}</td>
                                 <td>{active.then(|| view! {
-                                    <a class="button" data-testid="change-plan" href=href>
+                                    <a class="button plain" data-testid="change-plan" href=href>
                                         {i18n.t(Msg::SubsChangePlan)}
                                     </a>
                                 })}</td>
