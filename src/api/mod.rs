@@ -131,10 +131,8 @@ pub(crate) mod guard {
             })
             .map(str::to_string)
             .collect();
-        pairs.extend(
-            set.iter()
-                .map(|(k, v)| format!("{k}={}", crate::domain::query_value(v))),
-        );
+        pairs.push(crate::domain::query_string(set.iter().copied()));
+        pairs.retain(|p| !p.is_empty());
         leptos_axum::redirect(&format!("{path}?{}", pairs.join("&")));
     }
 

@@ -35,9 +35,8 @@ fn filters_from(q: &ParamsMap) -> Filters {
 
 /// The query for `f`, plus the selected offer if any.
 fn query(f: &Filters, offer: Option<&str>) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in [
-        ("from", &f.from),
+    crate::domain::query_string([
+        ("from", f.from.as_str()),
         ("to", &f.to),
         ("kind", &f.kind),
         ("trigger", &f.trigger),
@@ -45,18 +44,9 @@ fn query(f: &Filters, offer: Option<&str>) -> String {
         ("currency", &f.currency),
         ("sort", &f.sort),
         ("tz", &f.tz),
-    ] {
-        if !v.is_empty() {
-            parts.push(format!("{k}={}", crate::ui::query_value(v)));
-        }
-    }
-    if f.desc {
-        parts.push("desc=1".into());
-    }
-    if let Some(o) = offer {
-        parts.push(format!("offer={}", crate::ui::query_value(o)));
-    }
-    parts.join("&")
+        ("desc", if f.desc { "1" } else { "" }),
+        ("offer", offer.unwrap_or_default()),
+    ])
 }
 
 /// The browser's IANA time zone, remembered in a cookie so the server renders later visits

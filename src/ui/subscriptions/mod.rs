@@ -37,28 +37,20 @@ pub(crate) struct View {
 impl View {
     /// This page with `set` changed (an empty value removes the key).
     pub fn href(&self, set: &[(&str, &str)]) -> String {
-        let mut pairs: Vec<(&str, String)> = vec![("q", self.q.clone())];
-        for (k, v) in [
-            ("sub", &self.sub),
-            ("change", &self.change),
-            ("mode", &self.mode),
-            ("done", &self.done),
-        ] {
-            if let Some(v) = v {
-                pairs.push((k, v.clone()));
-            }
-        }
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", self.q.clone()),
+            ("sub", opt(&self.sub)),
+            ("change", opt(&self.change)),
+            ("mode", opt(&self.mode)),
+            ("done", opt(&self.done)),
+        ];
         for (k, v) in set {
             pairs.retain(|(key, _)| key != k);
-            if !v.is_empty() {
-                pairs.push((k, v.to_string()));
-            }
+            pairs.push((k, v.to_string()));
         }
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", crate::ui::query_value(v)))
-            .collect();
-        format!("/subscriptions?{}", query.join("&"))
+        let query = crate::domain::query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        format!("/subscriptions?{query}")
     }
 }
 
