@@ -14,5 +14,3 @@ pub mod settings;
 pub mod subscriptions;
 pub mod users;
 pub mod widgets;
-
-pub(crate) use crate::domain::query_value;

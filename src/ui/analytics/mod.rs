@@ -170,7 +170,7 @@ fn ZoneCheck(shown: String, href: String) -> impl IntoView {
     if let Some(zone) = browser_zone().filter(|z| *z != shown) {
         let _ = window()
             .location()
-            .replace(&format!("{href}&tz={}", crate::ui::query_value(&zone)));
+            .replace(&format!("{href}&tz={}", crate::domain::query_value(&zone)));
     }
     let _ = (shown, href);
 }
