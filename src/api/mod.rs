@@ -49,6 +49,42 @@ impl AppError {
     }
 }
 
+/// The path and query of a Referer, never another site: `http://host/rules?new#x` →
+/// `/rules?new`; anything that would leave this site (`//evil.example`) → `/`.
+#[cfg(any(feature = "ssr", test))]
+pub(crate) fn local_path(referer: &str) -> String {
+    let after_host = referer
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let local = after_host.split('#').next().unwrap_or("/");
+    if local.starts_with("//") || local.starts_with("/\\") || !local.starts_with('/') {
+        return "/".into();
+    }
+    local.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn a_referer_becomes_a_path_on_this_site() {
+        assert_eq!(
+            local_path("http://127.0.0.1:3000/rules?new#editor"),
+            "/rules?new"
+        );
+        assert_eq!(
+            local_path("https://shop.example/subscriptions?q=a%40b"),
+            "/subscriptions?q=a%40b"
+        );
+        assert_eq!(local_path("https://shop.example"), "/");
+        assert_eq!(local_path(""), "/");
+        assert_eq!(local_path("http://x//evil.example/steal"), "/");
+        assert_eq!(local_path("http://x/\\evil.example"), "/");
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod guard {
     use crate::domain::error::AppError;
@@ -114,11 +150,8 @@ pub(crate) mod guard {
             .and_then(|p| p.headers.get(http::header::REFERER).cloned())
             .and_then(|v| v.to_str().ok().map(str::to_string))
             .unwrap_or_default();
-        let local = referer
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-            .unwrap_or_else(|| "/".into());
-        let local = local.split('#').next().unwrap_or("/");
+        let local = super::local_path(&referer);
+        let local = local.as_str();
         let (path, query) = local.split_once('?').unwrap_or((local, ""));
         let mut pairs: Vec<String> = query
             .split('&')
