@@ -168,9 +168,11 @@ pub fn AnalyticsPage() -> impl IntoView {
 fn ZoneCheck(shown: String, href: String) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     if let Some(zone) = browser_zone().filter(|z| *z != shown) {
-        let _ = window()
-            .location()
-            .replace(&format!("{href}&tz={}", crate::domain::query_value(&zone)));
+        let sep = if href.ends_with('?') { "" } else { "&" };
+        let _ = window().location().replace(&format!(
+            "{href}{sep}tz={}",
+            crate::domain::query_value(&zone)
+        ));
     }
     let _ = (shown, href);
 }
