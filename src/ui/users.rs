@@ -86,7 +86,7 @@ pub fn UsersPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <form class="form narrow" method="post" action=CreateUser::PATH>
+            <form class="form narrow" method="post" action=CreateUser::PATH novalidate=true>
                 <h2>{i18n.t(Msg::AddUser)}</h2>
                 {create_top}
                 <label for="new-email">{i18n.t(Msg::Email)}</label>
