@@ -187,6 +187,35 @@ async fn rule_editor_form(app: &TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+    // The arrows move it one place up (it was last), and the list says the order was saved.
+    let moved = post_form(
+        app,
+        &b,
+        "rules/move",
+        "/rules",
+        &[("id", &id), ("up", "true")],
+    )
+    .await;
+    assert_eq!(moved.location, "/rules?done=order");
+    let order: Vec<String> = m
+        .rules()
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(order.len(), before + 1);
+    assert_eq!(order[before - 1], id, "{order:?}");
+    // A rule that is gone cannot be moved: back with the error.
+    let gone = post_form(
+        app,
+        &b,
+        "rules/move",
+        "/rules",
+        &[("id", "rul_gone"), ("up", "true")],
+    )
+    .await;
+    assert!(gone.location.contains("__err="), "{}", gone.location);
 }
 
 async fn new_token_never_in_a_url(app: &TestApp) {

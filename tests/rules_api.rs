@@ -264,6 +264,7 @@ async fn roles(app: &TestApp) {
         ),
         ("rules/delete", json!({ "id": "rul_x", "version": 1 })),
         ("rules/reorder", json!({ "ids": [] })),
+        ("rules/move", json!({ "id": "rul_x", "up": true })),
         ("users/list", Value::Null),
         (
             "users/create",

@@ -19,16 +19,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let e = Self::classify(value);
+        // Bad arguments never reach our functions; give them their honest status here.
         #[cfg(feature = "ssr")]
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-            .filter(|_| !guard::is_form_post())
-        {
-            // Bad arguments never reach our functions; give them their honest status here.
-            opts.set_status(
-                http::StatusCode::from_u16(e.code.http_status())
-                    .unwrap_or(http::StatusCode::BAD_REQUEST),
-            );
-        }
+        guard::set_error_status(&e);
         e
     }
 }
@@ -173,13 +166,28 @@ pub(crate) mod guard {
     /// A form post keeps leptos's redirect back to the page, which shows the error.
     pub fn finish<T>(r: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &r {
-            if let Some(opts) = use_context::<ResponseOptions>().filter(|_| !is_form_post()) {
-                opts.set_status(
-                    http::StatusCode::from_u16(e.code.http_status())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
+            set_error_status(e);
         }
         r
+    }
+
+    /// The error's HTTP status for API clients (a form post keeps leptos's redirect).
+    pub fn set_error_status(e: &AppError) {
+        if let Some(opts) = use_context::<ResponseOptions>().filter(|_| !is_form_post()) {
+            opts.set_status(
+                http::StatusCode::from_u16(e.code.http_status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+
+    /// Adds a `Set-Cookie` to the answer.
+    pub fn set_cookie(cookie: &str) {
+        if let (Some(opts), Ok(v)) = (
+            use_context::<ResponseOptions>(),
+            http::HeaderValue::from_str(cookie),
+        ) {
+            opts.append_header(http::header::SET_COOKIE, v);
+        }
     }
 }

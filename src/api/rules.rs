@@ -98,3 +98,17 @@ pub async fn reorder_rules(ids: Vec<String>) -> Result<Vec<Rule>, AppError> {
         .await,
     )
 }
+
+/// The list's arrows: one rule a place up or down in the current order.
+#[server(endpoint = "rules/move", input = FormOrJson)]
+pub async fn move_rule(id: String, up: bool) -> Result<Vec<Rule>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let rules = crate::server::rules::move_one(&state.db, &user, &id, up).await?;
+            super::guard::form_redirect("/rules?done=order");
+            Ok(rules)
+        }
+        .await,
+    )
+}

@@ -135,17 +135,13 @@ pub async fn simulate_purchase(
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
             // A plain form comes back to the page, which shows the payment and the offer link.
-            use crate::domain::query_value as q;
-            let mut done = format!(
-                "/sandbox?paid={}&customer={}&product={}",
-                q(&payment_id),
-                q(&customer_id),
-                q(&product_id)
-            );
-            if let Some(u) = &offer_url {
-                done.push_str(&format!("&offer={}", q(u)));
-            }
-            super::guard::form_redirect(&done);
+            let query = crate::domain::query_string([
+                ("paid", payment_id.as_str()),
+                ("customer", &customer_id),
+                ("product", &product_id),
+                ("offer", offer_url.as_deref().unwrap_or_default()),
+            ]);
+            super::guard::form_redirect(&format!("/sandbox?{query}"));
             Ok(PurchaseResult {
                 payment_id,
                 offer_url,

@@ -17,19 +17,15 @@ pub const LANG_COOKIE: &str = "lang";
 #[server(endpoint = "session/lang")]
 pub async fn set_lang(lang: String) -> Result<(), AppError> {
     use crate::domain::error::ErrorCode;
-    use leptos_axum::ResponseOptions;
     if !matches!(lang.as_str(), "en" | "zh-CN") {
         return super::guard::finish(Err(AppError::new(
             ErrorCode::BadRequest,
             "Unknown language. Choose English (en) or 简体中文 (zh-CN).",
         )));
     }
-    if let Some(opts) = use_context::<ResponseOptions>() {
-        let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
-        if let Ok(v) = http::HeaderValue::from_str(&cookie) {
-            opts.append_header(http::header::SET_COOKIE, v);
-        }
-    }
+    super::guard::set_cookie(&format!(
+        "{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"
+    ));
     Ok(())
 }
 
@@ -42,7 +38,6 @@ pub async fn get_session() -> Result<Option<CurrentUser>, AppError> {
 #[server(endpoint = "session/login")]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::server::auth;
-    use leptos_axum::ResponseOptions;
     let r = async {
         let state = super::guard::state();
         let address = super::guard::parts()
@@ -54,11 +49,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
             .unwrap_or_default();
         let (token, user) = auth::sign_in(&state.db, &email, &password, &address).await?;
         let secure = state.app_url.starts_with("https://");
-        if let Some(opts) = use_context::<ResponseOptions>() {
-            if let Ok(v) = http::HeaderValue::from_str(&auth::session_cookie(&token, secure)) {
-                opts.append_header(http::header::SET_COOKIE, v);
-            }
-        }
+        super::guard::set_cookie(&auth::session_cookie(&token, secure));
         tracing::info!(user_id = %user.id, "signed in");
         leptos_axum::redirect(landing(user.role));
         Ok(user)
@@ -70,16 +61,11 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
 #[server(endpoint = "session/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::auth;
-    use leptos_axum::ResponseOptions;
     let state = super::guard::state();
     if let Some(token) = super::guard::parts().and_then(|p| auth::session_token(&p.headers)) {
         super::guard::finish(auth::sign_out(&state.db, &token).await)?;
     }
-    if let Some(opts) = use_context::<ResponseOptions>() {
-        if let Ok(v) = http::HeaderValue::from_str(&auth::clear_session_cookie()) {
-            opts.append_header(http::header::SET_COOKIE, v);
-        }
-    }
+    super::guard::set_cookie(&auth::clear_session_cookie());
     leptos_axum::redirect("/login");
     Ok(())
 }

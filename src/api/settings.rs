@@ -27,8 +27,7 @@ pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
 const NEW_TOKEN_COOKIE: &str = "new_token";
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str, max_age_secs: i64) {
-    use leptos_axum::ResponseOptions;
+fn set_new_token_cookie(value: &str, max_age_secs: i64) {
     let secure = super::guard::state().app_url.starts_with("https://");
     let c = cookie::Cookie::build((NEW_TOKEN_COOKIE, value.to_string()))
         .path("/settings")
@@ -37,12 +36,7 @@ fn set_cookie(value: &str, max_age_secs: i64) {
         .same_site(cookie::SameSite::Strict)
         .max_age(cookie::time::Duration::seconds(max_age_secs))
         .build();
-    if let (Some(opts), Ok(v)) = (
-        use_context::<ResponseOptions>(),
-        http::HeaderValue::from_str(&c.to_string()),
-    ) {
-        opts.append_header(http::header::SET_COOKIE, v);
-    }
+    super::guard::set_cookie(&c.to_string());
 }
 
 /// Returns the new token once; it is not stored and cannot be shown again. A plain form post
@@ -54,7 +48,7 @@ pub async fn create_api_token(name: String) -> Result<String, AppError> {
             let (state, user) = super::guard::require(merchant).await?;
             let token = crate::server::api_v1::create_token(&state.db, &user, &name).await?;
             if super::guard::is_form_post() {
-                set_cookie(&token, 120);
+                set_new_token_cookie(&token, 120);
                 super::guard::form_redirect("/settings?done=created");
             }
             Ok(token)
@@ -72,7 +66,7 @@ pub async fn take_new_token() -> Result<Option<String>, AppError> {
             let token = super::guard::parts()
                 .and_then(|p| crate::server::auth::cookie_value(&p.headers, NEW_TOKEN_COOKIE));
             if token.is_some() {
-                set_cookie("", 0);
+                set_new_token_cookie("", 0);
             }
             Ok(token.filter(|t| !t.is_empty()))
         }

@@ -347,6 +347,42 @@ pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Res
 /// Sets the order of the whole map. `ids` must be exactly the current rules: if someone added
 /// or removed one meanwhile, the reorder is refused rather than guessed.
 pub async fn reorder(db: &Db, actor: &CurrentUser, ids: &[String]) -> Result<Vec<Rule>, AppError> {
+    set_order(db, actor, |current| {
+        let mut a = current.to_vec();
+        let mut b: Vec<&str> = ids.iter().map(String::as_str).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        if a != b {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "The list of rules changed since you loaded it. Reload the page and reorder again.",
+            ));
+        }
+        Ok(ids.to_vec())
+    })
+    .await
+}
+
+/// Moves one rule a place up or down in the order as it is now (the list's arrows).
+pub async fn move_one(
+    db: &Db,
+    actor: &CurrentUser,
+    id: &str,
+    up: bool,
+) -> Result<Vec<Rule>, AppError> {
+    set_order(db, actor, |current| {
+        crate::domain::rule::moved(current, id, up).ok_or_else(not_found)
+    })
+    .await
+}
+
+/// Writes the order `order` makes of the current one (ids, top first), in one transaction,
+/// with its audit line.
+async fn set_order(
+    db: &Db,
+    actor: &CurrentUser,
+    order: impl FnOnce(&[&str]) -> Result<Vec<String>, AppError>,
+) -> Result<Vec<Rule>, AppError> {
     let mut tx = begin_write(db).await?;
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM rules ORDER BY priority, name_key"
@@ -354,17 +390,8 @@ pub async fn reorder(db: &Db, actor: &CurrentUser, ids: &[String]) -> Result<Vec
     .fetch_all(&mut *tx)
     .await?;
     let current: Vec<Rule> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    let mut a: Vec<&str> = current.iter().map(|r| r.id.as_str()).collect();
-    let mut b: Vec<&str> = ids.iter().map(String::as_str).collect();
-    a.sort_unstable();
-    b.sort_unstable();
-    if a != b {
-        return Err(AppError::new(
-            ErrorCode::Conflict,
-            "The list of rules changed since you loaded it. Reload the page and reorder again.",
-        ));
-    }
     let before: Vec<&str> = current.iter().map(|r| r.id.as_str()).collect();
+    let ids = order(&before)?;
     let now = now_ms();
     for (i, id) in ids.iter().enumerate() {
         let old = current.iter().find(|r| &r.id == id).map(|r| r.priority);

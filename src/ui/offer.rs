@@ -1,13 +1,12 @@
 //! The hosted offer page: works on a phone, renders on the server, and needs no script: accept
 //! and decline are plain forms. One accept charges at most once (the server's compare-and-set
 //! is the guard; the browser also ignores a second click while the first is on its way).
-use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
 use crate::api::offer::{get_offer, AcceptOffer, DeclineOffer};
 use crate::domain::error::AppError;
 use crate::domain::money::format_money;
 use crate::domain::offer::{decline_kind, DeclineKind, OfferState, OfferView};
-use crate::ui::widgets::form_error;
+use crate::ui::widgets::{form_error, price_diff_text, ErrorBanner, InlineError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Meta;
@@ -25,7 +24,7 @@ pub fn OfferPage() -> impl IntoView {
         <section class="offer-page">
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || offer.get().map(|r| match r {
-                    Err(e) => view! { <div class="banner error" role="alert"><p>{error_text(i18n.now_lang(), &e)}</p></div> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(v) => view! { <OfferCard v error=error.clone()/> }.into_any(),
                 })}
             </Suspense>
@@ -84,17 +83,12 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             }.into_any()
         }
     };
-    let (amount, word) = match diff.signum() {
-        1 => (format_money(diff, &v.currency), Msg::PreviewMore),
-        -1 => (format_money(-diff, &v.currency), Msg::PreviewLess),
-        _ => (String::new(), Msg::PreviewSame),
-    };
-    let diff_text = format!(
-        "{amount} {} {} ({}, {})",
-        i18n.now(word),
-        i18n.now(Msg::PreviewBought),
-        v.trigger_product_name,
-        format_money(v.trigger_amount, &v.currency)
+    let diff_text = price_diff_text(
+        i18n,
+        diff,
+        &v.currency,
+        &v.trigger_product_name,
+        &format_money(v.trigger_amount, &v.currency),
     );
     view! {
         <article class="offer-card big" data-state=v.state.as_str() data-testid="offer-card">
@@ -107,7 +101,7 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             </p>
             <p class="diff">{diff_text}</p>
             {body}
-            {error.map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> })}
+            <InlineError error/>
         </article>
     }
 }

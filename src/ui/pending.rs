@@ -4,7 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{HtmlElement, HtmlFormElement};
+use leptos::web_sys::{Element, HtmlElement, HtmlFormElement};
 
 pub fn watch_forms() {
     // The handles are dropped: a dropped handle leaves its listener in place, for the page's life.
@@ -32,32 +32,35 @@ pub fn watch_forms() {
             .and_then(|b| b.dyn_into::<HtmlElement>().ok())
         {
             if let Some(label) = button.get_attribute("data-pending") {
+                let _ = button.set_attribute("data-label", &button.inner_text());
                 button.set_inner_text(&label);
             }
         }
     });
     // Back/forward may restore a page from the cache as it was left: busy.
     let _ = window_event_listener(ev::pageshow, |_| {
-        let forms = document().query_selector_all("form[aria-busy]");
-        if let Ok(forms) = forms {
-            for i in 0..forms.length() {
-                if let Some(f) = forms.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-                    let _ = f.remove_attribute("aria-busy");
-                }
-            }
-        }
-        if let Ok(omitted) = document().query_selector_all("[data-omitted]") {
-            for i in 0..omitted.length() {
-                if let Some(e) = omitted
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<HtmlElement>().ok())
-                {
-                    let _ = e.remove_attribute("data-omitted");
-                    let _ = e.remove_attribute("disabled");
-                }
-            }
-        }
+        each("form[aria-busy]", |e| {
+            let _ = e.remove_attribute("aria-busy");
+        });
+        each("[data-omitted]", |e| {
+            let _ = e.remove_attribute("data-omitted");
+            let _ = e.remove_attribute("disabled");
+        });
+        each("[data-label]", |e| {
+            e.set_text_content(e.get_attribute("data-label").as_deref());
+            let _ = e.remove_attribute("data-label");
+        });
     });
+}
+
+fn each(selector: &str, f: impl Fn(&Element)) {
+    if let Ok(list) = document().query_selector_all(selector) {
+        for i in 0..list.length() {
+            if let Some(e) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                f(&e);
+            }
+        }
+    }
 }
 
 /// Marks the page as hydrated for people and tests: after the islands (which hydrate in the

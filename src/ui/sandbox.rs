@@ -1,8 +1,7 @@
 //! The sandbox page: run the offer loop by hand ("customer Y buys X" → webhook → offer link)
 //! and switch the sandbox's faults. Plain forms; the result comes back in the URL.
-use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
-use super::widgets::{form_error, ErrorBanner};
+use super::widgets::{form_error, ErrorBanner, InlineError};
 use crate::api::sandbox::{sandbox_info, SetFault, SimulatePurchase};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -67,7 +66,7 @@ pub fn SandboxPage() -> impl IntoView {
                     }}
                 </div>
             })}
-            {purchase_error.map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> })}
+            <InlineError error=purchase_error/>
             <form class="form narrow" method="post" action=SetFault::PATH>
                 <h2>{i18n.t(Msg::SandboxFaults)}</h2>
                 <label for="sb-fault">{i18n.t(Msg::SandboxNextCharges)}</label>
@@ -76,7 +75,7 @@ pub fn SandboxPage() -> impl IntoView {
                 </select>
                 <button type="submit" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SandboxApply)}</button>
                 {(!fault.is_empty() && fault_error.is_none()).then(|| view! { <p class="status" role="status">{i18n.t(Msg::SandboxApplied)}</p> })}
-                {fault_error.map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> })}
+                <InlineError error=fault_error/>
             </form>
         </section>
     }

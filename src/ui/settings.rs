@@ -1,8 +1,7 @@
 //! Settings: API tokens and the approval limit, all plain forms. A new token is shown once, on
 //! the page the creating form lands on; it never travels in a URL.
-use super::errors::error_text;
 use super::i18n::{use_i18n, Msg};
-use super::widgets::{form_error, ErrorBanner, Status};
+use super::widgets::{form_error, ErrorBanner, InlineError, Status};
 use crate::api::settings::{list_api_tokens, take_new_token, CreateApiToken, RevokeApiToken};
 use crate::domain::error::ErrorCode;
 use crate::domain::time::format_utc;
@@ -23,7 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
             <p class="lead">{i18n.t(Msg::TokensIntro)}</p>
             <TokenCreator/>
             {revoke_error.map(|e| view! { <ErrorBanner error=e/> })}
-            <Status text=Signal::stored(revoked.then(|| i18n.now(Msg::TokenRevoked).to_string()))/>
+            <Status text=revoked.then(|| i18n.now(Msg::TokenRevoked).to_string())/>
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || tokens.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedUsers)}</p></div> }.into_any(),
@@ -80,7 +79,7 @@ fn TokenCreator() -> impl IntoView {
                     </div>
                 })}
             </Suspense>
-            {error.map(|e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> })}
+            <InlineError error/>
         </form>
     }
 }

@@ -1,7 +1,7 @@
 //! Users and roles: plain forms; the result comes back in the URL (`?done=`, or leptos's
 //! `?__err=` with the refused form's error).
 use super::i18n::{use_i18n, Msg};
-use super::widgets::{form_error, ErrorBanner, FieldMsg, Status};
+use super::widgets::{field_of, form_error, ErrorBanner, FieldMsg, Status};
 use crate::api::users::{list_users, CreateUser, SetUserRole};
 use crate::domain::error::ErrorCode;
 use crate::domain::role::Role;
@@ -31,11 +31,8 @@ pub fn UsersPage() -> impl IntoView {
     let done_user = q.get("user");
     let create_error = form_error::<CreateUser>();
     let role_error = form_error::<SetUserRole>();
-    let field = {
-        let e = create_error.clone();
-        move |f: &str| Signal::stored(e.as_ref().and_then(|e| e.field(f).cloned()))
-    };
     let create_top = create_error
+        .clone()
         .filter(|e| e.code != ErrorCode::Validation)
         .map(|e| view! { <ErrorBanner error=e/> });
     view! {
@@ -51,7 +48,7 @@ pub fn UsersPage() -> impl IntoView {
                         let status = done.zip(done_user.as_ref().and_then(|id| list.iter().find(|u| &u.id == id)))
                             .map(|(m, u)| format!("{} {}", i18n.now(m), u.email));
                         view! {
-                            <Status text=Signal::stored(status)/>
+                            <Status text=status/>
                             <table class="users">
                                 <thead><tr>
                                     <th scope="col">{i18n.t(Msg::Email)}</th>
@@ -91,10 +88,10 @@ pub fn UsersPage() -> impl IntoView {
                 {create_top}
                 <label for="new-email">{i18n.t(Msg::Email)}</label>
                 <input id="new-email" name="email" type="email" aria-describedby="new-email-error"/>
-                <FieldMsg id="new-email-error".into() error=field("email")/>
+                <FieldMsg id="new-email-error".into() error=field_of(&create_error, "email")/>
                 <label for="new-password">{i18n.t(Msg::Password)}</label>
                 <input id="new-password" name="password" type="password" autocomplete="new-password" aria-describedby="new-password-error"/>
-                <FieldMsg id="new-password-error".into() error=field("password")/>
+                <FieldMsg id="new-password-error".into() error=field_of(&create_error, "password")/>
                 <label for="new-role">{i18n.t(Msg::Role)}</label>
                 <select id="new-role" name="role">
                     {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == Role::Analyst>{i18n.t(role_msg(r))}</option> }).collect_view()}

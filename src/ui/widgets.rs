@@ -30,11 +30,28 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
     }
 }
 
+/// A refused action's message, next to its form (nothing when there is none).
+#[component]
+pub fn InlineError(error: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    error.map(
+        |e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> },
+    )
+}
+
+/// One field's message out of a refused form's error, for [`FieldMsg`].
+pub fn field_of(
+    error: &Option<AppError>,
+    field: &str,
+) -> Signal<Option<crate::domain::error::FieldError>> {
+    Signal::stored(error.as_ref().and_then(|e| e.field(field).cloned()))
+}
+
 /// A polite live region for results ("Rule saved.").
 #[component]
-pub fn Status(#[prop(into)] text: Signal<Option<String>>) -> impl IntoView {
+pub fn Status(text: Option<String>) -> impl IntoView {
     view! {
-        <p class="status" role="status" aria-live="polite">{move || text.get()}</p>
+        <p class="status" role="status" aria-live="polite">{text}</p>
     }
 }
 
@@ -48,4 +65,27 @@ where
     ServerAction::<S>::new()
         .value()
         .with_untracked(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+}
+
+/// The offer against the product just bought, as the customer reads it: "$20.00 more than
+/// what you just bought (Landing Page Template Pack, $29.00)". Shared by the hosted offer
+/// page and the editor's preview.
+pub fn price_diff_text(
+    i18n: super::i18n::I18n,
+    delta: i64,
+    currency: &str,
+    bought: &str,
+    bought_price: &str,
+) -> String {
+    use crate::domain::money::format_money;
+    let (amount, word) = match delta.signum() {
+        1 => (format_money(delta, currency), Msg::PreviewMore),
+        -1 => (format_money(-delta, currency), Msg::PreviewLess),
+        _ => (String::new(), Msg::PreviewSame),
+    };
+    format!(
+        "{amount} {} {} ({bought}, {bought_price})",
+        i18n.now(word),
+        i18n.now(Msg::PreviewBought)
+    )
 }

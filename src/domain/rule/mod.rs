@@ -130,6 +130,18 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Er
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
+/// The order `ids` (top first) with `id` moved one place up or down; the same order at either
+/// end, `None` when `id` is not in it.
+pub fn moved(ids: &[&str], id: &str, up: bool) -> Option<Vec<String>> {
+    let i = ids.iter().position(|x| *x == id)?;
+    let mut order: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let j = if up { i.checked_sub(1) } else { Some(i + 1) };
+    if let Some(j) = j.filter(|j| *j < order.len()) {
+        order.swap(i, j);
+    }
+    Some(order)
+}
+
 impl Default for RuleDraft {
     fn default() -> Self {
         Self {

@@ -255,3 +255,13 @@ fn experiments_are_checked() {
     );
     assert!(d.experiment.is_running());
 }
+
+#[test]
+fn a_rule_moves_one_place_and_stays_put_at_either_end() {
+    let ids = ["a", "b", "c"];
+    assert_eq!(moved(&ids, "b", true).unwrap(), ["b", "a", "c"]);
+    assert_eq!(moved(&ids, "b", false).unwrap(), ["a", "c", "b"]);
+    assert_eq!(moved(&ids, "a", true).unwrap(), ["a", "b", "c"]);
+    assert_eq!(moved(&ids, "c", false).unwrap(), ["a", "b", "c"]);
+    assert_eq!(moved(&ids, "x", true), None);
+}

@@ -105,8 +105,6 @@ pub fn AnalyticsPage() -> impl IntoView {
     let q = use_query_map();
     let filters = Memo::new(move |_| q.with(filters_from));
     let offer = Memo::new(move |_| q.with(|q| q.get("offer")).filter(|o| !o.is_empty()));
-    // Both resources are made here, in the same order on server and browser, so the browser
-    // picks up the server's results instead of fetching again while it hydrates.
     let report = Resource::new(move || filters.get(), analytics_report);
     let recent = Resource::new(
         move || offer.get(),
@@ -138,11 +136,10 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <a class="button" href="/analytics">{i18n.t(Msg::AnLast30)}</a>
                     }.into_any(),
                     Ok(rep) => {
-                        let f = filters.get_untracked();
+                        let filters = filters.get_untracked();
                         // Without a zone in the URL, the page is in the remembered one (or UTC).
-                        let recheck = f.tz.is_empty().then(|| {
-                            let href = format!("/analytics?{}", query(&f, offer.get_untracked().as_deref()));
-                            view! { <ZoneCheck shown=rep.zone.clone() href/> }
+                        let recheck = filters.tz.is_empty().then(|| view! {
+                            <ZoneCheck shown=rep.zone.clone() filters offer=offer.get_untracked()/>
                         });
                         let rep = StoredValue::new(rep);
                         view! {
@@ -165,16 +162,17 @@ pub fn AnalyticsPage() -> impl IntoView {
 /// remembers the browser's zone in a cookie (later visits render in it from the first paint)
 /// and, if the page was shown in another zone, loads it again in the browser's.
 #[island]
-fn ZoneCheck(shown: String, href: String) -> impl IntoView {
+fn ZoneCheck(shown: String, filters: Filters, offer: Option<String>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    if let Some(zone) = browser_zone().filter(|z| *z != shown) {
-        let sep = if href.ends_with('?') { "" } else { "&" };
-        let _ = window().location().replace(&format!(
-            "{href}{sep}tz={}",
-            crate::domain::query_value(&zone)
-        ));
+    if let Some(tz) = browser_zone().filter(|z| *z != shown) {
+        let href = format!(
+            "/analytics?{}",
+            query(&Filters { tz, ..filters }, offer.as_deref())
+        );
+        let _ = window().location().replace(&href);
     }
-    let _ = (shown, href);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (shown, filters, offer);
 }
 
 /// A filter's `<select>`: "All" first, then `options` as (value, label).

@@ -1,7 +1,6 @@
 use super::picker::ProductPicker;
 use super::preview::Preview;
 use super::table::{kind_msg, timing_msg};
-use super::Ctx;
 use crate::api::rules::SaveRule;
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
@@ -53,10 +52,17 @@ pub(super) fn RuleEditor(
         kept::forget();
         draft
     };
-    let ctx = Ctx {
-        editing: RwSignal::new(Some(draft)),
-        error: RwSignal::new(error),
-    };
+    // Fixed for this editor's life: which rule it is, and what the server said last.
+    let is_new = draft.id.is_none();
+    let latest_href = draft
+        .id
+        .as_ref()
+        .map(|id| format!("/rules?edit={id}#editor"))
+        .unwrap_or_else(|| "/rules".into());
+    let experiment_open = draft.experiment.is_running();
+    let own_id = StoredValue::new(draft.id.clone());
+    let editing = RwSignal::new(draft);
+    let error = StoredValue::new(error);
     let i18n = use_i18n();
     let touched: RwSignal<Vec<&'static str>> = RwSignal::new(Vec::new());
     let submitted = RwSignal::new(refused);
@@ -68,13 +74,8 @@ pub(super) fn RuleEditor(
 
     // The same validation the server runs, for instant feedback.
     let client_errors = Memo::new(move |_| {
-        ctx.editing
-            .get()
-            .map(|d| {
-                let d = rules.with_value(|rs| normalize(d, rs));
-                products.with_value(|ps| rules.with_value(|rs| validate(&d, ps, rs)))
-            })
-            .unwrap_or_default()
+        let d = rules.with_value(|rs| normalize(editing.get(), rs));
+        products.with_value(|ps| rules.with_value(|rs| validate(&d, ps, rs)))
     });
     let field_error = move |field: &'static str| {
         Signal::derive(move || {
@@ -82,10 +83,8 @@ pub(super) fn RuleEditor(
             let client = show
                 .then(|| client_errors.with(|es| es.iter().find(|e| e.field == field).cloned()))
                 .flatten();
-            client.or_else(|| {
-                ctx.error
-                    .with(|e| e.as_ref().and_then(|e| e.field(field).cloned()))
-            })
+            client
+                .or_else(|| error.with_value(|e| e.as_ref().and_then(|e| e.field(field).cloned())))
         })
     };
     let touch = move |field: &'static str| {
@@ -95,21 +94,13 @@ pub(super) fn RuleEditor(
             }
         })
     };
-    let edit = move |f: fn(&mut RuleDraft, String), v: String| {
-        ctx.editing.update(|o| {
-            if let Some(d) = o.as_mut() {
-                f(d, v)
-            }
-        })
-    };
-    let get = move |f: fn(&RuleDraft) -> String| {
-        move || ctx.editing.with(|o| o.as_ref().map(f).unwrap_or_default())
-    };
+    let edit = move |f: fn(&mut RuleDraft, String), v: String| editing.update(|d| f(d, v));
+    let get = move |f: fn(&RuleDraft) -> String| move || editing.with(f);
 
     let name_ref = NodeRef::<html::Input>::new();
     // A new editor starts at the name; one that came back refused, at what to fix.
     Effect::new(move |_| {
-        let first = ctx.error.with_untracked(|e| {
+        let first = error.with_value(|e| {
             e.as_ref().map(|e| match e.fields.first() {
                 Some(f) => control_id(&f.field),
                 None => "save-error",
@@ -134,35 +125,12 @@ pub(super) fn RuleEditor(
             focus_id(first);
             return;
         }
-        if let Some(draft) = ctx.editing.get_untracked() {
-            kept::keep(&draft);
-        }
+        editing.with_untracked(kept::keep);
     };
-    let hidden = move || {
-        ctx.editing
-            .get()
-            .map(|d| draft_fields(&d))
-            .unwrap_or_default()
-    };
-
-    // What someone else saved, in a fresh editor (what was typed here stays until then).
-    let latest_href = move || {
-        ctx.editing
-            .with(|o| o.as_ref().and_then(|d| d.id.clone()))
-            .map(|id| format!("/rules?edit={id}#editor"))
-            .unwrap_or_else(|| "/rules".into())
-    };
-
-    let is_downsell = move || {
-        ctx.editing
-            .with(|o| o.as_ref().map(|d| d.kind) == Some(RuleKind::Downsell))
-    };
-    let is_new = move || {
-        ctx.editing
-            .with(|o| o.as_ref().is_some_and(|d| d.id.is_none()))
-    };
+    let hidden = move || editing.with(draft_fields);
+    let is_downsell = move || editing.with(|d| d.kind == RuleKind::Downsell);
     let other_rules = move || {
-        let own = ctx.editing.with(|o| o.as_ref().and_then(|d| d.id.clone()));
+        let own = own_id.get_value();
         let parent = get(|d| d.parent_rule_id.clone().unwrap_or_default())();
         rules.with_value(|rs| {
             rs.iter()
@@ -174,14 +142,15 @@ pub(super) fn RuleEditor(
                 .collect_view()
         })
     };
+    // What someone else saved is one link away; what was typed here stays until then.
     let top_error = move || {
-        ctx.error.get().filter(|e| e.code != ErrorCode::Validation).map(|e| {
+        error.get_value().filter(|e| e.code != ErrorCode::Validation).map(|e| {
             let conflict = e.code == ErrorCode::Conflict;
             view! {
                 <div class="banner error" role="alert" data-testid="save-error" id="save-error" tabindex="-1">
                     {conflict.then(|| view! { <strong>{i18n.t(Msg::ConflictTitle)}</strong> })}
                     <p>{move || error_text(i18n.0.get(), &e)}</p>
-                    {conflict.then(|| view! { <a class="button plain" href=latest_href>{i18n.t(Msg::LoadLatest)}</a> })}
+                    {conflict.then(|| view! { <a class="button plain" href=latest_href.clone()>{i18n.t(Msg::LoadLatest)}</a> })}
                 </div>
             }
         })
@@ -192,7 +161,7 @@ pub(super) fn RuleEditor(
             <form class="form editor" method="post" action=SaveRule::PATH on:submit=on_submit novalidate=true
                 aria-labelledby="editor-title" data-testid="rule-editor">
                 {hidden}
-                <h2 id="editor-title">{move || i18n.now(if is_new() { Msg::EditorNew } else { Msg::EditorEdit })}</h2>
+                <h2 id="editor-title">{i18n.t(if is_new { Msg::EditorNew } else { Msg::EditorEdit })}</h2>
                 {top_error}
                 <div class="field">
                     <label for="rule-name">{i18n.t(Msg::FieldName)}</label>
@@ -207,7 +176,7 @@ pub(super) fn RuleEditor(
                         <label for="rule-kind">{i18n.t(Msg::FieldKind)}</label>
                         <select id="rule-kind" on:change=move |ev| edit(|d, v| d.kind = RuleKind::parse(&v).unwrap_or(RuleKind::Upsell), event_target_value(&ev))>
                             {RuleKind::ALL.into_iter().map(|k| view! {
-                                <option value=k.as_str() selected=move || ctx.editing.with(|o| o.as_ref().map(|d| d.kind) == Some(k))>{i18n.t(kind_msg(k))}</option>
+                                <option value=k.as_str() selected=move || editing.with(|d| d.kind == k)>{i18n.t(kind_msg(k))}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -215,7 +184,7 @@ pub(super) fn RuleEditor(
                         <label for="rule-timing">{i18n.t(Msg::FieldTiming)}</label>
                         <select id="rule-timing" on:change=move |ev| edit(|d, v| d.timing = Timing::parse(&v).unwrap_or(Timing::PostPurchase), event_target_value(&ev))>
                             {Timing::ALL.into_iter().map(|t| view! {
-                                <option value=t.as_str() selected=move || ctx.editing.with(|o| o.as_ref().map(|d| d.timing) == Some(t))>{i18n.t(timing_msg(t))}</option>
+                                <option value=t.as_str() selected=move || editing.with(|d| d.timing == t)>{i18n.t(timing_msg(t))}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -288,12 +257,12 @@ pub(super) fn RuleEditor(
                     </div>
                     <div class="field check">
                         <input id="rule-enabled" type="checkbox"
-                            prop:checked=move || ctx.editing.with(|o| o.as_ref().is_some_and(|d| d.enabled))
+                            prop:checked=move || editing.with(|d| d.enabled)
                             on:change=move |ev| edit(|d, v| d.enabled = v == "true", event_target_checked(&ev).to_string())/>
                         <label for="rule-enabled">{i18n.t(Msg::FieldEnabled)}</label>
                     </div>
                 </div>
-                <details class="experiment-fields" open=ctx.editing.with_untracked(|o| o.as_ref().is_some_and(|d| d.experiment.is_running()))>
+                <details class="experiment-fields" open=experiment_open>
                     <summary>{i18n.t(Msg::FieldExperiment)}</summary>
                     <p class="help">{i18n.t(Msg::FieldExperimentHelp)}</p>
                     <div class="field">
@@ -338,13 +307,13 @@ pub(super) fn RuleEditor(
                 </details>
                 <div class="buttons">
                     <button type="submit" class="primary" data-testid="save-rule" disabled=move || !ready.get()
-                        data-pending=move || i18n.now(Msg::Saving)>
+                        data-pending=i18n.now(Msg::Saving)>
                         {i18n.t(Msg::Save)}
                     </button>
                     <a class="button plain" href="/rules">{i18n.t(Msg::Cancel)}</a>
                 </div>
             </form>
-            <Preview draft=ctx.editing products/>
+            <Preview draft=editing products/>
         </div>
     }
 }

@@ -12,20 +12,12 @@ pub(crate) use table::kind_msg;
 
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{ErrorBanner, Status};
-use crate::api::rules::{rules_page, RulesData, SaveRule};
-use crate::domain::error::{AppError, ErrorCode};
+use crate::api::rules::{rules_page, SaveRule};
+use crate::domain::error::ErrorCode;
 use crate::domain::rule::RuleDraft;
 use crate::ui::widgets::form_error;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-/// Shared by the editor's parts, inside the island.
-#[derive(Clone, Copy)]
-pub(crate) struct Ctx {
-    pub editing: RwSignal<Option<RuleDraft>>,
-    /// The last failed save, kept so its messages stay next to the fields.
-    pub error: RwSignal<Option<AppError>>,
-}
 
 /// The result named by `?done=` after a form post, and the rule it concerns.
 fn done_text(done: &str, rule: Option<String>, i18n: super::i18n::I18n) -> Option<String> {
@@ -72,11 +64,11 @@ pub fn RulesPage() -> impl IntoView {
                         let confirm = q("delete");
                         let save_error = form_error::<SaveRule>();
                         view! {
-                            <Status text=Signal::stored(status)/>
+                            <Status text=status/>
                             <div class="toolbar">
                                 <a class="button primary" href="/rules?new#editor" data-testid="new-rule">{i18n.t(Msg::NewRule)}</a>
                             </div>
-                            <table::RuleTable data=data.clone() confirm/>
+                            {table::rule_table(&data, confirm)}
                             {draft.map(|draft| view! {
                                 <div id="editor">
                                     <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
@@ -90,6 +82,3 @@ pub fn RulesPage() -> impl IntoView {
         </section>
     }
 }
-
-/// What the table needs of the page's data.
-pub(super) type PageData = RulesData;

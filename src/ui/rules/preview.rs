@@ -1,19 +1,20 @@
 use crate::domain::money::format_money;
 use crate::domain::rule::{price_difference, ProductSummary, RuleDraft};
 use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::widgets::price_diff_text;
 use leptos::prelude::*;
 
 /// The offer as the customer will see it, including the price difference against the
 /// product just bought.
 #[component]
 pub(super) fn Preview(
-    #[prop(into)] draft: Signal<Option<RuleDraft>>,
+    #[prop(into)] draft: Signal<RuleDraft>,
     products: StoredValue<Vec<ProductSummary>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let find = move |id: String| products.with_value(|ps| ps.iter().find(|p| p.id == id).cloned());
     let card = move || {
-        let d = draft.get()?;
+        let d = draft.get();
         let offer = find(d.offer_product_id.clone());
         let trigger = find(d.trigger_product_id.clone());
         let total = offer
@@ -22,22 +23,17 @@ pub(super) fn Preview(
         let diff = match (&offer, &trigger) {
             (Some(o), Some(t)) if o.currency == t.currency => {
                 let delta = price_difference(o, d.quantity, t);
-                let (amount, word) = match delta.signum() {
-                    1 => (format_money(delta, &o.currency), Msg::PreviewMore),
-                    -1 => (format_money(-delta, &o.currency), Msg::PreviewLess),
-                    _ => (String::new(), Msg::PreviewSame),
-                };
-                Some(format!(
-                    "{amount} {} {} ({}, {})",
-                    i18n.now(word),
-                    i18n.now(Msg::PreviewBought),
-                    t.name,
-                    t.price_label()
+                Some(price_diff_text(
+                    i18n,
+                    delta,
+                    &o.currency,
+                    &t.name,
+                    &t.price_label(),
                 ))
             }
             _ => None,
         };
-        Some(view! {
+        view! {
             <div class="offer-card" data-testid="offer-preview">
                 {(!d.badge.trim().is_empty()).then(|| view! { <span class="badge">{d.badge.clone()}</span> })}
                 <h3>{d.headline.clone()}</h3>
@@ -55,7 +51,7 @@ pub(super) fn Preview(
                     <button type="button" class="link" tabindex="-1" aria-hidden="true">{i18n.t(Msg::PreviewDecline)}</button>
                 </div>
             </div>
-        })
+        }
     };
     view! {
         <aside class="preview" aria-labelledby="preview-title">

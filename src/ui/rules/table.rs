@@ -1,9 +1,8 @@
-use super::PageData;
-use crate::api::rules::{DeleteRule, ReorderRules, SetRuleEnabled};
+use crate::api::rules::RulesData;
+use crate::api::rules::{DeleteRule, MoveRule, SetRuleEnabled};
 use crate::domain::rule::{ProductSummary, Rule};
-use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
-use crate::ui::widgets::form_error as failed;
+use crate::ui::widgets::{form_error as failed, ErrorBanner};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -36,44 +35,28 @@ pub(super) fn product_label(products: &[ProductSummary], id: &str) -> String {
 
 /// The list with its actions, each a plain form: posted, the server answers with this page
 /// again, showing the result (`?done=`) or the error (leptos's `?__err=`).
-#[component]
-pub(super) fn RuleTable(data: PageData, confirm: Option<String>) -> impl IntoView {
+pub(super) fn rule_table(data: &RulesData, confirm: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     // A failed action comes back in the URL; the action of that path reads it on the server.
     let error = failed::<SetRuleEnabled>()
         .or_else(failed::<DeleteRule>)
-        .or_else(failed::<ReorderRules>);
+        .or_else(failed::<MoveRule>);
     if data.rules.is_empty() {
         return view! { <p class="empty" data-testid="no-rules">{i18n.t(Msg::NoRules)}</p> }
             .into_any();
     }
-    let ids: Vec<String> = data.rules.iter().map(|r| r.id.clone()).collect();
-    let count = ids.len();
+    let last = data.rules.len() - 1;
     let rows = data
         .rules
         .iter()
         .enumerate()
         .map(|(i, rule)| {
-            let order = |to: usize| {
-                (to < count).then(|| {
-                    let mut order = ids.clone();
-                    order.swap(i, to);
-                    order
-                })
-            };
             let confirming = confirm.as_deref() == Some(rule.id.as_str());
-            row(
-                rule,
-                i,
-                &data,
-                i.checked_sub(1).and_then(order),
-                order(i + 1),
-                confirming,
-            )
+            row(rule, i, i == last, data, confirming)
         })
         .collect_view();
     view! {
-        {error.map(|e| view! { <div class="banner error" role="alert" data-testid="action-error"><p>{error_text(i18n.now_lang(), &e)}</p></div> })}
+        {error.map(|e| view! { <ErrorBanner error=e/> })}
         <table class="rules" data-testid="rules-table">
             <thead>
                 <tr>
@@ -91,31 +74,18 @@ pub(super) fn RuleTable(data: PageData, confirm: Option<String>) -> impl IntoVie
     .into_any()
 }
 
-/// Moves a rule one place: the whole new order, as the reorder function takes it.
-fn move_form(order: Option<Vec<String>>, label: String, arrow: &'static str) -> impl IntoView {
-    let disabled = order.is_none();
-    let inputs = order
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(n, id)| view! { <input type="hidden" name=format!("ids[{n}]") value=id/> })
-        .collect_view();
+/// An arrow that moves a rule one place (`disabled` at the end it cannot pass).
+fn move_form(id: &str, up: bool, disabled: bool, label: String) -> impl IntoView {
     view! {
-        <form method="post" action=ReorderRules::PATH class="inline">
-            {inputs}
-            <button type="submit" class="icon" aria-label=label disabled=disabled>{arrow}</button>
+        <form method="post" action=MoveRule::PATH class="inline">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="up" value=up.to_string()/>
+            <button type="submit" class="icon" aria-label=label disabled=disabled>{if up { "↑" } else { "↓" }}</button>
         </form>
     }
 }
 
-fn row(
-    rule: &Rule,
-    i: usize,
-    data: &PageData,
-    up: Option<Vec<String>>,
-    down: Option<Vec<String>>,
-    confirming: bool,
-) -> impl IntoView {
+fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) -> impl IntoView {
     let i18n = use_i18n();
     let trigger = product_label(&data.products, &rule.trigger_product_id);
     let offer = product_label(&data.products, &rule.offer_product_id);
@@ -151,8 +121,8 @@ fn row(
         <tr id=format!("rule-{}", rule.id) data-rule-id=rule.id.clone() class:disabled=!enabled>
             <td class="order">
                 <span class="priority">{i + 1}</span>
-                {move_form(up, format!("{} {}", i18n.now(Msg::MoveUp), rule.name), "↑")}
-                {move_form(down, format!("{} {}", i18n.now(Msg::MoveDown), rule.name), "↓")}
+                {move_form(&rule.id, true, i == 0, format!("{} {}", i18n.now(Msg::MoveUp), rule.name))}
+                {move_form(&rule.id, false, last, format!("{} {}", i18n.now(Msg::MoveDown), rule.name))}
             </td>
             <td>
                 <strong class="rule-name">{rule.name.clone()}</strong>

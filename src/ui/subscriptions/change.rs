@@ -10,9 +10,8 @@ use crate::domain::subscription::{
     ChangeState, EffectiveAt, ModeQuote, PlanChangeView, PreviewView, ReasonCode, SubscriptionView,
 };
 use crate::domain::time::format_utc;
-use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
-use crate::ui::widgets::{form_error, FieldMsg};
+use crate::ui::widgets::{field_of, form_error, ErrorBanner, FieldMsg, InlineError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Meta;
@@ -53,13 +52,7 @@ pub(super) fn ChangePanel(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = form_error::<PreviewChange>();
-    let field = {
-        let e = error.clone();
-        move |f: &str| Signal::stored(e.as_ref().and_then(|e| e.field(f).cloned()))
-    };
-    let top = error.clone().filter(|e| e.fields.is_empty()).map(
-        |e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> },
-    );
+    let top = error.clone().filter(|e| e.fields.is_empty());
     let first = products
         .iter()
         .find(|p| p.currency == sub.currency && p.id != sub.product_id)
@@ -80,14 +73,12 @@ pub(super) fn ChangePanel(
             <Suspense fallback=|| ()>
                 {move || res.get().map(|r| match r {
                     Ok(p) => view! { <Modes p=p.clone() v=v.clone()/> <Confirm p v=v.clone()/> }.into_any(),
-                    Err(e) => view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> }.into_any(),
+                    Err(e) => view! { <InlineError error=Some(e)/> }.into_any(),
                 })}
             </Suspense>
         }
     });
-    let execute_error = form_error::<ExecuteChange>().map(|e| view! {
-        <div class="banner error" role="alert" data-testid="execute-error"><p>{error_text(i18n.now_lang(), &e)}</p></div>
-    });
+    let execute_error = form_error::<ExecuteChange>().map(|e| view! { <ErrorBanner error=e/> });
     view! {
         <section class="change-panel" aria-labelledby="change-title" data-testid="change-panel">
             <h2 id="change-title">{i18n.t(Msg::SubsChangePlan)} " — " {customer} ", " {sub.product_name.clone()} " × " {sub.quantity}
@@ -98,13 +89,13 @@ pub(super) fn ChangePanel(
                     <div class="field">
                         <label for="change-product">{i18n.t(Msg::SubsTarget)}</label>
                         <select id="change-product" name="product_id" aria-describedby="change-product-error">{options}</select>
-                        <FieldMsg id="change-product-error".into() error=field("product_id")/>
+                        <FieldMsg id="change-product-error".into() error=field_of(&error, "product_id")/>
                     </div>
                     <div class="field">
                         <label for="change-quantity">{i18n.t(Msg::SubsQuantity)}</label>
                         <input id="change-quantity" name="quantity" type="number" min="1" max="100" aria-describedby="change-quantity-error"
                             value=sub.quantity.to_string()/>
-                        <FieldMsg id="change-quantity-error".into() error=field("quantity")/>
+                        <FieldMsg id="change-quantity-error".into() error=field_of(&error, "quantity")/>
                     </div>
                 </div>
                 <div class="row">
@@ -123,7 +114,7 @@ pub(super) fn ChangePanel(
                         </select>
                     </div>
                 </div>
-                {top}
+                <InlineError error=top/>
                 <button type="submit" class="primary" data-testid="preview" data-pending=i18n.now(Msg::SubsPreviewing)>
                     {i18n.t(Msg::SubsPreview)}
                 </button>

@@ -6,9 +6,8 @@ use crate::api::subscriptions::{ApproveChange, CancelChange, ExecuteChange};
 use crate::domain::money::format_money;
 use crate::domain::subscription::{ChangeState, PlanChangeView};
 use crate::domain::time::format_utc;
-use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
-use crate::ui::widgets::form_error;
+use crate::ui::widgets::{form_error, InlineError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -19,14 +18,10 @@ pub(super) fn HistoryTable(
     v: View,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let err = form_error::<ApproveChange>()
-        .or_else(form_error::<CancelChange>)
-        .map(
-            |e| view! { <p class="field-error" role="alert">{error_text(i18n.now_lang(), &e)}</p> },
-        );
+    let err = form_error::<ApproveChange>().or_else(form_error::<CancelChange>);
     let merchant = v.merchant;
     view! {
-        {err}
+        <InlineError error=err/>
         <table class="history" data-testid=testid>
             <thead><tr>
                 <th scope="col">{i18n.t(Msg::SubsColWhen)}</th>

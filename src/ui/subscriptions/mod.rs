@@ -72,24 +72,23 @@ pub fn SubscriptionsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let query = use_query_map().get_untracked();
-    let get = {
-        let query = query.clone();
-        move |k: &str| query.get(k).filter(|v| !v.is_empty())
+    let get = |k: &str| query.get(k).filter(|v| !v.is_empty());
+    // Whether the viewer may approve is known once the session is read, below.
+    let shown = View {
+        q: get("q").unwrap_or_default(),
+        sub: get("sub"),
+        change: get("change"),
+        mode: get("mode"),
+        done: get("done"),
+        polls: get("n").and_then(|n| n.parse().ok()).unwrap_or(0),
+        merchant: false,
     };
-    let q = get("q").unwrap_or_default();
-    let data = Resource::new(
-        {
-            let q = q.clone();
-            move || q.clone()
-        },
-        find_subscriptions,
-    );
-    let done = get("done");
+    let search_value = shown.q.clone();
+    let q = shown.q.clone();
+    let data = Resource::new(move || q.clone(), find_subscriptions);
+    let done = shown.done.clone();
     let outcome = Resource::new(
-        {
-            let done = done.clone();
-            move || done.clone()
-        },
+        move || done.clone(),
         |id| async move {
             match id {
                 Some(id) => get_change(id).await.ok(),
@@ -97,16 +96,6 @@ pub fn SubscriptionsPage() -> impl IntoView {
             }
         },
     );
-    let search_value = query.get("q").unwrap_or_default();
-    let view_of = move |merchant: bool| View {
-        q: q.clone(),
-        sub: get("sub"),
-        change: get("change"),
-        mode: get("mode"),
-        done: done.clone(),
-        polls: get("n").and_then(|n| n.parse().ok()).unwrap_or(0),
-        merchant,
-    };
     view! {
         <section class="page subs-page">
             <h1>{i18n.t(Msg::SubsTitle)}</h1>
@@ -122,7 +111,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
                 {move || {
                     let merchant = matches!(session.user.get(), Some(Ok(Some(u))) if u.role == Role::Merchant);
-                    let v = view_of(merchant);
+                    let v = View { merchant, ..shown.clone() };
                     let result = outcome.get().flatten().map(|o| view! { <change::Outcome o v=v.clone()/> });
                     data.get().map(|r| match r {
                         Err(e) if e.code == ErrorCode::Forbidden => view! {

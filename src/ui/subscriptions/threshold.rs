@@ -45,7 +45,7 @@ pub fn ThresholdSettings(saved: bool) -> impl IntoView {
                 </div>
                 <p class="field-error" id="threshold-amount-error" role="alert">{text}</p>
                 <button type="submit" class="primary" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SubsThresholdSave)}</button>
-                <Status text=Signal::stored(saved.then(|| i18n.now(Msg::SubsThresholdSaved).to_string()))/>
+                <Status text=saved.then(|| i18n.now(Msg::SubsThresholdSaved).to_string())/>
             </form>
         </section>
     }
