@@ -113,12 +113,12 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
     } else {
         view! {
             <a class="button plain" href=format!("/rules?edit={}#editor", rule.id)>{i18n.t(Msg::Edit)}</a>
-            <a class="button danger" href=format!("/rules?delete={}#rule-{}", rule.id, rule.id)>{i18n.t(Msg::Delete)}</a>
+            <a class="button danger" href=format!("/rules?delete={}", rule.id)>{i18n.t(Msg::Delete)}</a>
         }
         .into_any()
     };
     view! {
-        <tr id=format!("rule-{}", rule.id) data-rule-id=rule.id.clone() class:disabled=!enabled>
+        <tr data-rule-id=rule.id.clone() class:disabled=!enabled>
             <td class="order">
                 <span class="priority">{i + 1}</span>
                 {move_form(&rule.id, true, i == 0, format!("{} {}", i18n.now(Msg::MoveUp), rule.name))}
