@@ -47,6 +47,21 @@ fn var(name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The Dodo environment named, against whether a key is set. `live_mode` without a key would
+/// otherwise start the sandbox: a merchant who meant to take real money would take none.
+fn check_environment(environment: &str, has_key: bool) -> Result<(), String> {
+    match environment {
+        "test_mode" => Ok(()),
+        "live_mode" if has_key => Ok(()),
+        "live_mode" => Err(
+            "DODO_PAYMENTS_ENVIRONMENT is live_mode but DODO_PAYMENTS_API_KEY is not set: \
+             set the live API key, or unset DODO_PAYMENTS_ENVIRONMENT to use the built-in sandbox"
+                .into(),
+        ),
+        _ => Err("DODO_PAYMENTS_ENVIRONMENT must be test_mode or live_mode".into()),
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, String> {
         let database_url = var("DATABASE_URL");
@@ -57,9 +72,8 @@ impl Config {
             .map_err(|_| "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000".to_string())?;
         let dodo_environment =
             var("DODO_PAYMENTS_ENVIRONMENT").unwrap_or_else(|| "test_mode".into());
-        if dodo_environment != "test_mode" && dodo_environment != "live_mode" {
-            return Err("DODO_PAYMENTS_ENVIRONMENT must be test_mode or live_mode".into());
-        }
+        let dodo_api_key = var("DODO_PAYMENTS_API_KEY").map(Secret::new);
+        check_environment(&dodo_environment, dodo_api_key.is_some())?;
         let demo_data = match var("DEMO_DATA").as_deref() {
             Some("1") | Some("true") => true,
             Some("0") | Some("false") => false,
@@ -77,7 +91,7 @@ impl Config {
             database_url: database_url.unwrap_or_else(|| "sqlite://data/upsell.db".into()),
             embedded_default,
             demo_data,
-            dodo_api_key: var("DODO_PAYMENTS_API_KEY").map(Secret::new),
+            dodo_api_key,
             dodo_environment,
             dodo_base_url: var("DODO_PAYMENTS_BASE_URL"),
             webhook_secret: var("DODO_WEBHOOK_SECRET").map(Secret::new),
@@ -104,6 +118,16 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_mode_needs_a_key() {
+        assert!(check_environment("test_mode", false).is_ok());
+        assert!(check_environment("test_mode", true).is_ok());
+        assert!(check_environment("live_mode", true).is_ok());
+        let err = check_environment("live_mode", false).unwrap_err();
+        assert!(err.contains("DODO_PAYMENTS_API_KEY"), "{err}");
+        assert!(check_environment("prod", true).is_err());
+    }
 
     #[test]
     fn secrets_never_print() {

@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -162,6 +163,37 @@ async fn webhook_secret(
     Ok((Some(Secret::new(kept)), generated))
 }
 
+/// Headers every response carries. No page may be framed (the offer page's one-click button
+/// must not be clickjacked), no response is type-sniffed, and the offer page, whose URL holds
+/// the offer's token, sends no Referer at all. A script-restricting CSP is not set here yet:
+/// only `frame-ancestors`, which cannot affect hydration.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let offer_page = req.uri().path().starts_with("/offer/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(h, "content-security-policy", "frame-ancestors 'none'");
+    set(h, "x-frame-options", "DENY");
+    set(h, "x-content-type-options", "nosniff");
+    set(
+        h,
+        "referrer-policy",
+        if offer_page {
+            "no-referrer"
+        } else {
+            "strict-origin-when-cross-origin"
+        },
+    );
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    );
+    res
+}
+
 /// Binds, migrates, seeds (when asked) and serves. Returns once the server accepts requests.
 pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<Running, String> {
     let listener = TcpListener::bind(config.site_addr)
@@ -239,6 +271,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         );
     }
     let app = router
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(same_origin))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
@@ -258,6 +291,13 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
 
     let (tx, rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
+        // TCP_NODELAY: without it, a small response written in two pieces on a keep-alive
+        // connection waits for the client's delayed ACK (Nagle): about 40 ms per static file.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
+            }
+        });
         let serve = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -569,6 +569,17 @@ pub struct RecentOffer {
 }
 
 /// The CSV export: exactly the table's rows and totals, in the table's order.
+/// A merchant-typed text (a rule or product name) as a CSV cell a spreadsheet will not run:
+/// OWASP's rule for CSV injection — a cell starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return is prefixed with `'` so it is read as text, not as a formula. Only text columns pass
+/// through here, so negative amounts stay numbers.
+pub fn csv_text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
 pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
     use super::money::format_amount;
     let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.2}", v * 100.0));
@@ -603,11 +614,11 @@ pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
         let c = &r.counts;
         let ci = c.conversion_ci();
         out.push(vec![
-            r.name.clone(),
+            csv_text(&r.name),
             r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-            r.trigger.clone(),
-            r.offered.clone(),
-            r.currency.clone(),
+            csv_text(&r.trigger),
+            csv_text(&r.offered),
+            csv_text(&r.currency),
             c.created.to_string(),
             c.shown.to_string(),
             c.accepted.to_string(),

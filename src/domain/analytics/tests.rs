@@ -563,3 +563,21 @@ fn covers_tile_ranges_and_cuts() {
     assert!(!run.head);
     assert_eq!(buckets(&run.pieces()), 4);
 }
+
+#[test]
+fn csv_text_cells_cannot_be_formulas() {
+    for bad in [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+    ] {
+        let cell = csv_text(bad);
+        assert_eq!(cell, format!("'{bad}"), "{bad:?}");
+    }
+    for plain in ["Basic → Pro", "", "Template pack", "1 = 1"] {
+        assert_eq!(csv_text(plain), plain);
+    }
+}
