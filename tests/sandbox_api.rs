@@ -151,7 +151,7 @@ async fn health_and_pages_render_without_javascript() {
 }
 
 /// Every response refuses framing and sniffing; the offer page (its URL holds the token) sends
-/// no Referer, the other pages only their origin across sites.
+/// no Referer to other sites, the other pages only their origin.
 #[tokio::test]
 async fn responses_carry_security_headers() {
     let app = common::sqlite().await;
@@ -177,7 +177,7 @@ async fn responses_carry_security_headers() {
         assert_eq!(value("x-content-type-options"), "nosniff", "{path}");
         assert!(!value("permissions-policy").is_empty(), "{path}");
         let referrer = if path.starts_with("/offer/") {
-            "no-referrer"
+            "same-origin"
         } else {
             "strict-origin-when-cross-origin"
         };

@@ -165,7 +165,9 @@ async fn webhook_secret(
 
 /// Headers every response carries. No page may be framed (the offer page's one-click button
 /// must not be clickjacked), no response is type-sniffed, and the offer page, whose URL holds
-/// the offer's token, sends no Referer at all. A script-restricting CSP is not set here yet:
+/// the offer's token, sends no Referer to any other site. `same-origin` rather than
+/// `no-referrer`: its own accept and decline forms are plain posts that go back to the page by
+/// their Referer (leptos's no-JavaScript path and `guard::back_with`). A script-restricting CSP is not set here yet:
 /// only `frame-ancestors`, which cannot affect hydration.
 async fn security_headers(req: Request, next: Next) -> Response {
     let offer_page = req.uri().path().starts_with("/offer/");
@@ -181,7 +183,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
         h,
         "referrer-policy",
         if offer_page {
-            "no-referrer"
+            "same-origin"
         } else {
             "strict-origin-when-cross-origin"
         },
