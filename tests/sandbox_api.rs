@@ -183,4 +183,19 @@ async fn responses_carry_security_headers() {
         };
         assert_eq!(value("referrer-policy"), referrer, "{path}");
     }
+    // A refusal made before any page or server function runs carries them too.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/api/rules/save", app.base))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused
+            .headers()
+            .get("x-frame-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("DENY")
+    );
 }

@@ -167,8 +167,9 @@ async fn webhook_secret(
 /// must not be clickjacked), no response is type-sniffed, and the offer page, whose URL holds
 /// the offer's token, sends no Referer to any other site. `same-origin` rather than
 /// `no-referrer`: its own accept and decline forms are plain posts that go back to the page by
-/// their Referer (leptos's no-JavaScript path and `guard::back_with`). A script-restricting CSP is not set here yet:
-/// only `frame-ancestors`, which cannot affect hydration.
+/// their Referer (leptos's no-JavaScript path and `guard::back_with`). A script-restricting
+/// CSP is not set yet: only `frame-ancestors`, which cannot affect hydration. Layered outside
+/// `same_origin`, so its refusals carry the headers too.
 async fn security_headers(req: Request, next: Next) -> Response {
     let offer_page = req.uri().path().starts_with("/offer/");
     let mut res = next.run(req).await;
@@ -273,8 +274,8 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         );
     }
     let app = router
-        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn(security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
                 let id = req

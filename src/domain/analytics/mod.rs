@@ -568,7 +568,6 @@ pub struct RecentOffer {
     pub failure_code: Option<String>,
 }
 
-/// The CSV export: exactly the table's rows and totals, in the table's order.
 /// A merchant-typed text (a rule or product name) as a CSV cell a spreadsheet will not run:
 /// OWASP's rule for CSV injection — a cell starting with `=`, `+`, `-`, `@`, tab or carriage
 /// return is prefixed with `'` so it is read as text, not as a formula. Only text columns pass
@@ -580,6 +579,7 @@ pub fn csv_text(s: &str) -> String {
     }
 }
 
+/// The CSV export: exactly the table's rows and totals, in the table's order.
 pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
     use super::money::format_amount;
     let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.2}", v * 100.0));
