@@ -28,12 +28,24 @@ pub async fn get_offer(token: String) -> Result<OfferView, AppError> {
     )
 }
 
+/// `shown` is the amount the page showed: accept charges exactly that, or nothing.
 #[server(endpoint = "offer/accept", input = FormOrJson)]
-pub async fn accept_offer(token: String) -> Result<OfferView, AppError> {
+pub async fn accept_offer(token: String, shown: Option<i64>) -> Result<OfferView, AppError> {
     super::guard::finish(
         async {
             check(&token)?;
-            crate::server::offers::accept(&super::guard::state(), &token).await
+            let view = crate::server::offers::accept(&super::guard::state(), &token, shown).await?;
+            if view.requoted {
+                return Err(AppError::new(
+                    crate::domain::error::ErrorCode::Conflict,
+                    format!(
+                        "The price changed since this page was shown: it is now {}. Nothing was \
+                         charged. Check the new amount and click again to accept.",
+                        crate::domain::money::format_money(view.amount, &view.currency)
+                    ),
+                ));
+            }
+            Ok(view)
         }
         .await,
     )

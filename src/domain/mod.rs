@@ -4,6 +4,7 @@ pub mod audit;
 pub mod error;
 pub mod money;
 pub mod offer;
+pub mod offer_action;
 pub mod proration;
 pub mod role;
 pub mod rule;

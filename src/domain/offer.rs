@@ -1,4 +1,5 @@
 //! Offers: the states an offer moves through and what the customer's page needs to show.
+use super::offer_action::OfferAction;
 use serde::{Deserialize, Serialize};
 
 /// `pending → charging → paid | failed`, `pending → declined | expired | fallback`.
@@ -58,6 +59,7 @@ pub struct OfferView {
     pub headline: String,
     pub value_prop: String,
     pub badge: Option<String>,
+    pub product_id: String,
     pub product_name: String,
     pub quantity: i32,
     pub amount: i64,
@@ -74,6 +76,21 @@ pub struct OfferView {
     pub next_token: Option<String>,
     /// Where the customer can update their saved payment method.
     pub update_method_url: Option<String>,
+    /// What accepting does (a one-time charge, a new subscription, a plan change, free time).
+    pub action: OfferAction,
+    /// For a plan change or free time: the plan the subscription is on now.
+    pub from_product_name: Option<String>,
+    /// What each period costs after the accept, its period (`Month`, `Year`) and from when.
+    pub recurring_amount: Option<i64>,
+    pub interval: Option<String>,
+    pub recurring_from: Option<i64>,
+    /// A plan change that takes effect at the next billing date.
+    pub scheduled: bool,
+    pub free_days: Option<i64>,
+    /// A save offer (its decline cancels the subscription at the period end).
+    pub save: bool,
+    /// The amount moved since it was shown: nothing was charged; this is the new amount.
+    pub requoted: bool,
 }
 
 /// Families of decline codes, each with one explanation a customer understands.

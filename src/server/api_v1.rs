@@ -75,23 +75,27 @@ fn check_id(value: &str, prefix: &str, what: &str) -> Result<(), ApiFailure> {
     }
 }
 
+/// What the guide's eligibility check needs: the offer, what accepting does and costs (now and
+/// each period after), and the saved method a one-click charge would use.
 async fn open_offer(State(state): State<AppState>, Path(customer_id): Path<String>) -> Reply {
     check_id(&customer_id, "cus_", "customer_id")?;
     let offer = offers::open_for_customer(&state, &customer_id).await?;
-    let one_click = match &offer {
-        Some(o) => offers::one_click_method(&state, &customer_id, &o.currency)
-            .await?
-            .is_some(),
-        None => false,
+    let method = match &offer {
+        Some(o) => offers::charged_method(&state, &customer_id, o).await?,
+        None => None,
     };
     Ok(Json(json!({
-        "offer": offer.map(|o| json!({
+        "offer": offer.as_ref().map(|o| json!({
             "token": o.token, "url": format!("{}/offer/{}", state.app_url, o.token),
             "state": o.state, "headline": o.headline, "value_prop": o.value_prop, "badge": o.badge,
-            "product_name": o.product_name, "quantity": o.quantity, "amount": o.amount, "currency": o.currency,
-            "expires_at_ms": o.expires_at,
+            "product_id": o.product_id, "product_name": o.product_name, "quantity": o.quantity,
+            "action": o.action, "amount": o.amount, "amount_now": o.amount, "currency": o.currency,
+            "recurring_amount": o.recurring_amount, "interval": o.interval,
+            "recurring_from_ms": o.recurring_from, "current_plan": o.from_product_name,
+            "expires_at_ms": o.expires_at, "save_offer": o.save,
         })),
-        "one_click_possible": one_click,
+        "payment_method": method,
+        "one_click_possible": method.is_some() || offer.as_ref().is_some_and(|o| o.amount == 0),
     })))
 }
 
@@ -113,10 +117,11 @@ async fn accept(
 ) -> Result<Response, ApiFailure> {
     let start = std::time::Instant::now();
     check_token(&token)?;
-    let (v, dodo) = offers::accept_timed(&state, &token).await?;
-    let body = Json(
-        json!({ "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url }),
-    );
+    let (v, dodo) = offers::accept_timed(&state, &token, None).await?;
+    let body = Json(json!({
+        "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url,
+        "requoted": v.requoted, "amount": v.amount, "currency": v.currency,
+    }));
     // Our own time and the time spent waiting for Dodo, separately (Server-Timing, in ms).
     let own = start.elapsed().saturating_sub(dodo);
     let timing = format!(
@@ -147,6 +152,9 @@ struct UsageEvent {
     customer_id: String,
     product_id: String,
     event: String,
+    /// The subscription the moment concerns; a plan is then offered as a change of it.
+    #[serde(default)]
+    subscription_id: Option<String>,
 }
 
 async fn usage_event(State(state): State<AppState>, body: axum::body::Bytes) -> Reply {
@@ -157,6 +165,9 @@ async fn usage_event(State(state): State<AppState>, body: axum::body::Bytes) -> 
         )
     })?;
     check_id(&e.customer_id, "cus_", "customer_id")?;
+    if let Some(s) = &e.subscription_id {
+        check_id(s, "sub_", "subscription_id")?;
+    }
     let timing = match Timing::parse(&e.event) {
         Some(t) if t != Timing::PostPurchase => t,
         _ => {
@@ -167,16 +178,64 @@ async fn usage_event(State(state): State<AppState>, body: axum::body::Bytes) -> 
             .into())
         }
     };
-    let token = offers::report_event(&state, &e.customer_id, &e.product_id, timing).await?;
-    Ok(Json(json!({
-        "offer_created": token.is_some(),
-        "offer_url": token.map(|t| format!("{}/offer/{t}", state.app_url)),
-    })))
+    let reported = offers::report_event(
+        &state,
+        &e.customer_id,
+        &e.product_id,
+        e.subscription_id.as_deref(),
+        timing,
+    )
+    .await?;
+    Ok(Json(match reported {
+        offers::Reported::Offer(t) => json!({
+            "offer_created": true,
+            "offer_url": format!("{}/offer/{t}", state.app_url),
+        }),
+        offers::Reported::NoRule => json!({ "offer_created": false, "offer_url": null }),
+        offers::Reported::Refused(why) => json!({
+            "offer_created": false, "offer_url": null, "reason": why.as_str(),
+        }),
+    }))
+}
+
+#[derive(Deserialize)]
+struct CancelRequest {
+    reason: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// A subscriber asks to cancel: a save offer, or the cancellation at the period end.
+async fn cancel_subscription(
+    State(state): State<AppState>,
+    Path(subscription_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Reply {
+    check_id(&subscription_id, "sub_", "subscription_id")?;
+    let r: CancelRequest = serde_json::from_slice(&body).map_err(|e| {
+        AppError::new(
+            ErrorCode::BadRequest,
+            format!("Body must be JSON {{reason, comment}}: {e}"),
+        )
+    })?;
+    Ok(Json(
+        match offers::request_cancel(&state, &subscription_id, &r.reason, &r.comment).await? {
+            offers::CancelOutcome::Offer(t) => json!({
+                "offer": { "token": t, "url": format!("{}/offer/{t}", state.app_url) },
+                "cancelled": false,
+            }),
+            offers::CancelOutcome::Cancelled => json!({ "offer": null, "cancelled": true }),
+        },
+    ))
 }
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/customers/{customer_id}/offer", get(open_offer))
+        .route(
+            "/subscriptions/{subscription_id}/cancel",
+            post(cancel_subscription),
+        )
         .route("/offers/{token}", get(status))
         .route("/offers/{token}/accept", post(accept))
         .route("/offers/{token}/decline", post(decline))

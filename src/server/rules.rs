@@ -6,15 +6,19 @@ use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::role::CurrentUser;
+use crate::domain::offer_action::CancelReason;
+use crate::domain::proration::ProrationMode;
 use crate::domain::rule::{
-    name_key, normalize, validate, Experiment, Rule, RuleDraft, RuleKind, Timing,
+    name_key, normalize, validate, Experiment, PlanTerms, Rule, RuleDraft, RuleKind, Timing,
 };
+use crate::domain::subscription::OnPaymentFailure;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
     quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
-    variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent";
+    variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent, proration_mode, \
+    on_payment_failure, cancel_reason, free_days";
 
 fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
@@ -45,6 +49,19 @@ fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
                 .unwrap_or_default(),
             weight_b: r.try_get::<i64, _>("variant_b_weight")? as i32,
             holdout: r.try_get::<i64, _>("holdout_percent")? as i32,
+        },
+        terms: PlanTerms {
+            proration_mode: ProrationMode::parse(&r.try_get::<String, _>("proration_mode")?)
+                .ok_or_else(|| bad("proration mode"))?,
+            on_payment_failure: OnPaymentFailure::parse(
+                &r.try_get::<String, _>("on_payment_failure")?,
+            )
+            .ok_or_else(|| bad("on_payment_failure"))?,
+            cancel_reason: r
+                .try_get::<Option<String>, _>("cancel_reason")?
+                .as_deref()
+                .and_then(CancelReason::parse),
+            free_days: r.try_get::<i64, _>("free_days")? as i32,
         },
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
@@ -123,7 +140,7 @@ pub async fn save(
             };
             let res = bind_all(
                 sqlx::query(&format!(
-                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
                 )),
                 &rule,
             )
@@ -162,7 +179,8 @@ pub async fn save(
                 "UPDATE rules SET name = $1, name_key = $2, kind = $3, parent_rule_id = $4, trigger_product_id = $5, \
                  offer_product_id = $6, quantity = $7, headline = $8, value_prop = $9, badge = $10, timing = $11, \
                  expiry_minutes = $12, enabled = $13, version = $14, updated_at = $15, variant_b_product_id = $16, \
-                 variant_b_headline = $17, variant_b_weight = $18, holdout_percent = $19 WHERE id = $20 AND version = $21",
+                 variant_b_headline = $17, variant_b_weight = $18, holdout_percent = $19, proration_mode = $20, \
+                 on_payment_failure = $21, cancel_reason = $22, free_days = $23 WHERE id = $24 AND version = $25",
             )
             .bind(&rule.name)
             .bind(name_key(&rule.name))
@@ -183,6 +201,10 @@ pub async fn save(
             .bind(non_empty(&rule.experiment.headline))
             .bind(rule.experiment.weight_b as i64)
             .bind(rule.experiment.holdout as i64)
+            .bind(rule.terms.proration_mode.as_str())
+            .bind(rule.terms.on_payment_failure.as_str())
+            .bind(rule.terms.cancel_reason.map(CancelReason::as_str))
+            .bind(rule.terms.free_days as i64)
             .bind(&id)
             .bind(expected)
             .execute(&mut *tx)
@@ -228,6 +250,7 @@ fn from_draft(d: &RuleDraft) -> Rule {
         priority: 0,
         enabled: d.enabled,
         experiment: d.experiment.clone(),
+        terms: d.terms.clone(),
         created_at: 0,
         updated_at: 0,
     }
@@ -258,6 +281,10 @@ fn bind_all<'q>(
         .bind(non_empty(&r.experiment.headline))
         .bind(r.experiment.weight_b as i64)
         .bind(r.experiment.holdout as i64)
+        .bind(r.terms.proration_mode.as_str())
+        .bind(r.terms.on_payment_failure.as_str())
+        .bind(r.terms.cancel_reason.map(CancelReason::as_str))
+        .bind(r.terms.free_days as i64)
         .bind(name_key(&r.name))
 }
 

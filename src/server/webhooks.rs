@@ -269,8 +269,16 @@ async fn apply_each(
                 offers::on_payment_failed(tx, &job.data).await?;
                 plan_changes::on_payment(tx, &job.data, false).await?
             }
-            "subscription.plan_changed" | "subscription.on_hold" => {
+            "subscription.plan_changed" => {
                 plan_changes::on_subscription(tx, &job.event_type, &job.data).await?
+            }
+            "subscription.on_hold" => {
+                plan_changes::on_subscription(tx, &job.event_type, &job.data).await?;
+                offers::on_subscription_ended(tx, &job.event_type, &job.data).await?
+            }
+            // Offers on a subscription that ended can no longer be accepted.
+            "subscription.cancelled" | "subscription.expired" | "subscription.failed" => {
+                offers::on_subscription_ended(tx, &job.event_type, &job.data).await?
             }
             "refund.succeeded" => offers::on_refund(tx, &job.data).await?,
             // Stored as received; nothing else reacts to them.

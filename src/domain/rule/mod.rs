@@ -1,6 +1,9 @@
 //! The upsell map: rule types and the validation the server enforces and the browser mirrors.
 use super::error::FieldError;
 use super::money::format_money;
+use super::offer_action::CancelReason;
+use super::proration::ProrationMode;
+use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,15 +12,23 @@ pub enum RuleKind {
     Upsell,
     CrossSell,
     Downsell,
+    /// Offered to a subscriber of the trigger plan who asks to cancel.
+    Save,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 3] = [RuleKind::Upsell, RuleKind::CrossSell, RuleKind::Downsell];
+    pub const ALL: [RuleKind; 4] = [
+        RuleKind::Upsell,
+        RuleKind::CrossSell,
+        RuleKind::Downsell,
+        RuleKind::Save,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             RuleKind::Upsell => "upsell",
             RuleKind::CrossSell => "cross_sell",
             RuleKind::Downsell => "downsell",
+            RuleKind::Save => "save",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -98,6 +109,67 @@ pub struct RuleDraft {
     pub enabled: bool,
     #[serde(default)]
     pub experiment: Experiment,
+    #[serde(default)]
+    pub terms: PlanTerms,
+}
+
+/// How a plan change the rule offers is billed and, for a save rule, which cancel reason it
+/// answers and what it gives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTerms {
+    pub proration_mode: ProrationMode,
+    pub on_payment_failure: OnPaymentFailure,
+    /// Save rules: the reason answered; `None` is the plan's catch-all.
+    #[serde(default)]
+    pub cancel_reason: Option<CancelReason>,
+    /// Save rules: days of free time instead of a cheaper plan (0: the offered plan).
+    #[serde(default)]
+    pub free_days: i32,
+}
+
+/// The guide's defaults: an upgrade charges the price difference now, and a declined card
+/// never upgrades anyone.
+impl Default for PlanTerms {
+    fn default() -> Self {
+        Self {
+            proration_mode: ProrationMode::DifferenceImmediately,
+            on_payment_failure: OnPaymentFailure::PreventChange,
+            cancel_reason: None,
+            free_days: 0,
+        }
+    }
+}
+
+pub const FREE_DAYS_MAX: i32 = 365;
+
+/// What a rule's accept does, as the map shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAction {
+    OneTime,
+    /// A recurring offer after a one-time purchase: a new subscription, or a plan change for
+    /// a customer who already holds one of the family.
+    NewSubscription,
+    PlanChange,
+    FreeTime,
+}
+
+/// The action the map shows for a rule (the engine decides per customer at offer time).
+pub fn rule_action(
+    kind: RuleKind,
+    trigger: Option<&ProductSummary>,
+    offer: Option<&ProductSummary>,
+    free_days: i32,
+) -> RuleAction {
+    if kind == RuleKind::Save && free_days > 0 {
+        return RuleAction::FreeTime;
+    }
+    match (trigger, offer) {
+        (_, Some(o)) if !o.is_recurring => RuleAction::OneTime,
+        (Some(t), Some(_)) if t.is_recurring => RuleAction::PlanChange,
+        (_, Some(_)) => RuleAction::NewSubscription,
+        _ => RuleAction::OneTime,
+    }
 }
 
 /// An optional A/B test on a rule: some customers see variant B, some (the hold-out) see no
@@ -160,6 +232,7 @@ impl Default for RuleDraft {
             expiry_minutes: 60,
             enabled: true,
             experiment: Experiment::default(),
+            terms: PlanTerms::default(),
         }
     }
 }
@@ -183,6 +256,8 @@ pub struct Rule {
     pub enabled: bool,
     #[serde(default)]
     pub experiment: Experiment,
+    #[serde(default)]
+    pub terms: PlanTerms,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -205,6 +280,7 @@ impl Rule {
             expiry_minutes: self.expiry_minutes,
             enabled: self.enabled,
             experiment: self.experiment.clone(),
+            terms: self.terms.clone(),
         }
     }
 }
@@ -250,6 +326,15 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
         }
     } else {
         d.parent_rule_id = None;
+    }
+    if d.kind == RuleKind::Save {
+        // Free time offers no product; a plan offers no free time.
+        if d.terms.free_days > 0 {
+            d.offer_product_id.clear();
+        }
+    } else {
+        d.terms.cancel_reason = None;
+        d.terms.free_days = 0;
     }
     d
 }
@@ -329,12 +414,19 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
         }
         p
     };
+    let free_time = d.kind == RuleKind::Save && d.terms.free_days > 0;
     let offer = if d.offer_product_id.is_empty() {
-        errs.push(FieldError::new(
-            "offer_product_id",
-            "required",
-            "Pick the product to offer.",
-        ));
+        if !free_time {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "required",
+                if d.kind == RuleKind::Save {
+                    "Pick the cheaper plan to offer, or give free days instead."
+                } else {
+                    "Pick the product to offer."
+                },
+            ));
+        }
         None
     } else {
         let p = product(products, &d.offer_product_id);
@@ -371,6 +463,9 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
 
     if d.kind == RuleKind::Downsell {
         validate_downsell(d, products, &others, offer, &mut errs);
+    }
+    if d.kind == RuleKind::Save {
+        validate_save(d, trigger, offer, &mut errs);
     }
     validate_experiment(d, products, offer, &mut errs);
     errs
@@ -498,6 +593,51 @@ fn validate_downsell(
                     "A downsell must cost less than the offer it replaces ({} here vs {}).",
                     format_money(ours, &o.currency),
                     format_money(theirs, &po.currency)
+                ),
+            ));
+        }
+    }
+}
+
+/// A save offer keeps a subscriber of the trigger plan: a cheaper plan of the same family, or
+/// free days. Anything else would be an upsell to someone on their way out.
+fn validate_save(
+    d: &RuleDraft,
+    trigger: Option<&ProductSummary>,
+    offer: Option<&ProductSummary>,
+    errs: &mut Vec<FieldError>,
+) {
+    if trigger.is_some_and(|t| !t.is_recurring) {
+        errs.push(FieldError::new(
+            "trigger_product_id",
+            "save_needs_plan",
+            "A save offer is for subscribers who ask to cancel: pick a subscription plan.",
+        ));
+    }
+    if !(0..=FREE_DAYS_MAX).contains(&d.terms.free_days) {
+        errs.push(FieldError::new(
+            "terms.free_days",
+            "free_days_range",
+            format!("Free time must be between 1 and {FREE_DAYS_MAX} days (0 to offer a plan instead)."),
+        ));
+    }
+    if let (Some(t), Some(o)) = (trigger, offer) {
+        if !o.is_recurring {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "save_needs_plan",
+                "A save offer moves the subscription to another plan: pick a subscription plan, or give free days.",
+            ));
+        } else if o.currency == t.currency
+            && o.price.saturating_mul(d.quantity as i64) >= t.price
+        {
+            errs.push(FieldError::new(
+                "offer_product_id",
+                "save_not_cheaper",
+                format!(
+                    "A save offer must cost less than the plan being cancelled ({} here vs {}).",
+                    o.price_label(),
+                    t.price_label()
                 ),
             ));
         }

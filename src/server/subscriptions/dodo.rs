@@ -205,4 +205,31 @@ impl Dodo {
         }
         Err(refused(status, resp.text().await.unwrap_or_default()))
     }
+
+    /// `PATCH /subscriptions/{id}`: set-to-values fields (cancel at period end, a new billing
+    /// date), so a retried call leaves the same result; read back as the whole subscription.
+    pub async fn patch_subscription(&self, id: &str, body: &Value) -> Result<Value, AppError> {
+        let req = self
+            .reads
+            .request(reqwest::Method::PATCH, &format!("/subscriptions/{id}"))
+            .json(body);
+        self.read_json(req).await
+    }
+
+    /// A link where the customer enters a new payment method for subscription `id` (after a
+    /// failed one-click charge on it). Creating a link charges nothing.
+    pub async fn update_method_link(&self, id: &str, return_url: &str) -> Result<String, AppError> {
+        let req = self
+            .reads
+            .request(
+                reqwest::Method::POST,
+                &format!("/subscriptions/{id}/update-payment-method"),
+            )
+            .json(&serde_json::json!({ "type": "new", "return_url": return_url }));
+        let v = self.read_json(req).await?;
+        v.get("payment_link")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(AppError::internal)
+    }
 }

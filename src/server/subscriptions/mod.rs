@@ -6,7 +6,9 @@ pub mod settle;
 mod store;
 mod views;
 
-use self::dodo::PlanCall;
+pub use self::dodo::PlanCall;
+pub use self::views::ms;
+
 use self::store::{audit, Change, COLUMNS};
 use super::db::{begin_write, is_unique_violation, Db};
 use super::ids::{new_id, now_ms};

@@ -1,0 +1,374 @@
+//! Which rule fires for a purchase or a reported moment, and the offer it makes (hold-outs
+//! included: a held-out customer gets none, and their own later purchase is counted).
+use super::page::view;
+use super::Tx;
+use crate::domain::analytics::{assign, EventKind, Variant};
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::offer::{OfferState, OfferView};
+use crate::domain::offer_action::{choose, NoOffer, OfferAction};
+use crate::domain::rule::{ProductSummary, RuleKind, Timing};
+use crate::server::db::begin_write;
+use crate::server::ids::{new_id, now_ms};
+use crate::server::rollups::{self, Subject};
+use crate::server::state::AppState;
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use super::holdout::{hold_out, holdout_conversions};
+use super::settle::settle;
+use std::collections::HashSet;
+
+/// A matching rule, read inside the transaction.
+pub(super) struct RuleMatch {
+    pub(super) id: String,
+    kind: String,
+    offer_product_id: String,
+    quantity: i64,
+    headline: String,
+    value_prop: String,
+    badge: Option<String>,
+    expiry_minutes: i64,
+    variant_b_product_id: Option<String>,
+    variant_b_headline: Option<String>,
+    variant_b_weight: i64,
+    pub(super) holdout_percent: i64,
+    proration_mode: String,
+    on_payment_failure: String,
+    free_days: i64,
+}
+
+pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, \
+    r.expiry_minutes, r.priority, r.variant_b_product_id, r.variant_b_headline, r.variant_b_weight, r.holdout_percent, \
+    r.proration_mode, r.on_payment_failure, r.free_days";
+
+async fn best_rule(
+    tx: &mut Tx<'_>,
+    customer_id: &str,
+    triggers: &[String],
+    timing: Timing,
+) -> Result<Option<RuleMatch>, sqlx::Error> {
+    // Few rules per trigger: one query per purchased product keeps the SQL portable.
+    let mut best: Option<(i64, RuleMatch)> = None;
+    for trigger in triggers {
+        let row = sqlx::query(&format!(
+            "SELECT {MATCH_COLUMNS} FROM rules r \
+             WHERE r.enabled = 1 AND r.kind NOT IN ($1, $5) AND r.timing = $2 AND r.trigger_product_id = $3 \
+             AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $4 AND d.rule_id = r.id) \
+             ORDER BY r.priority LIMIT 1"
+        ))
+        .bind(RuleKind::Downsell.as_str())
+        .bind(timing.as_str())
+        .bind(trigger)
+        .bind(customer_id)
+        .bind(RuleKind::Save.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(r) = row {
+            let priority: i64 = r.try_get("priority")?;
+            if best.as_ref().is_none_or(|(p, _)| priority < *p) {
+                best = Some((priority, rule_match(&r)?));
+            }
+        }
+    }
+    Ok(best.map(|b| b.1))
+}
+
+pub(super) fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
+    Ok(RuleMatch {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        offer_product_id: r.try_get("offer_product_id")?,
+        quantity: r.try_get("quantity")?,
+        headline: r.try_get("headline")?,
+        value_prop: r.try_get("value_prop")?,
+        badge: r.try_get("badge")?,
+        expiry_minutes: r.try_get("expiry_minutes")?,
+        variant_b_product_id: r.try_get("variant_b_product_id")?,
+        variant_b_headline: r.try_get("variant_b_headline")?,
+        variant_b_weight: r.try_get("variant_b_weight")?,
+        holdout_percent: r.try_get("holdout_percent")?,
+        proration_mode: r.try_get("proration_mode")?,
+        on_payment_failure: r.try_get("on_payment_failure")?,
+        free_days: r.try_get("free_days")?,
+    })
+}
+
+pub(super) struct NewOffer<'a> {
+    pub(super) customer_id: &'a str,
+    pub(super) trigger_payment_id: Option<&'a str>,
+    pub(super) trigger: &'a ProductSummary,
+    pub(super) billing: (Option<String>, Option<String>),
+    pub(super) parent_offer_id: Option<&'a str>,
+    /// The subscription the trigger named (a subscription payment's, an API event's, the one
+    /// a subscriber asks to cancel).
+    pub(super) subscription_id: Option<&'a str>,
+}
+
+/// Inserts the offer (once per purchase and rule) and its `created` event. A one-time product
+/// is quoted now (its price); a plan is quoted when the offer is first shown, from Dodo's
+/// change-plan preview or the plan's price, once what the customer holds is known.
+pub(super) async fn insert_offer(
+    tx: &mut Tx<'_>,
+    rule: &RuleMatch,
+    products: &[ProductSummary],
+    n: NewOffer<'_>,
+) -> Result<Option<String>, sqlx::Error> {
+    let variant = assign(
+        n.customer_id,
+        &rule.id,
+        rule.variant_b_weight,
+        rule.holdout_percent,
+    );
+    let b = variant == Variant::B;
+    let free_time = rule.kind == RuleKind::Save.as_str() && rule.free_days > 0;
+    let offered_id = match &rule.variant_b_product_id {
+        Some(p) if b => p,
+        // Free time keeps the subscriber on the plan they hold.
+        _ if free_time => &n.trigger.id,
+        _ => &rule.offer_product_id,
+    };
+    let Some(offered) = products.iter().find(|p| &p.id == offered_id) else {
+        tracing::warn!(rule_id = %rule.id, "offered product no longer in the catalogue; no offer made");
+        return Ok(None);
+    };
+    let now = now_ms();
+    if variant == Variant::Holdout {
+        if let Some(payment_id) = n.trigger_payment_id {
+            hold_out(tx, &rule.id, n.customer_id, payment_id, offered, now).await?;
+        }
+        return Ok(None);
+    }
+    let headline = match &rule.variant_b_headline {
+        Some(h) if b => h,
+        _ => &rule.headline,
+    };
+    let id = new_id("ofr");
+    let token = new_id("otk");
+    let (action, amount, quoted_at) = if free_time {
+        (OfferAction::FreeTime, 0, Some(now))
+    } else if !offered.is_recurring {
+        let amount = offered.price.saturating_mul(rule.quantity);
+        (OfferAction::OneTime, amount, Some(now))
+    } else if rule.kind == RuleKind::Save.as_str() {
+        (OfferAction::PlanChange, 0, None)
+    } else {
+        // Provisional until quoted: a plan change when the customer holds a subscription.
+        let amount = offered.price.saturating_mul(rule.quantity);
+        (OfferAction::NewSubscription, amount, None)
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO offers (id, token, rule_id, parent_offer_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
+         offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, state, \
+         created_at, expires_at, updated_at, variant, action, subscription_id, proration_mode, on_payment_failure, free_days, \
+         quoted_at, recurring_amount, billing_interval) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) \
+         ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&token)
+    .bind(&rule.id)
+    .bind(n.parent_offer_id)
+    .bind(n.customer_id)
+    .bind(n.trigger_payment_id)
+    .bind(&n.trigger.id)
+    .bind(n.trigger.price)
+    .bind(&offered.id)
+    .bind(rule.quantity)
+    .bind(amount)
+    .bind(&offered.currency)
+    .bind(headline)
+    .bind(&rule.value_prop)
+    .bind(&rule.badge)
+    .bind(&n.billing.0)
+    .bind(&n.billing.1)
+    .bind(OfferState::Pending.as_str())
+    .bind(now)
+    .bind(now + rule.expiry_minutes * 60_000)
+    .bind(now)
+    .bind(variant.as_str())
+    .bind(action.as_str())
+    .bind(n.subscription_id)
+    .bind(&rule.proration_mode)
+    .bind(&rule.on_payment_failure)
+    .bind(free_time.then_some(rule.free_days))
+    .bind(quoted_at)
+    .bind(
+        offered
+            .is_recurring
+            .then(|| offered.price.saturating_mul(rule.quantity)),
+    )
+    .bind(offered.interval.as_deref())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let subject = Subject {
+        id: &id,
+        rule_id: &rule.id,
+        variant,
+        currency: &offered.currency,
+        trigger_amount: n.trigger.price,
+    };
+    rollups::record(tx, &subject, EventKind::Created, Some(amount), None, now).await?;
+    Ok(Some(token))
+}
+
+/// `payment.succeeded`: settles our own charge (metadata names the offer) or, for an ordinary
+/// purchase, creates the best post-purchase offer. `held` holds the customers who may have an
+/// open hold-out (from `open_holdouts`); this adds any customer it may hold out now, so a later
+/// purchase in the same batch still converts it.
+pub async fn on_payment_succeeded(
+    tx: &mut Tx<'_>,
+    products: &[ProductSummary],
+    data: &Value,
+    held: &mut HashSet<String>,
+) -> Result<(), sqlx::Error> {
+    if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
+        return settle(tx, offer_id, data, true).await;
+    }
+    let (Some(customer_id), Some(payment_id)) = (
+        data.pointer("/customer/customer_id")
+            .and_then(Value::as_str),
+        data.get("payment_id").and_then(Value::as_str),
+    ) else {
+        return Ok(());
+    };
+    let quantities: Vec<(String, i64)> = data
+        .get("product_cart")
+        .and_then(Value::as_array)
+        .map(|c| {
+            c.iter()
+                .filter_map(|i| {
+                    let id = i.get("product_id").and_then(Value::as_str)?;
+                    let qty = i.get("quantity").and_then(Value::as_i64).unwrap_or(1);
+                    Some((id.to_string(), qty.max(1)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if held.contains(customer_id) {
+        holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
+    }
+    let bought: Vec<String> = quantities.iter().map(|(p, _)| p.clone()).collect();
+    let Some(rule) = best_rule(tx, customer_id, &bought, Timing::PostPurchase).await? else {
+        return Ok(());
+    };
+    if rule.holdout_percent > 0 {
+        held.insert(customer_id.to_string());
+    }
+    let Some(trigger) = bought
+        .iter()
+        .find_map(|b| products.iter().find(|p| &p.id == b))
+    else {
+        return Ok(());
+    };
+    let billing = (
+        data.pointer("/billing/country")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        data.pointer("/billing/zipcode")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    );
+    insert_offer(
+        tx,
+        &rule,
+        products,
+        NewOffer {
+            customer_id,
+            trigger_payment_id: Some(payment_id),
+            trigger,
+            billing,
+            parent_offer_id: None,
+            subscription_id: data.get("subscription_id").and_then(Value::as_str),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The customer's open offer (pending and not expired), newest first.
+pub async fn open_for_customer(
+    state: &AppState,
+    customer_id: &str,
+) -> Result<Option<OfferView>, AppError> {
+    let token: Option<String> = sqlx::query("SELECT token FROM offers WHERE customer_id = $1 AND state = $2 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1")
+        .bind(customer_id)
+        .bind(OfferState::Pending.as_str())
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?
+        .map(|r| r.try_get("token"))
+        .transpose()?;
+    match token {
+        Some(t) => Ok(Some(view(state, &t, None).await?)),
+        None => Ok(None),
+    }
+}
+
+/// What a reported moment led to: an offer, or why none was made.
+pub enum Reported {
+    Offer(String),
+    NoRule,
+    /// A rule matched but its plan cannot be offered to this customer (logged and counted).
+    Refused(NoOffer),
+}
+
+/// The merchant's backend reports a moment (usage milestone, near plan limit, onboarding
+/// complete) for a customer on a product, optionally naming the subscription it concerns: the
+/// best matching rule makes an offer. A plan is offered only when it is clear what accepting
+/// does (`domain::offer_action::choose`), decided before the offer is made.
+pub async fn report_event(
+    state: &AppState,
+    customer_id: &str,
+    product_id: &str,
+    subscription_id: Option<&str>,
+    timing: Timing,
+) -> Result<Reported, AppError> {
+    let products = state.dodo.products().await?;
+    let trigger = products
+        .iter()
+        .find(|p| p.id == product_id)
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "product_id is not a product of this business; use the id from Dodo Payments.",
+            )
+        })?;
+    // Read first, outside the write lock: a plan offer asks Dodo what the customer holds.
+    let mut read = state.db.begin().await?;
+    let rule = best_rule(&mut read, customer_id, &[product_id.to_string()], timing).await?;
+    drop(read);
+    let Some(rule) = rule else {
+        return Ok(Reported::NoRule);
+    };
+    let offered = products.iter().find(|p| p.id == rule.offer_product_id);
+    if let Some(offered) = offered.filter(|p| p.is_recurring) {
+        let held = super::plan::held(state, customer_id).await?;
+        if let Err(why) = choose(offered, rule.quantity, subscription_id, &held) {
+            tracing::info!(rule_id = %rule.id, reason = why.as_str(), "plan offer not made");
+            return Ok(Reported::Refused(why));
+        }
+    }
+    let mut tx = begin_write(&state.db).await?;
+    // Not a purchase: a fresh key per report, so reports of the same moment do not collide.
+    let key = new_id("evt");
+    let token = insert_offer(
+        &mut tx,
+        &rule,
+        &products,
+        NewOffer {
+            customer_id,
+            trigger_payment_id: Some(&key),
+            trigger,
+            billing: (None, None),
+            parent_offer_id: None,
+            subscription_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token.map_or(Reported::NoRule, Reported::Offer))
+}
