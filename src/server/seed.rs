@@ -5,7 +5,8 @@ use super::dodo::Dodo;
 use super::{rules, users};
 use crate::domain::error::AppError;
 use crate::domain::role::{CurrentUser, Role};
-use crate::domain::rule::{RuleDraft, RuleKind, Timing};
+use crate::domain::offer_action::CancelReason;
+use crate::domain::rule::{PlanTerms, RuleDraft, RuleKind, Timing};
 use sqlx::Row;
 
 /// Well-known demo logins. They only exist where demo data is switched on.
@@ -63,7 +64,7 @@ type DemoRule = (
     Timing,
 );
 
-const DEMO_RULES: [DemoRule; 5] = [
+const DEMO_RULES: [DemoRule; 8] = [
     ("Template pack → copy course", RuleKind::Upsell, "pdt_LpTemplatePack01", "pdt_CopyCourse02",
      "Write the words that make those pages sell",
      "Six short video lessons on headlines, offers and calls to action, made for the templates you just bought.",
@@ -80,6 +81,18 @@ const DEMO_RULES: [DemoRule; 5] = [
     ("Starter kit → growth playbook (EU)", RuleKind::Upsell, "pdt_StarterKitEu09", "pdt_GrowthPlaybook10",
      "Keep the momentum going", "The complete playbook with worksheets for your first 1,000 customers.",
      "", Timing::PostPurchase),
+    // A plan after a one-time purchase: a new subscription (a plan change for a subscriber).
+    ("Email bundle → Basic plan", RuleKind::CrossSell, "pdt_EmailBundle03", "pdt_BasicMonthly05",
+     "Send those emails from one place", "Basic schedules and tracks every campaign. Cancel any time.",
+     "", Timing::PostPurchase),
+    // Save offers for Pro subscribers who ask to cancel: a cheaper plan for "too expensive",
+    // a free month for any other reason.
+    ("Pro cancel (too expensive) → Basic at renewal", RuleKind::Save, "pdt_ProMonthly06", "pdt_BasicMonthly05",
+     "Stay for less", "Keep your projects on Basic from your next billing date. Nothing to pay today.",
+     "Save 60%", Timing::PostPurchase),
+    ("Pro cancel (any reason) → a free month", RuleKind::Save, "pdt_ProMonthly06", "",
+     "Take a month on us", "Your next payment moves 30 days later. Everything stays as it is.",
+     "", Timing::PostPurchase),
 ];
 
 /// A small upsell map, saved through the same validation as the editor (once).
@@ -94,6 +107,15 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
     };
     let mut previous: Option<String> = None;
     for (name, kind, trigger, offer, headline, value_prop, badge, timing) in DEMO_RULES {
+        let save_terms = PlanTerms {
+            cancel_reason: if offer.is_empty() {
+                None
+            } else {
+                Some(CancelReason::TooExpensive)
+            },
+            free_days: if offer.is_empty() { 30 } else { 0 },
+            ..PlanTerms::default()
+        };
         let draft = RuleDraft {
             name: name.into(),
             kind,
@@ -107,6 +129,11 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
             badge: badge.into(),
             timing,
             expiry_minutes: 60,
+            terms: if kind == RuleKind::Save {
+                save_terms
+            } else {
+                PlanTerms::default()
+            },
             ..Default::default()
         };
         previous = Some(rules::save(db, dodo, &system, draft).await?.id);

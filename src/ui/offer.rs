@@ -6,6 +6,8 @@ use crate::api::offer::{get_offer, AcceptOffer, DeclineOffer};
 use crate::domain::error::AppError;
 use crate::domain::money::format_money;
 use crate::domain::offer::{decline_kind, DeclineKind, OfferState, OfferView};
+use crate::domain::offer_action::OfferAction;
+use crate::domain::time::format_utc;
 use crate::ui::widgets::{form_error, price_diff_text, ErrorBanner, InlineError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -38,6 +40,14 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
     let diff = v.amount - v.trigger_amount;
     let minutes_left = ((v.expires_at - v.now).max(0) + 59_999) / 60_000;
     let price = format_money(v.amount, &v.currency);
+    let (accept_label, decline_label) = if v.save {
+        (Msg::OfferKeep, Msg::OfferCancelAnyway)
+    } else if v.action == OfferAction::PlanChange {
+        (Msg::OfferUpgrade, Msg::PreviewDecline)
+    } else {
+        (Msg::PreviewAccept, Msg::PreviewDecline)
+    };
+    let on_subscription = v.action.on_subscription();
     let body = match v.state {
         // Two plain forms: one click posts once (a second click while it is on its way is
         // ignored, and the server's compare-and-set charges at most once anyway).
@@ -46,14 +56,17 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             <div class="offer-buttons">
                 <form method="post" action=AcceptOffer::PATH>
                     <input type="hidden" name="token" value=v.token.clone()/>
+                    // The amount shown: accept charges exactly this, or nothing.
+                    <input type="hidden" name="shown" value=v.amount.to_string()/>
                     <button type="submit" class="primary big" data-testid="accept"
                         data-pending=format!("{} — {price}", i18n.now(Msg::OfferCharging))>
-                        {i18n.t(Msg::PreviewAccept)} " — " {price.clone()}
+                        {i18n.t(accept_label)} " — " {price.clone()}
+                        {on_subscription.then(|| view! { " " {i18n.t(Msg::OfferToday)} })}
                     </button>
                 </form>
                 <form method="post" action=DeclineOffer::PATH>
                     <input type="hidden" name="token" value=v.token.clone()/>
-                    <button type="submit" class="link" data-testid="decline">{i18n.t(Msg::PreviewDecline)}</button>
+                    <button type="submit" class="link" data-testid="decline">{i18n.t(decline_label)}</button>
                 </form>
             </div>
         }.into_any(),
@@ -63,8 +76,20 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             <Meta http_equiv="refresh" content="1"/>
             <p class="status" role="status" data-testid="offer-charging">{i18n.t(Msg::OfferCharging)}</p>
         }.into_any(),
-        OfferState::Paid => view! { <p class="status ok" role="status" data-testid="offer-paid">{i18n.t(Msg::OfferPaid)}</p> }.into_any(),
-        OfferState::Declined => view! { <p class="status" role="status" data-testid="offer-declined">{i18n.t(Msg::OfferThanks)}</p> }.into_any(),
+        OfferState::Paid => {
+            let done = if v.save {
+                Msg::OfferSaved
+            } else if v.action == OfferAction::PlanChange {
+                Msg::OfferPlanChanged
+            } else {
+                Msg::OfferPaid
+            };
+            view! { <p class="status ok" role="status" data-testid="offer-paid">{i18n.t(done)}</p> }.into_any()
+        }
+        OfferState::Declined => {
+            let done = if v.save { Msg::OfferCancelled } else { Msg::OfferThanks };
+            view! { <p class="status" role="status" data-testid="offer-declined">{i18n.t(done)}</p> }.into_any()
+        }
         OfferState::Expired => view! { <p class="status" role="status" data-testid="offer-expired">{i18n.t(Msg::OfferExpired)}</p> }.into_any(),
         OfferState::Failed | OfferState::Fallback => {
             let reason = if v.state == OfferState::Failed {
@@ -75,9 +100,17 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             view! {
                 <div class="banner error" role="alert" data-testid="offer-failed">
                     <p>{i18n.t(reason)}</p>
-                    {v.fallback_url.clone().map(|u| view! {
-                        <p><a class="button" rel="external" data-testid="fallback-link" href=u.clone()>{i18n.t(Msg::OfferFallback)}</a></p>
-                        <p><a rel="external" href=u>{i18n.t(Msg::OfferUpdateMethod)}</a></p>
+                    {v.fallback_url.clone().map(|u| if on_subscription {
+                        // On a subscription the way out is a new payment method for it, never
+                        // a checkout (which would start a second subscription).
+                        view! {
+                            <p><a class="button" rel="external" data-testid="update-method-link" href=u>{i18n.t(Msg::OfferUpdateMethod)}</a></p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p><a class="button" rel="external" data-testid="fallback-link" href=u.clone()>{i18n.t(Msg::OfferFallback)}</a></p>
+                            <p><a rel="external" href=u>{i18n.t(Msg::OfferUpdateMethod)}</a></p>
+                        }.into_any()
                     })}
                 </div>
             }.into_any()
@@ -90,20 +123,57 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
         &v.trigger_product_name,
         &format_money(v.trigger_amount, &v.currency),
     );
+    let terms = terms(&v);
+    let show_product = !v.action.on_subscription();
     view! {
-        <article class="offer-card big" data-state=v.state.as_str() data-testid="offer-card">
+        <article class="offer-card big" data-state=v.state.as_str() data-action=v.action.as_str() data-testid="offer-card">
             {v.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
             <h1>{v.headline.clone()}</h1>
             <p>{v.value_prop.clone()}</p>
-            <p class="offer-product">
-                {v.product_name.clone()} {(v.quantity > 1).then(|| format!(" × {}", v.quantity))}
-                " — " <strong class="price">{format_money(v.amount, &v.currency)}</strong>
-            </p>
-            <p class="diff">{diff_text}</p>
+            {v.from_product_name.clone().map(|from| view! {
+                <p class="plan-move" data-testid="plan-move">
+                    {i18n.t(Msg::OfferYourPlan)} ": " {from} " → " <strong>{v.product_name.clone()}</strong>
+                </p>
+            })}
+            {show_product.then(|| view! {
+                <p class="offer-product">
+                    {v.product_name.clone()} {(v.quantity > 1).then(|| format!(" × {}", v.quantity))}
+                    " — " <strong class="price">{format_money(v.amount, &v.currency)}</strong>
+                </p>
+                <p class="diff">{diff_text.clone()}</p>
+            })}
+            {terms}
             {body}
             <InlineError error/>
         </article>
     }
+}
+
+/// "$50.00 today, then $80.00 / month from 2026-12-18": the price difference first, the full
+/// price in small print, every recurring price with its period.
+fn terms(v: &OfferView) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    let recurring = v.recurring_amount?;
+    let period = v.interval.as_deref().unwrap_or("Month").to_lowercase();
+    let each = format!("{} / {period}", format_money(recurring, &v.currency));
+    let from = v.recurring_from.map(|t| format_utc(t).chars().take(10).collect::<String>());
+    let moves = v.action == OfferAction::PlanChange;
+    let today = if v.action == OfferAction::FreeTime || v.amount == 0 {
+        view! { <strong>{i18n.t(Msg::OfferNothingToday)}</strong> }.into_any()
+    } else {
+        view! { <strong class="price">{format_money(v.amount, &v.currency)}</strong> " " {i18n.t(Msg::OfferToday)} }.into_any()
+    };
+    Some(view! {
+        <p class="offer-terms" data-testid="offer-terms">
+            {v.free_days.map(|d| view! { <strong>{d} " " {i18n.t(Msg::OfferDaysFree)}</strong> ". " })}
+            {today} ", " {i18n.t(Msg::OfferThen)} " " {each.clone()}
+            {from.map(|f| view! { " " {i18n.t(Msg::OfferFrom)} " " <time>{f}</time> })}
+        </p>
+        <p class="small">
+            {i18n.t(Msg::OfferFullPrice)} ": " {each}
+            {moves.then(|| view! { ". " {i18n.t(Msg::OfferMovesSubscription)} })}
+        </p>
+    })
 }
 
 fn decline_msg(k: DeclineKind) -> Msg {

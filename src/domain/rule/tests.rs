@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::offer_action::CancelReason;
 
 fn p(id: &str, price: i64, cur: &str) -> ProductSummary {
     ProductSummary {
@@ -49,6 +50,7 @@ fn stored(id: &str, d: &RuleDraft) -> Rule {
         priority: 1,
         enabled: true,
         experiment: d.experiment.clone(),
+        terms: d.terms.clone(),
         created_at: 0,
         updated_at: 0,
     }
@@ -264,4 +266,76 @@ fn a_rule_moves_one_place_and_stays_put_at_either_end() {
     assert_eq!(moved(&ids, "a", true).unwrap(), ["a", "b", "c"]);
     assert_eq!(moved(&ids, "c", false).unwrap(), ["a", "b", "c"]);
     assert_eq!(moved(&ids, "x", true), None);
+}
+
+fn plan(id: &str, price: i64) -> ProductSummary {
+    ProductSummary {
+        is_recurring: true,
+        interval: Some("Month".into()),
+        ..p(id, price, "USD")
+    }
+}
+
+#[test]
+fn save_rules_keep_subscribers_with_a_cheaper_plan_or_free_time() {
+    let products = vec![plan("basic", 3000), plan("pro", 8000), p("pack", 2900, "USD")];
+    let save = |offer: &str, days: i32| RuleDraft {
+        kind: RuleKind::Save,
+        terms: PlanTerms {
+            free_days: days,
+            cancel_reason: Some(CancelReason::TooExpensive),
+            ..PlanTerms::default()
+        },
+        ..draft("Keep Pro", "pro", offer)
+    };
+    let ok = normalize(save("basic", 0), &[]);
+    assert!(validate(&ok, &products, &[]).is_empty());
+    // Free time needs no product; the one given is dropped.
+    let free = normalize(save("basic", 30), &[]);
+    assert_eq!(free.offer_product_id, "");
+    assert!(validate(&free, &products, &[]).is_empty());
+    let c = |d: RuleDraft| {
+        let d = normalize(d, &[]);
+        codes(&validate(&d, &products, &[]))
+            .into_iter()
+            .map(|(f, c)| (f.to_string(), c.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let has = |v: &[(String, String)], code: &str| v.iter().any(|(_, c)| c == code);
+    assert!(has(&c(save("pro", 0)), "same_product"));
+    assert!(has(&c(save("pack", 0)), "save_needs_plan"));
+    assert!(has(&c(save("", 0)), "required"));
+    assert!(has(&c(save("basic", 400)), "free_days_range"));
+    let upsell_save = RuleDraft {
+        trigger_product_id: "basic".into(),
+        offer_product_id: "pro".into(),
+        ..save("pro", 0)
+    };
+    assert!(has(&c(upsell_save), "save_not_cheaper"));
+    let one_time_trigger = RuleDraft {
+        trigger_product_id: "pack".into(),
+        ..save("basic", 0)
+    };
+    assert!(has(&c(one_time_trigger), "save_needs_plan"));
+    // Other kinds carry no save terms.
+    let up = normalize(
+        RuleDraft {
+            kind: RuleKind::Upsell,
+            ..save("basic", 30)
+        },
+        &[],
+    );
+    assert_eq!(up.terms.free_days, 0);
+    assert_eq!(up.terms.cancel_reason, None);
+}
+
+#[test]
+fn the_map_names_each_rules_action() {
+    let (basic, pro, pack) = (plan("basic", 3000), plan("pro", 8000), p("pack", 2900, "USD"));
+    let a = |k, t, o, d| rule_action(k, Some(t), o, d);
+    assert_eq!(a(RuleKind::Upsell, &basic, Some(&pro), 0), RuleAction::PlanChange);
+    assert_eq!(a(RuleKind::CrossSell, &basic, Some(&pack), 0), RuleAction::OneTime);
+    assert_eq!(a(RuleKind::Upsell, &pack, Some(&pro), 0), RuleAction::NewSubscription);
+    assert_eq!(a(RuleKind::Save, &pro, None, 30), RuleAction::FreeTime);
+    assert_eq!(a(RuleKind::Save, &pro, Some(&basic), 0), RuleAction::PlanChange);
 }

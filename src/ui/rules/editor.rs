@@ -4,7 +4,10 @@ use super::table::{kind_msg, timing_msg};
 use crate::api::rules::SaveRule;
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
+use crate::domain::offer_action::CancelReason;
+use crate::domain::proration::ProrationMode;
 use crate::domain::rule::{normalize, validate, RuleDraft, RuleKind, Timing};
+use crate::domain::subscription::OnPaymentFailure;
 use crate::domain::rule::{ProductSummary, Rule};
 use crate::ui::errors::error_text;
 use crate::ui::i18n::{use_i18n, Msg};
@@ -29,6 +32,7 @@ fn control_id(field: &str) -> &'static str {
         "experiment.headline" => "rule-b-headline",
         "experiment.weight_b" => "rule-b-weight",
         "experiment.holdout" => "rule-holdout",
+        "terms.free_days" => "rule-free-days",
         _ => "rule-name",
     }
 }
@@ -129,6 +133,7 @@ pub(super) fn RuleEditor(
     };
     let hidden = move || editing.with(draft_fields);
     let is_downsell = move || editing.with(|d| d.kind == RuleKind::Downsell);
+    let is_save = move || editing.with(|d| d.kind == RuleKind::Save);
     let other_rules = move || {
         let own = own_id.get_value();
         let parent = get(|d| d.parent_rule_id.clone().unwrap_or_default())();
@@ -262,6 +267,47 @@ pub(super) fn RuleEditor(
                         <label for="rule-enabled">{i18n.t(Msg::FieldEnabled)}</label>
                     </div>
                 </div>
+                <fieldset class="terms-fields">
+                    <legend>{i18n.t(Msg::EditorTerms)}</legend>
+                    <div class="row">
+                        <div class="field">
+                            <label for="rule-proration">{i18n.t(Msg::EditorProration)}</label>
+                            <select id="rule-proration" on:change=move |ev| edit(|d, v| d.terms.proration_mode = ProrationMode::parse(&v).unwrap_or(ProrationMode::DifferenceImmediately), event_target_value(&ev))>
+                                {ProrationMode::ALL.into_iter().map(|m| view! {
+                                    <option value=m.as_str() selected=move || editing.with(|d| d.terms.proration_mode == m)>{i18n.t(mode_msg(m))}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="rule-on-failure">{i18n.t(Msg::EditorOnFailure)}</label>
+                            <select id="rule-on-failure" on:change=move |ev| edit(|d, v| d.terms.on_payment_failure = OnPaymentFailure::parse(&v).unwrap_or(OnPaymentFailure::PreventChange), event_target_value(&ev))>
+                                <option value="prevent_change" selected=move || editing.with(|d| d.terms.on_payment_failure == OnPaymentFailure::PreventChange)>{i18n.t(Msg::EditorPreventChange)}</option>
+                                <option value="apply_change" selected=move || editing.with(|d| d.terms.on_payment_failure == OnPaymentFailure::ApplyChange)>{i18n.t(Msg::EditorApplyChange)}</option>
+                            </select>
+                        </div>
+                    </div>
+                    <Show when=is_save>
+                        <div class="row">
+                            <div class="field">
+                                <label for="rule-cancel-reason">{i18n.t(Msg::EditorCancelReason)}</label>
+                                <select id="rule-cancel-reason" on:change=move |ev| edit(|d, v| d.terms.cancel_reason = CancelReason::parse(&v), event_target_value(&ev))>
+                                    <option value="" selected=move || editing.with(|d| d.terms.cancel_reason.is_none())>{i18n.t(Msg::EditorAnyReason)}</option>
+                                    {CancelReason::ALL.into_iter().map(|r| view! {
+                                        <option value=r.as_str() selected=move || editing.with(|d| d.terms.cancel_reason == Some(r))>{i18n.t(reason_msg(r))}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="rule-free-days">{i18n.t(Msg::EditorFreeDays)}</label>
+                                <input id="rule-free-days" type="number" min="0" max="365" inputmode="numeric" aria-describedby="rule-free-days-error"
+                                    prop:value=get(|d| d.terms.free_days.to_string())
+                                    on:input=move |ev| edit(|d, v| d.terms.free_days = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                    on:blur=move |_| touch("terms.free_days")/>
+                                <FieldMsg id="rule-free-days-error".into() error=field_error("terms.free_days")/>
+                            </div>
+                        </div>
+                    </Show>
+                </fieldset>
                 <details class="experiment-fields" open=experiment_open>
                     <summary>{i18n.t(Msg::FieldExperiment)}</summary>
                     <p class="help">{i18n.t(Msg::FieldExperimentHelp)}</p>
@@ -328,6 +374,24 @@ fn focus_id(id: &str) {
     }
 }
 
+fn mode_msg(m: ProrationMode) -> Msg {
+    match m {
+        ProrationMode::ProratedImmediately => Msg::ModeProrated,
+        ProrationMode::DifferenceImmediately => Msg::ModeDifference,
+        ProrationMode::FullImmediately => Msg::ModeFull,
+    }
+}
+
+pub(super) fn reason_msg(r: CancelReason) -> Msg {
+    match r {
+        CancelReason::TooExpensive => Msg::ReasonTooExpensive,
+        CancelReason::NotUsingEnough => Msg::ReasonNotUsing,
+        CancelReason::MissingFeature => Msg::ReasonMissingFeature,
+        CancelReason::Switching => Msg::ReasonSwitching,
+        CancelReason::Other => Msg::ReasonOther,
+    }
+}
+
 /// The draft as the form's fields, named as the server function reads them
 /// (`draft[name]`, `draft[experiment][holdout]`; an absent optional is left out).
 fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
@@ -356,7 +420,19 @@ fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
             "draft[experiment][holdout]",
             d.experiment.holdout.to_string(),
         ),
+        (
+            "draft[terms][proration_mode]",
+            d.terms.proration_mode.as_str().into(),
+        ),
+        (
+            "draft[terms][on_payment_failure]",
+            d.terms.on_payment_failure.as_str().into(),
+        ),
+        ("draft[terms][free_days]", d.terms.free_days.to_string()),
     ];
+    if let Some(r) = d.terms.cancel_reason {
+        fields.push(("draft[terms][cancel_reason]", r.as_str().into()));
+    }
     if let Some(id) = &d.id {
         fields.push(("draft[id]", id.clone()));
     }

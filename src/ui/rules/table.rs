@@ -1,6 +1,6 @@
 use crate::api::rules::RulesData;
 use crate::api::rules::{DeleteRule, MoveRule, SetRuleEnabled};
-use crate::domain::rule::{ProductSummary, Rule};
+use crate::domain::rule::{rule_action, ProductSummary, Rule, RuleAction};
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::{form_error as failed, ErrorBanner};
 use leptos::prelude::*;
@@ -13,6 +13,24 @@ pub(crate) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
         CrossSell => Msg::KindCrossSell,
         Downsell => Msg::KindDownsell,
         Save => Msg::KindSave,
+    }
+}
+
+fn action_msg(a: RuleAction) -> Msg {
+    match a {
+        RuleAction::OneTime => Msg::ActionOneTime,
+        RuleAction::NewSubscription => Msg::ActionNewSubscription,
+        RuleAction::PlanChange => Msg::ActionPlanChange,
+        RuleAction::FreeTime => Msg::ActionFreeTime,
+    }
+}
+
+fn action_class(a: RuleAction) -> &'static str {
+    match a {
+        RuleAction::OneTime => "one-time",
+        RuleAction::NewSubscription => "new-subscription",
+        RuleAction::PlanChange => "plan-change",
+        RuleAction::FreeTime => "free-time",
     }
 }
 
@@ -64,6 +82,7 @@ pub(super) fn rule_table(data: &RulesData, confirm: Option<String>) -> impl Into
                     <th scope="col">{i18n.t(Msg::ColOrder)}</th>
                     <th scope="col">{i18n.t(Msg::ColRule)}</th>
                     <th scope="col">{i18n.t(Msg::ColWhenOffer)}</th>
+                    <th scope="col">{i18n.t(Msg::RulesColAction)}</th>
                     <th scope="col">{i18n.t(Msg::ColTiming)}</th>
                     <th scope="col">{i18n.t(Msg::ColEnabled)}</th>
                     <th scope="col">{i18n.t(Msg::ColActions)}</th>
@@ -89,7 +108,22 @@ fn move_form(id: &str, up: bool, disabled: bool, label: String) -> impl IntoView
 fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) -> impl IntoView {
     let i18n = use_i18n();
     let trigger = product_label(&data.products, &rule.trigger_product_id);
-    let offer = product_label(&data.products, &rule.offer_product_id);
+    let find = |id: &str| data.products.iter().find(|p| p.id == id);
+    let action = rule_action(
+        rule.kind,
+        find(&rule.trigger_product_id),
+        find(&rule.offer_product_id),
+        rule.terms.free_days,
+    );
+    let offer = if action == RuleAction::FreeTime {
+        format!("{} {}", rule.terms.free_days, i18n.now(Msg::OfferDaysFree))
+    } else {
+        product_label(&data.products, &rule.offer_product_id)
+    };
+    let reason = rule
+        .terms
+        .cancel_reason
+        .map(|r| i18n.now(super::editor::reason_msg(r)));
     let parent = rule.parent_rule_id.as_ref().and_then(|p| {
         data.rules
             .iter()
@@ -130,8 +164,10 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
                 <span class=format!("kind kind-{}", rule.kind.as_str())>{i18n.t(kind_msg(rule.kind))}</span>
                 {rule.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
                 {parent.map(|p| view! { <div class="sub">"↳ " {p}</div> })}
+                {reason.map(|r| view! { <div class="sub">{r}</div> })}
             </td>
             <td>{trigger} " → " <strong>{offer}</strong> {(rule.quantity > 1).then(|| format!(" × {}", rule.quantity))}</td>
+            <td class=format!("action action-{}", action_class(action)) data-testid="rule-action">{i18n.t(action_msg(action))}</td>
             <td>{i18n.t(timing_msg(rule.timing))}</td>
             <td>
                 <form method="post" action=SetRuleEnabled::PATH class="inline">
