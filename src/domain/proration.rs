@@ -88,6 +88,10 @@ pub struct Quote {
     pub resets_cycle: bool,
     /// The subscription's credit balance after the change.
     pub balance_after: i64,
+    /// The old plan's unused value set against the new plan's charge (`prorated_immediately`:
+    /// the old price for the time left; `difference_immediately`: the full old price; 0 for
+    /// `full_immediately`). `new_plan_charge - unused_credit` is the change's net amount.
+    pub unused_credit: i64,
 }
 
 /// What changing from `old` to `new` bills now under `mode`, given the credit `balance` the
@@ -129,6 +133,7 @@ pub fn quote(
         new_plan_charge: gross,
         resets_cycle: mode == ProrationMode::FullImmediately,
         balance_after,
+        unused_credit: offset,
     }
 }
 

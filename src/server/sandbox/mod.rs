@@ -3,11 +3,20 @@
 //! It follows the contract's transport rules: bearer auth, `{code, message}` errors,
 //! zero-based `page_number`, `page_size` default 10 and cap 100, `{items: [...]}` envelopes.
 pub mod catalogue;
+pub mod checkouts;
+pub mod clock;
+pub mod customers;
+pub mod faults;
+pub mod hosted;
+pub mod manage;
 pub mod payments;
+pub mod plan_change;
+pub mod preview;
 pub mod subscriptions;
+pub mod webhooks;
 
 use super::config::Secret;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +24,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 pub const MOUNT: &str = "/sandbox/dodo";
@@ -31,6 +41,29 @@ pub struct Sandbox {
     http: reqwest::Client,
     ledger: Arc<std::sync::Mutex<payments::Ledger>>,
     subscriptions: Arc<std::sync::Mutex<subscriptions::Book>>,
+    /// How far the sandbox's clock runs ahead of real time, in milliseconds (`/_sandbox/clock`).
+    clock_offset: Arc<AtomicI64>,
+    /// Webhooks leave one at a time, in the order their events happened.
+    outbox: Arc<std::sync::OnceLock<webhooks::Outbox>>,
+}
+
+impl Sandbox {
+    /// The sandbox's now: real time plus the clock offset, in UTC milliseconds. Every billing
+    /// computation uses it; only webhook signing stays on real time.
+    pub fn now_ms(&self) -> i64 {
+        crate::server::ids::now_ms() + self.clock_offset.load(Ordering::SeqCst)
+    }
+
+    pub fn now_iso(&self) -> String {
+        iso(self.now_ms())
+    }
+}
+
+/// RFC 3339 with microseconds, as Dodo writes timestamps.
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 /// Dodo's error body, `{code, message}`, with its status.
@@ -76,6 +109,7 @@ pub struct Paging {
     email: Option<String>,
     name: Option<String>,
     pub(super) customer_id: Option<String>,
+    pub(super) subscription_id: Option<String>,
     pub(super) created_at_gte: Option<String>,
 }
 
@@ -103,77 +137,6 @@ impl Paging {
             .cloned()
             .collect())
     }
-}
-
-fn parse_bool(v: &Option<String>) -> Result<Option<bool>, ApiError> {
-    match v.as_deref() {
-        None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
-        Some(_) => Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "INVALID_REQUEST_PARAMETERS",
-            "boolean parameters must be true or false",
-        )),
-    }
-}
-
-async fn list_products(Query(q): Query<Paging>) -> Reply {
-    let recurring = parse_bool(&q.recurring)?;
-    let all: Vec<&catalogue::Product> = catalogue::PRODUCTS
-        .iter()
-        .filter(|p| recurring.is_none_or(|r| p.interval.is_some() == r))
-        .collect();
-    let items: Vec<Value> = q
-        .slice(&all)?
-        .into_iter()
-        .map(catalogue::product_list_item_json)
-        .collect();
-    Ok(Json(json!({ "items": items })))
-}
-
-async fn get_product(Path(id): Path<String>) -> Reply {
-    let p = catalogue::product(&id).ok_or_else(|| not_found("Product"))?;
-    Ok(Json(catalogue::product_json(p)))
-}
-
-async fn list_customers(Query(q): Query<Paging>) -> Reply {
-    let all: Vec<&catalogue::Customer> = catalogue::CUSTOMERS
-        .iter()
-        .filter(|c| {
-            q.email
-                .as_deref()
-                .is_none_or(|e| c.email.eq_ignore_ascii_case(e))
-        })
-        .filter(|c| {
-            q.name
-                .as_deref()
-                .is_none_or(|n| c.name.to_lowercase().contains(&n.to_lowercase()))
-        })
-        .collect();
-    let items: Vec<Value> = q
-        .slice(&all)?
-        .into_iter()
-        .map(catalogue::customer_json)
-        .collect();
-    Ok(Json(json!({ "items": items })))
-}
-
-fn find_customer(id: &str) -> Result<&'static catalogue::Customer, ApiError> {
-    catalogue::CUSTOMERS
-        .iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| not_found("Customer"))
-}
-
-async fn get_customer(Path(id): Path<String>) -> Reply {
-    Ok(Json(catalogue::customer_json(find_customer(&id)?)))
-}
-
-async fn customer_payment_methods(Path(id): Path<String>) -> Reply {
-    Ok(Json(catalogue::payment_methods_json(
-        find_customer(&id)?.id,
-    )))
 }
 
 async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
@@ -208,44 +171,74 @@ pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str)
             .unwrap_or_default(),
         ledger: Arc::default(),
         subscriptions: Arc::new(std::sync::Mutex::new(subscriptions::Book::seeded())),
+        clock_offset: Arc::default(),
+        outbox: Arc::default(),
     };
     // The hosted checkout page is opened by customers' browsers: no API key there.
     let hosted = Router::new()
-        .route("/_sandbox/hosted/{session_id}", get(payments::hosted_page))
+        .route("/_sandbox/hosted/{session_id}", get(hosted::hosted_page))
+        .route(
+            "/_sandbox/hosted/{session_id}/pay",
+            axum::routing::post(hosted::hosted_pay),
+        )
+        .route(
+            "/_sandbox/update-method/{token}",
+            get(hosted::update_method_page),
+        )
+        .route("/_sandbox/portal/{token}", get(customers::portal_page))
         .with_state(sb.clone());
     Router::new()
-        .route("/products", get(list_products))
-        .route("/products/{id}", get(get_product))
-        .route("/customers", get(list_customers))
-        .route("/customers/{id}", get(get_customer))
+        .route("/products", get(customers::list_products))
+        .route("/products/{id}", get(customers::get_product))
+        .route("/customers", get(customers::list_customers))
+        .route("/customers/{id}", get(customers::get_customer))
         .route(
             "/customers/{id}/payment-methods",
-            get(customer_payment_methods),
+            get(customers::customer_payment_methods),
         )
-        .route("/checkouts", axum::routing::post(payments::create_checkout))
-        .route("/checkouts/{id}", get(payments::get_checkout))
+        .route(
+            "/customers/{id}/customer-portal/session",
+            axum::routing::post(customers::portal_session),
+        )
+        .route(
+            "/checkouts",
+            axum::routing::post(checkouts::create_checkout),
+        )
+        .route("/checkouts/{id}", get(checkouts::get_checkout))
         .route(
             "/payments",
             get(payments::list_payments).post(payments::create_payment),
         )
         .route("/payments/{id}", get(payments::get_payment))
         .route("/subscriptions", get(subscriptions::list))
-        .route("/subscriptions/{id}", get(subscriptions::get))
+        .route(
+            "/subscriptions/{id}",
+            get(subscriptions::get).patch(manage::patch),
+        )
+        .route(
+            "/subscriptions/{id}/update-payment-method",
+            axum::routing::post(manage::update_payment_method),
+        )
         .route(
             "/subscriptions/{id}/change-plan",
-            axum::routing::post(subscriptions::change_plan),
+            axum::routing::post(plan_change::change_plan),
         )
         .route(
             "/subscriptions/{id}/change-plan/preview",
-            axum::routing::post(subscriptions::preview),
+            axum::routing::post(preview::preview),
         )
         .route(
             "/subscriptions/{id}/change-plan/scheduled",
-            axum::routing::delete(subscriptions::cancel_scheduled),
+            axum::routing::delete(plan_change::cancel_scheduled),
         )
-        .route("/_sandbox/plan-change-calls", get(subscriptions::calls))
-        .route("/_sandbox/faults", axum::routing::post(payments::set_fault))
-        .route("/_sandbox/charges", get(payments::charges))
+        .route("/_sandbox/plan-change-calls", get(plan_change::calls))
+        .route("/_sandbox/clock", get(clock::get_clock))
+        .route(
+            "/_sandbox/clock/advance",
+            axum::routing::post(clock::advance),
+        )
+        .route("/_sandbox/faults", axum::routing::post(faults::set_fault))
+        .route("/_sandbox/charges", get(faults::charges))
         .route(
             "/_sandbox/purchases",
             axum::routing::post(payments::simulate_purchase),

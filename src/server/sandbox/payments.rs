@@ -1,43 +1,23 @@
-//! The money side of the sandbox: checkout sessions (one-click with a saved method, or hosted),
-//! payments, switchable faults, a per-offer charge counter, and signed webhooks back to the app.
+//! Payments (CONTRACT §8.3, §8.4): the one shape every sandbox payment has, the ledger that
+//! keeps them readable and listable, the deprecated `POST /payments`, and the simulated
+//! purchase control.
+use super::faults::{suffer, Fault, Outcome};
 use super::{catalogue, error, not_found, ApiError, Reply, Sandbox};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Html;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::time::Duration;
-
-/// What the next charge attempts should suffer. `remaining: None` means until switched off.
-#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
-pub struct Fault {
-    /// `none`, `decline`, `timeout`, `server_error`, `rate_limited` or `slow`.
-    pub mode: String,
-    /// Decline code for `decline` (e.g. `INSUFFICIENT_FUNDS`).
-    #[serde(default)]
-    pub code: Option<String>,
-    /// Delay for `slow` and `timeout`, in milliseconds.
-    #[serde(default)]
-    pub delay_ms: Option<u64>,
-    #[serde(default)]
-    pub remaining: Option<u32>,
-    /// For `drift`: how much a plan change's charge differs from its preview (minor units).
-    #[serde(default)]
-    pub amount: Option<i64>,
-}
 
 #[derive(Default)]
 pub struct Ledger {
-    payments: HashMap<String, Value>,
-    sessions: HashMap<String, Value>,
-    charges_by_offer: HashMap<String, u32>,
-    fault: Fault,
-}
-
-pub(super) fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    pub(super) payments: HashMap<String, Value>,
+    pub(super) sessions: HashMap<String, Value>,
+    pub(super) charges_by_offer: HashMap<String, u32>,
+    pub(super) fault: Fault,
+    /// Hosted links handed out (portal sessions, update-payment-method pages), by token.
+    pub(super) links: HashMap<String, Value>,
 }
 
 pub(super) fn id(prefix: &str) -> String {
@@ -100,6 +80,27 @@ pub(super) fn payment_json(p: PaymentParts<'_>) -> Value {
     })
 }
 
+/// Why a saved method cannot be charged off-session at `now` (sandbox time), as the decline
+/// code the processor would give: unknown or missing method, expired card, no mandate.
+pub(super) fn card_refusal(method: Option<&str>, now: i64) -> Option<&'static str> {
+    use chrono::Datelike;
+    let Some(card) = method.and_then(|m| catalogue::CARDS.iter().find(|c| c.1 == m)) else {
+        return Some("PAYMENT_METHOD_UNSUPPORTED");
+    };
+    let today = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default();
+    let exp = (
+        card.5.parse::<i32>().unwrap_or(0),
+        card.4.parse::<u32>().unwrap_or(0),
+    );
+    if exp < (today.year(), today.month()) {
+        Some("EXPIRED_CARD")
+    } else if !card.6 {
+        Some("MANDATE_REQUIRED")
+    } else {
+        None
+    }
+}
+
 pub(super) fn invalid(message: &str) -> ApiError {
     error(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -109,59 +110,9 @@ pub(super) fn invalid(message: &str) -> ApiError {
 }
 
 impl Sandbox {
-    /// Takes the current fault for one charge attempt, counting it down.
-    pub(super) fn take_fault(&self) -> Fault {
-        let mut l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
-        let f = l.fault.clone();
-        if let Some(n) = l.fault.remaining.as_mut() {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                l.fault = Fault::default();
-            }
-        }
-        f
-    }
-
-    /// Sends a Standard Webhooks-signed event to the app, retrying briefly as Dodo does.
-    pub fn send_webhook(&self, event_type: &str, data: Value) {
-        let Some(target) = self.webhook_target.clone() else {
-            return;
-        };
-        let body = json!({
-            "business_id": catalogue::BUSINESS_ID,
-            "type": event_type,
-            "timestamp": now_iso(),
-            "data": data,
-        })
-        .to_string();
-        let msg_id = id("msg");
-        let signer = self.signer.clone();
-        let http = self.http.clone();
-        tokio::spawn(async move {
-            for delay in [0u64, 200, 1000, 3000] {
-                tokio::time::sleep(Duration::from_millis(delay)).await;
-                let ts = chrono::Utc::now().timestamp();
-                let Ok(sig) = signer.sign(&msg_id, ts, body.as_bytes()) else {
-                    return;
-                };
-                let sent = http
-                    .post(&target)
-                    .header("content-type", "application/json")
-                    .header("webhook-id", &msg_id)
-                    .header("webhook-timestamp", ts.to_string())
-                    .header("webhook-signature", sig)
-                    .body(body.clone())
-                    .send()
-                    .await;
-                if sent.is_ok_and(|r| r.status().is_success()) {
-                    return;
-                }
-            }
-            tracing::warn!(webhook_id = %msg_id, "sandbox webhook not accepted after retries");
-        });
-    }
-
-    /// Creates a payment (succeeded or failed), stores it and announces it by webhook.
+    /// Charges a cart now: stores the payment and sends `payment.succeeded` or
+    /// `payment.failed`. `subscription_id` is set for a subscription's first payment.
+    #[allow(clippy::too_many_arguments)]
     pub fn make_payment(
         &self,
         customer: &catalogue::Customer,
@@ -169,6 +120,7 @@ impl Sandbox {
         method: Option<&str>,
         metadata: Value,
         session: Option<&str>,
+        subscription_id: Option<&str>,
         decline: Option<&str>,
     ) -> Value {
         let mut total = 0i64;
@@ -185,11 +137,11 @@ impl Sandbox {
             currency,
             method,
             cart: Some(cart),
-            subscription_id: None,
+            subscription_id,
             session,
             metadata,
             decline,
-            at: now_iso(),
+            at: self.now_iso(),
         });
         let payment_id = payment["payment_id"]
             .as_str()
@@ -223,46 +175,19 @@ impl Sandbox {
                 .insert(pid.to_string(), payment.clone());
         }
     }
-
-    fn count_charge(&self, metadata: &Value) {
-        if let Some(offer) = metadata.get("offer_id").and_then(Value::as_str) {
-            *self
-                .ledger
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .charges_by_offer
-                .entry(offer.to_string())
-                .or_default() += 1;
-        }
-    }
 }
 
 #[derive(Deserialize)]
 pub struct CartItem {
-    product_id: String,
-    quantity: i64,
-}
-
-#[derive(Deserialize)]
-pub struct CheckoutRequest {
-    product_cart: Vec<CartItem>,
-    #[serde(default)]
-    customer: Option<Value>,
-    #[serde(default)]
-    payment_method_id: Option<String>,
-    #[serde(default)]
-    confirm: Option<bool>,
-    #[serde(default)]
-    return_url: Option<String>,
-    #[serde(default)]
-    metadata: Option<Value>,
+    pub(super) product_id: String,
+    pub(super) quantity: i64,
 }
 
 pub(super) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| invalid(&format!("Invalid request body: {e}")))
 }
 
-fn check_cart(cart: &[CartItem]) -> Result<Vec<(String, i64)>, ApiError> {
+pub(super) fn check_cart(cart: &[CartItem]) -> Result<Vec<(String, i64)>, ApiError> {
     if cart.is_empty() {
         return Err(error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -287,140 +212,7 @@ fn check_cart(cart: &[CartItem]) -> Result<Vec<(String, i64)>, ApiError> {
         .collect()
 }
 
-/// What the current fault does to one charge attempt.
-enum Outcome {
-    Proceed(Option<String>),
-    /// The client's deadline passes; the charge still happens afterwards, like a real charge
-    /// whose response was lost.
-    LostResponse(Duration),
-}
-
-/// Applies the current fault before a charge; `Err` is the HTTP answer the client gets.
-async fn suffer(sb: &Sandbox) -> Result<Outcome, ApiError> {
-    let f = sb.take_fault();
-    let delay = Duration::from_millis(f.delay_ms.unwrap_or(5000));
-    match f.mode.as_str() {
-        "server_error" => Err(error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_SERVER_ERROR",
-            "Sandbox fault: internal error",
-        )),
-        "rate_limited" => Err(error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TOO_MANY_REQUESTS",
-            "Sandbox fault: rate limited",
-        )),
-        "slow" => {
-            tokio::time::sleep(delay).await;
-            Ok(Outcome::Proceed(None))
-        }
-        "timeout" => Ok(Outcome::LostResponse(delay)),
-        "decline" => Ok(Outcome::Proceed(Some(
-            f.code.unwrap_or_else(|| "CARD_DECLINED".into()),
-        ))),
-        _ => Ok(Outcome::Proceed(None)),
-    }
-}
-
-pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Reply {
-    let req: CheckoutRequest = parse_body(&body)?;
-    let cart = check_cart(&req.product_cart)?;
-    let customer_id = req
-        .customer
-        .as_ref()
-        .and_then(|c| c.get("customer_id"))
-        .and_then(Value::as_str);
-    let session_id = id("cks");
-    let metadata = req.metadata.clone().unwrap_or_else(|| json!({}));
-    let Some(method) = req.payment_method_id.as_deref() else {
-        let url = format!("{}/_sandbox/hosted/{session_id}", sb.base_url);
-        sb.ledger.lock().unwrap_or_else(|e| e.into_inner()).sessions.insert(
-            session_id.clone(),
-            json!({ "id": session_id, "created_at": now_iso(), "payment_id": null, "payment_status": null,
-                    "customer_id": customer_id, "cart": cart, "metadata": metadata, "return_url": req.return_url }),
-        );
-        return Ok(Json(
-            json!({ "session_id": session_id, "checkout_url": url, "payment_id": null, "client_secret": null, "publishable_key": null }),
-        ));
-    };
-    if req.confirm != Some(true) {
-        return Err(invalid("payment_method_id requires confirm: true"));
-    }
-    let customer_id =
-        customer_id.ok_or_else(|| invalid("payment_method_id requires customer.customer_id"))?;
-    let customer = catalogue::CUSTOMERS
-        .iter()
-        .find(|c| c.id == customer_id)
-        .ok_or_else(|| not_found("Customer"))?;
-    let card = catalogue::CARDS
-        .iter()
-        .find(|c| c.1 == method && c.0 == customer_id)
-        .ok_or_else(|| invalid("payment_method_id does not belong to this customer"))?;
-    // A method that cannot be charged off-session fails as the real processor would.
-    let expired = card.5.parse::<i32>().unwrap_or(0) < 2026;
-    let refusal = expired
-        .then(|| "EXPIRED_CARD".to_string())
-        .or_else(|| (!card.6).then(|| "MANDATE_REQUIRED".to_string()));
-    let charge = {
-        let (sb, cart, session_id, method) = (
-            sb.clone(),
-            cart.clone(),
-            session_id.clone(),
-            method.to_string(),
-        );
-        move |decline: Option<String>| {
-            sb.count_charge(&metadata);
-            let payment = sb.make_payment(
-                customer,
-                &cart,
-                Some(&method),
-                metadata,
-                Some(&session_id),
-                decline.as_deref(),
-            );
-            sb.ledger.lock().unwrap_or_else(|e| e.into_inner()).sessions.insert(
-                session_id.clone(),
-                json!({ "id": session_id, "created_at": now_iso(), "payment_id": payment["payment_id"], "payment_status": payment["status"] }),
-            );
-            payment
-        }
-    };
-    let payment = match suffer(&sb).await? {
-        Outcome::Proceed(decline) => charge(decline.or(refusal)),
-        Outcome::LostResponse(delay) => {
-            // Charged in the background (the handler may be cancelled when the client leaves).
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                charge(refusal);
-            });
-            tokio::time::sleep(delay + Duration::from_millis(500)).await;
-            return Err(error(
-                StatusCode::GATEWAY_TIMEOUT,
-                "INTERNAL_SERVER_ERROR",
-                "Sandbox fault: the response was lost",
-            ));
-        }
-    };
-    let payment_id = payment["payment_id"].clone();
-    Ok(Json(json!({
-        "session_id": session_id, "checkout_url": null, "payment_id": payment_id,
-        "client_secret": format!("{}_secret", payment_id.as_str().unwrap_or_default()), "publishable_key": "pk_snd_sandbox"
-    })))
-}
-
-pub async fn get_checkout(State(sb): State<Sandbox>, Path(sid): Path<String>) -> Reply {
-    let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
-    let s = l
-        .sessions
-        .get(&sid)
-        .ok_or_else(|| not_found("Checkout session"))?;
-    Ok(Json(
-        json!({ "id": s["id"], "created_at": s["created_at"], "customer_email": null, "customer_name": null,
-                    "payment_id": s["payment_id"], "payment_status": s["payment_status"] }),
-    ))
-}
-
-/// `GET /payments`, newest first, by customer and creation time. Items are whole payments,
+/// `GET /payments`, newest first, by customer, subscription and creation time. Items are whole payments,
 /// a superset of the real list's slimmer items (metadata and status included, as there).
 pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<super::Paging>) -> Reply {
     let since = match q.created_at_gte.as_deref() {
@@ -446,6 +238,11 @@ pub async fn list_payments(State(sb): State<Sandbox>, Query(q): Query<super::Pag
                 q.customer_id.as_deref().is_none_or(|c| {
                     p.pointer("/customer/customer_id").and_then(Value::as_str) == Some(c)
                 })
+            })
+            .filter(|p| {
+                q.subscription_id
+                    .as_deref()
+                    .is_none_or(|s| p["subscription_id"].as_str() == Some(s))
             })
             .filter(|p| since.is_none_or(|s| created(p).is_some_and(|c| c >= s)))
             .cloned()
@@ -511,6 +308,7 @@ pub async fn create_payment(State(sb): State<Sandbox>, body: axum::body::Bytes) 
         method,
         metadata.clone(),
         None,
+        None,
         decline.as_deref(),
     );
     Ok(Json(
@@ -521,47 +319,6 @@ pub async fn create_payment(State(sb): State<Sandbox>, body: axum::body::Bytes) 
 }
 
 // --- Controls for tests and demos (not part of Dodo's API) ----------------------------------
-
-pub async fn set_fault(State(sb): State<Sandbox>, Json(f): Json<Fault>) -> Reply {
-    let known = [
-        "none",
-        "decline",
-        "timeout",
-        "server_error",
-        "rate_limited",
-        "slow",
-        "drift",
-    ];
-    if !known.contains(&f.mode.as_str()) {
-        return Err(invalid(&format!(
-            "mode must be one of {}",
-            known.join(", ")
-        )));
-    }
-    sb.ledger.lock().unwrap_or_else(|e| e.into_inner()).fault = if f.mode == "none" {
-        Fault::default()
-    } else {
-        f.clone()
-    };
-    Ok(Json(json!({ "fault": f })))
-}
-
-#[derive(Deserialize)]
-pub struct ChargeQuery {
-    offer_id: String,
-}
-
-pub async fn charges(State(sb): State<Sandbox>, Query(q): Query<ChargeQuery>) -> Reply {
-    let n = sb
-        .ledger
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .charges_by_offer
-        .get(&q.offer_id)
-        .copied()
-        .unwrap_or(0);
-    Ok(Json(json!({ "offer_id": q.offer_id, "charges": n })))
-}
 
 #[derive(Deserialize)]
 pub struct Purchase {
@@ -586,34 +343,6 @@ pub async fn simulate_purchase(State(sb): State<Sandbox>, body: axum::body::Byte
         .iter()
         .find(|c| c.0 == customer.id)
         .map(|c| c.1);
-    let payment = sb.make_payment(customer, &cart, method, json!({}), None, None);
+    let payment = sb.make_payment(customer, &cart, method, json!({}), None, None, None);
     Ok(Json(payment))
-}
-
-/// The hosted checkout page a fallback link leads to.
-pub async fn hosted_page(
-    State(sb): State<Sandbox>,
-    Path(sid): Path<String>,
-) -> Result<Html<String>, ApiError> {
-    let l = sb.ledger.lock().unwrap_or_else(|e| e.into_inner());
-    let s = l
-        .sessions
-        .get(&sid)
-        .ok_or_else(|| not_found("Checkout session"))?;
-    let product = s["cart"][0][0].as_str().and_then(catalogue::product);
-    let (name, price) = product
-        .map(|p| {
-            (
-                p.name,
-                crate::domain::money::format_money(p.price, p.currency),
-            )
-        })
-        .unwrap_or(("", String::new()));
-    Ok(Html(format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Sandbox checkout</title></head><body style=\"font-family:system-ui;max-width:480px;margin:3rem auto\">\
-         <h1 data-testid=\"hosted-checkout\">Dodo Payments sandbox checkout</h1><p>{name} — <strong>{price}</strong></p>\
-         <p>This is the standard hosted checkout. In live mode the customer enters or updates a payment method here.</p>\
-         <p>Session <code>{sid}</code></p></body></html>"
-    )))
 }
