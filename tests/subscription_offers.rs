@@ -1,0 +1,376 @@
+//! Offers to subscribers over real HTTP, on SQLite and PostgreSQL: an upgrade moves the
+//! subscription they hold (never a second one) and charges exactly the amount shown; save
+//! offers keep or cancel as the subscriber chooses; a recurring offer after a one-time purchase
+//! starts a subscription.
+mod common;
+
+use common::{api_client, count, sandbox_get, sandbox_post, scalar, wait_state, Api, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const PRIYA: &str = "cus_PriyaRaman0001";
+const PRIYA_BASIC: &str = "sub_PriyaBasic0001";
+const JONAS: &str = "cus_JonasWeber0002";
+const JONAS_PRO: &str = "sub_JonasPro0003";
+const MARCO_BASIC: &str = "sub_MarcoBasic0005";
+const BASIC: &str = "pdt_BasicMonthly05";
+const PRO: &str = "pdt_ProMonthly06";
+
+async fn merchant_api(app: &TestApp) -> Api {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    api_client(app, &m).await
+}
+
+/// The demo map's "Basic → Pro near limit", reported for `customer`'s subscription `sid`.
+async fn near_limit(api: &Api, customer: &str, sid: Option<&str>) -> Value {
+    let (s, v) = api
+        .post(
+            "events",
+            json!({ "customer_id": customer, "product_id": BASIC, "event": "near_plan_limit",
+                    "subscription_id": sid }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+fn token_of(v: &Value) -> String {
+    let url = v["offer_url"]
+        .as_str()
+        .or_else(|| v["offer"]["url"].as_str())
+        .unwrap_or_else(|| panic!("no offer in {v}"));
+    url.rsplit('/').next().unwrap().to_string()
+}
+
+async fn subscriptions_of(app: &TestApp, customer: &str) -> Vec<Value> {
+    sandbox_get(app, &format!("/subscriptions?customer_id={customer}&page_size=100")).await["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn paid_amount(app: &TestApp, token: &str) -> Option<String> {
+    scalar(
+        app,
+        &format!(
+            "SELECT CAST(e.amount AS TEXT) FROM offer_events e JOIN offers o ON o.id = e.offer_id \
+             WHERE o.token = '{token}' AND e.kind = 'paid'"
+        ),
+    )
+    .await
+}
+
+async fn upgrade_moves_the_subscription(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let tok = token_of(&near_limit(&api, PRIYA, Some(PRIYA_BASIC)).await);
+    // What the merchant's eligibility check reads: the action, today's amount and after.
+    let (s, v) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let o = &v["offer"];
+    assert_eq!(o["action"], "plan_change", "{v}");
+    assert_eq!(o["product_id"], PRO);
+    assert_eq!(o["amount_now"], 5000, "difference_immediately: $80 − $30");
+    assert_eq!(o["recurring_amount"], 8000);
+    assert_eq!(o["interval"], "Month");
+    assert_eq!(v["payment_method"]["last4"], "4242", "{v}");
+    let before = subscriptions_of(app, PRIYA).await.len();
+
+    let (s, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["requoted"], false, "{v}");
+    wait_state(&api, &tok, "paid").await;
+
+    let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
+    assert_eq!(sub["product_id"], PRO, "the subscription she holds moved");
+    assert_eq!(sub["recurring_pre_tax_amount"], 8000);
+    assert_eq!(
+        subscriptions_of(app, PRIYA).await.len(),
+        before,
+        "no second subscription"
+    );
+    assert_eq!(paid_amount(app, &tok).await.as_deref(), Some("5000"));
+    // The charge Dodo made is the amount shown, on her subscription.
+    let payments = sandbox_get(
+        app,
+        &format!("/payments?subscription_id={PRIYA_BASIC}&page_size=100"),
+    )
+    .await;
+    let charged: Vec<i64> = payments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "succeeded")
+        .filter_map(|p| p["total_amount"].as_i64())
+        .collect();
+    assert_eq!(charged, vec![5000], "{payments}");
+    // Audited like a console change, and shown in the subscription's history.
+    assert_eq!(
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM plan_changes WHERE subscription_id = '{PRIYA_BASIC}'")
+        )
+        .await,
+        1
+    );
+    // A second accept of the same offer changes nothing.
+    let (_, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    assert_eq!(v["state"], "paid");
+    assert_eq!(
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM plan_changes WHERE subscription_id = '{PRIYA_BASIC}'")
+        )
+        .await,
+        1
+    );
+}
+
+async fn concurrent_accepts_make_one_change(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let tok = token_of(&near_limit(&api, PRIYA, Some(PRIYA_BASIC)).await);
+    // Quoted first, as the page would be.
+    let (_, v) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(v["offer"]["action"], "plan_change", "{v}");
+    let Some(second) = common::second_instance(app).await else {
+        return;
+    };
+    let m2 = second.merchant().await;
+    let api2 = api_client(&second, &m2).await;
+    let path = format!("offers/{tok}/accept");
+    let calls = (0..10).map(|i| {
+        let api = if i % 2 == 0 { &api } else { &api2 };
+        api.post(&path, json!({}))
+    });
+    for (s, v) in futures::future::join_all(calls).await {
+        assert!(s == StatusCode::OK || s == StatusCode::CONFLICT, "{s} {v}");
+    }
+    wait_state(&api, &tok, "paid").await;
+    let change: String = scalar(
+        app,
+        &format!("SELECT plan_change_id FROM offers WHERE token = '{tok}'"),
+    )
+    .await
+    .unwrap();
+    let calls = sandbox_get(app, &format!("/_sandbox/plan-change-calls?plan_change_id={change}")).await;
+    assert_eq!(calls["calls"], 1, "one change-plan call for ten accepts");
+    assert_eq!(
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM plan_changes WHERE subscription_id = '{PRIYA_BASIC}'")
+        )
+        .await,
+        1
+    );
+}
+
+async fn declined_card_leaves_the_plan_and_offers_a_new_method(app: &TestApp) {
+    let api = merchant_api(app).await;
+    // Marco's saved card has expired: with prevent_change the plan stays Basic.
+    let tok = token_of(&near_limit(&api, "cus_MarcoRossi0004", Some(MARCO_BASIC)).await);
+    let (_, v) = api.get("customers/cus_MarcoRossi0004/offer").await;
+    assert_eq!(v["offer"]["action"], "plan_change", "{v}");
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    let v = wait_state(&api, &tok, "failed").await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{MARCO_BASIC}")).await;
+    assert_eq!(sub["product_id"], BASIC, "a declined card upgrades nobody");
+    assert_eq!(v["fallback_url"], Value::Null, "{v}");
+    // The customer's page: the way out is a new payment method for this subscription, never
+    // a checkout (which would start a second subscription).
+    let page = reqwest::get(format!("{}/offer/{tok}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-testid=\"update-method-link\""), "{page}");
+    assert!(!page.contains("data-testid=\"fallback-link\""));
+    let v = wait_state(&api, &tok, "failed").await;
+    let link = v["fallback_url"].as_str().unwrap_or_default();
+    assert!(!link.is_empty(), "{v}");
+    assert!(!link.contains("/_sandbox/hosted/cks"), "not a checkout: {link}");
+    assert_eq!(paid_amount(app, &tok).await, None);
+}
+
+async fn ambiguous_or_ended_subscriptions_get_no_offer(app: &TestApp) {
+    let api = merchant_api(app).await;
+    // Naming a subscription that is not active (Priya's Team plan was cancelled): no offer.
+    let v = near_limit(&api, PRIYA, Some("sub_PriyaTeam0002")).await;
+    assert_eq!(v["offer_created"], false, "{v}");
+    assert_eq!(v["reason"], "subscription_not_active");
+    // Jonas already holds Pro: offering Pro again is no change.
+    let v = near_limit(&api, JONAS, Some(JONAS_PRO)).await;
+    assert_eq!(v["reason"], "same_plan", "{v}");
+}
+
+/// Saves a Pro subscriber who finds it too expensive: Basic from the next billing date, and
+/// after the clock passes it the renewal is Basic at Basic's price.
+async fn save_offer_accepted_renews_cheaper(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (s, v) = api
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "too_expensive", "comment": "budget cuts" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["cancelled"], false, "{v}");
+    let tok = token_of(&v);
+    let (_, o) = api.get(&format!("customers/{JONAS}/offer")).await;
+    assert_eq!(o["offer"]["save_offer"], true, "{o}");
+    assert_eq!(o["offer"]["amount_now"], 0, "nothing to pay today");
+    assert_eq!(o["offer"]["recurring_amount"], 3000);
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "paid").await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["product_id"], PRO, "the change waits for the billing date");
+    assert_eq!(sub["scheduled_change"]["product_id"], BASIC, "{sub}");
+    assert_eq!(sub["cancel_at_next_billing_date"], false, "saved, not cancelled");
+    assert_eq!(paid_amount(app, &tok).await.as_deref(), Some("3000"), "retained MRR");
+
+    sandbox_post(app, "/_sandbox/clock/advance", json!({ "days": 31 })).await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["product_id"], BASIC, "{sub}");
+    assert_eq!(sub["status"], "active");
+    let payments = sandbox_get(app, &format!("/payments?subscription_id={JONAS_PRO}&page_size=100")).await;
+    let renewals: Vec<i64> = payments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["total_amount"].as_i64())
+        .collect();
+    assert_eq!(renewals, vec![3000], "renewed at the cheaper price: {payments}");
+}
+
+/// A decline always ends in the cancellation asked for, and no second save offer follows.
+async fn save_offer_declined_cancels(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (_, v) = api
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "switching" }),
+        )
+        .await;
+    let tok = token_of(&v);
+    // The catch-all: a free month.
+    let (_, o) = api.get(&format!("customers/{JONAS}/offer")).await;
+    assert_eq!(o["offer"]["action"], "free_time", "{o}");
+    let (s, d) = api.post(&format!("offers/{tok}/decline"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["next_offer_url"], Value::Null, "no second save offer");
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["cancel_at_next_billing_date"], true, "{sub}");
+    assert_eq!(
+        scalar(app, &format!("SELECT state FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")).await.as_deref(),
+        Some("cancelled")
+    );
+    // Asked again: cancelled at once, no offer.
+    let (_, v) = api
+        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "other" }))
+        .await;
+    assert_eq!(v["cancelled"], true, "{v}");
+    assert_eq!(v["offer"], Value::Null);
+    // At the period end the subscription ends.
+    sandbox_post(app, "/_sandbox/clock/advance", json!({ "days": 31 })).await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["status"], "cancelled", "{sub}");
+}
+
+async fn free_time_accepted_moves_the_billing_date(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let before = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    let (_, v) = api
+        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "not_using_enough" }))
+        .await;
+    let tok = token_of(&v);
+    api.get(&format!("customers/{JONAS}/offer")).await;
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "paid").await;
+    let after = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    let ms = |v: &Value| {
+        chrono_ms(v["next_billing_date"].as_str().unwrap())
+    };
+    let moved = ms(&after) - ms(&before);
+    assert!((moved - 30 * 86_400_000).abs() < 2_000, "moved {moved} ms");
+    assert_eq!(after["cancel_at_next_billing_date"], false);
+}
+
+fn chrono_ms(s: &str) -> i64 {
+    // RFC 3339 to milliseconds without a date crate in the tests: the sandbox writes UTC.
+    let v: Value = json!(s);
+    let t = v.as_str().unwrap();
+    let (date, time) = t.split_once('T').unwrap();
+    let d: Vec<i64> = date.split('-').map(|x| x.parse().unwrap()).collect();
+    let time = time.trim_end_matches('Z');
+    let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
+    let h: Vec<i64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+    let days = days_from_civil(d[0], d[1], d[2]);
+    let frac_ms: i64 = format!("{frac:0<3}")[..3].parse().unwrap();
+    ((days * 24 + h[0]) * 60 + h[1]) * 60_000 + h[2] * 1000 + frac_ms
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// No save rule for the plan: the cancel request cancels at the period end, reason kept.
+async fn cancel_without_a_rule_cancels(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (s, v) = api
+        .post(&format!("subscriptions/{PRIYA_BASIC}/cancel"), json!({ "reason": "missing_feature" }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v, json!({ "offer": null, "cancelled": true }));
+    let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
+    assert_eq!(sub["cancel_at_next_billing_date"], true);
+    assert_eq!(
+        scalar(app, &format!("SELECT reason FROM cancellations WHERE subscription_id = '{PRIYA_BASIC}'")).await.as_deref(),
+        Some("missing_feature")
+    );
+    // Bad input changes nothing.
+    let (s, v) = api
+        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "bored" }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["cancel_at_next_billing_date"], false);
+    assert_eq!(
+        count(app, &format!("SELECT COUNT(*) FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")).await,
+        0
+    );
+}
+
+/// A plan offered after a one-time purchase to someone without a subscription starts one.
+async fn recurring_cross_sell_starts_a_subscription(app: &TestApp) {
+    let api = merchant_api(app).await;
+    // Aiko holds only a yen subscription: Basic (USD) is a new subscription for her.
+    let tok = common::purchase(app, "cus_AikoTanaka0003", "pdt_EmailBundle03")
+        .await
+        .expect("the demo cross-sell fires");
+    let (_, v) = api.get("customers/cus_AikoTanaka0003/offer").await;
+    assert_eq!(v["offer"]["action"], "new_subscription", "{v}");
+    let before = subscriptions_of(app, "cus_AikoTanaka0003").await.len();
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "paid").await;
+    let subs = subscriptions_of(app, "cus_AikoTanaka0003").await;
+    assert_eq!(subs.len(), before + 1, "{subs:?}");
+    assert!(subs.iter().any(|s| s["product_id"] == BASIC && s["status"] == "active"));
+}
+
+on_both_backends!(
+    upgrade_moves_the_subscription,
+    concurrent_accepts_make_one_change,
+    declined_card_leaves_the_plan_and_offers_a_new_method,
+    ambiguous_or_ended_subscriptions_get_no_offer,
+    save_offer_accepted_renews_cheaper,
+    save_offer_declined_cancels,
+    free_time_accepted_moves_the_billing_date,
+    cancel_without_a_rule_cancels,
+    recurring_cross_sell_starts_a_subscription,
+);
