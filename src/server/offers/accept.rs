@@ -158,7 +158,18 @@ pub async fn accept_timed(
     }
     let t = std::time::Instant::now();
     // The amount shown is the amount charged: a quote that moved is shown again, not charged.
-    let fresh = match requote(state, &offer).await? {
+    let quoted = match requote(state, &offer).await {
+        Ok(q) => q,
+        // Another accept of this offer may have changed the subscription while this one was
+        // quoting (Dodo then refuses the preview): that accept's outcome is the answer.
+        Err(e) => {
+            if by_token(&state.db, token).await?.state != OfferState::Pending {
+                return view_timed(view(state, token, None).await, dodo_time);
+            }
+            return Err(e);
+        }
+    };
+    let fresh = match quoted {
         Quoted::Same(q) => q,
         Quoted::Withdrawn => return view_timed(view(state, token, None).await, dodo_time),
         Quoted::Moved => return view_timed(moved_view(state, token).await, dodo_time),
