@@ -404,6 +404,14 @@ async fn cancel_at_next_billing_date_ends_without_a_charge() {
     assert_eq!(v["cancel_at_next_billing_date"], true);
     assert_eq!(v["status"], "active", "active until the billing date");
     wait_webhook(&app, "subscription.updated", PRIYA_SUB).await;
+    let listed = common::sandbox_get(&app, "/subscriptions?cancel_at_next_billing_date=true").await;
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscription_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [PRIYA_SUB]);
     // A subscription scheduled to cancel refuses plan changes (preview too).
     for path in ["change-plan", "change-plan/preview"] {
         let (s, v) = call(
