@@ -93,18 +93,19 @@ fn one_click(customer: &str, method: &str, product: &str, quantity: i64) -> Valu
     })
 }
 
-#[tokio::test]
-async fn recurring_checkout_starts_a_second_subscription() {
-    let app = common::sqlite().await;
+on_both_backends!(recurring_checkout_starts_a_second_subscription);
+
+/// On both backends: the app receives and stores the new subscription's webhooks.
+async fn recurring_checkout_starts_a_second_subscription(app: &common::TestApp) {
     let co = common::sandbox_post(
-        &app,
+        app,
         "/checkouts",
         one_click(PRIYA, "pm_PriyaVisa4242", PRO, 2),
     )
     .await;
     assert!(co["checkout_url"].is_null());
     let pid = co["payment_id"].as_str().unwrap();
-    let payment = common::sandbox_get(&app, &format!("/payments/{pid}")).await;
+    let payment = common::sandbox_get(app, &format!("/payments/{pid}")).await;
     assert_eq!(payment["status"], "succeeded");
     assert_eq!(payment["total_amount"], 16000, "price × quantity");
     let sid = payment["subscription_id"]
@@ -112,7 +113,7 @@ async fn recurring_checkout_starts_a_second_subscription() {
         .expect("first payment carries subscription_id")
         .to_string();
 
-    let s = sub(&app, &sid).await;
+    let s = sub(app, &sid).await;
     assert_eq!(s["status"], "active");
     assert_eq!(s["product_id"], PRO);
     assert_eq!(s["quantity"], 2);
@@ -124,13 +125,13 @@ async fn recurring_checkout_starts_a_second_subscription() {
     );
 
     // The Basic subscription she already had is untouched: she now holds two and pays both.
-    let basic = sub(&app, PRIYA_SUB).await;
+    let basic = sub(app, PRIYA_SUB).await;
     assert_eq!(
         (basic["status"].as_str(), basic["product_id"].as_str()),
         (Some("active"), Some(BASIC))
     );
     let mine = common::sandbox_get(
-        &app,
+        app,
         &format!("/subscriptions?customer_id={PRIYA}&status=active"),
     )
     .await;
@@ -146,42 +147,42 @@ async fn recurring_checkout_starts_a_second_subscription() {
     );
 
     let session = common::sandbox_get(
-        &app,
+        app,
         &format!("/checkouts/{}", co["session_id"].as_str().unwrap()),
     )
     .await;
     assert_eq!(session["subscription_id"], sid.as_str());
     assert_eq!(session["payment_status"], "succeeded");
-    let by_sub = common::sandbox_get(&app, &format!("/payments?subscription_id={sid}")).await;
+    let by_sub = common::sandbox_get(app, &format!("/payments?subscription_id={sid}")).await;
     assert_eq!(by_sub["items"].as_array().unwrap().len(), 1);
 
-    wait_webhook(&app, "subscription.active", &sid).await;
-    wait_webhook(&app, "payment.succeeded", &sid).await;
+    wait_webhook(app, "subscription.active", &sid).await;
+    wait_webhook(app, "payment.succeeded", &sid).await;
 
     // A declined first charge: payment.failed, and the subscription never becomes active.
     common::sandbox_post(
-        &app,
+        app,
         "/_sandbox/faults",
         json!({ "mode": "decline", "code": "INSUFFICIENT_FUNDS", "remaining": 1 }),
     )
     .await;
     let co = common::sandbox_post(
-        &app,
+        app,
         "/checkouts",
         one_click("cus_JonasWeber0002", "pm_JonasMc5454", BASIC, 1),
     )
     .await;
     let failed = common::sandbox_get(
-        &app,
+        app,
         &format!("/payments/{}", co["payment_id"].as_str().unwrap()),
     )
     .await;
     assert_eq!(failed["status"], "failed");
     let fsid = failed["subscription_id"].as_str().unwrap().to_string();
-    assert_eq!(sub(&app, &fsid).await["status"], "failed");
-    wait_webhook(&app, "payment.failed", &fsid).await;
-    wait_webhook(&app, "subscription.failed", &fsid).await;
-    assert_eq!(webhooks(&app, "subscription.active", &fsid).await, 0);
+    assert_eq!(sub(app, &fsid).await["status"], "failed");
+    wait_webhook(app, "payment.failed", &fsid).await;
+    wait_webhook(app, "subscription.failed", &fsid).await;
+    assert_eq!(webhooks(app, "subscription.active", &fsid).await, 0);
 }
 
 #[tokio::test]
@@ -404,6 +405,14 @@ async fn cancel_at_next_billing_date_ends_without_a_charge() {
     assert_eq!(v["cancel_at_next_billing_date"], true);
     assert_eq!(v["status"], "active", "active until the billing date");
     wait_webhook(&app, "subscription.updated", PRIYA_SUB).await;
+    let listed = common::sandbox_get(&app, "/subscriptions?cancel_at_next_billing_date=true").await;
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscription_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [PRIYA_SUB]);
     // A subscription scheduled to cancel refuses plan changes (preview too).
     for path in ["change-plan", "change-plan/preview"] {
         let (s, v) = call(

@@ -194,6 +194,7 @@ mod tests {
             (q.total_amount, q.customer_credits, q.new_plan_charge),
             (2500, -1500, 4000)
         );
+        assert_eq!(q.new_plan_charge - q.unused_credit, q.total_amount);
         assert!((q.proration_factor - 0.5).abs() < 1e-9);
     }
 

@@ -1,9 +1,9 @@
 //! Managing a subscription (CONTRACT §16.2, §16.3): `PATCH /subscriptions/{id}` (cancel at the
 //! next billing date, move the next billing date, cancel now, metadata) and
 //! `POST /subscriptions/{id}/update-payment-method`.
-use super::payments::{id, invalid, parse_body};
+use super::payments::{card_refusal, id, invalid, parse_body, payment_json, PaymentParts};
 use super::plan_change::unprocessable;
-use super::subscriptions::{event_data, subscription_json, Sub};
+use super::subscriptions::{event_data, period_ms, subscription_json, Sub};
 use super::{catalogue, iso, Reply, Sandbox};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -144,7 +144,10 @@ pub async fn patch(
 
 /// `POST /subscriptions/{id}/update-payment-method`, tagged on `type`: `new` (a sandbox page
 /// where the customer would enter a method; answers its link) or `existing` (one of the
-/// customer's saved methods becomes the subscription's; `subscription.updated`).
+/// customer's saved methods becomes the subscription's; `subscription.updated`). On a
+/// subscription `on_hold`, the new method is charged for the period due at once: success makes
+/// it active again from now (`payment.succeeded`, `subscription.active`), a failure keeps it
+/// on hold (`payment.failed`); the answer's `payment_id` names that charge.
 pub async fn update_payment_method(
     State(sb): State<Sandbox>,
     Path(sid): Path<String>,
@@ -189,10 +192,57 @@ pub async fn update_payment_method(
         .find(|c| c.1 == method && c.0 == s.customer.id)
         .ok_or_else(|| invalid("payment_method_id does not belong to this customer"))?;
     s.method = Some(card.1);
-    let data = event_data(subscription_json(s), "Subscription");
+    let mut events = vec![(
+        "subscription.updated",
+        event_data(subscription_json(s), "Subscription"),
+    )];
+    let mut payment_id = Value::Null;
+    if s.status == "on_hold" {
+        let now = sb.now_ms();
+        let amount = s.product.price * s.quantity;
+        let used = s.credit.max(0).min(amount);
+        let decline = sb
+            .take_decline()
+            .or_else(|| card_refusal(s.method, now).map(str::to_string));
+        let payment = payment_json(PaymentParts {
+            customer: s.customer,
+            amount: amount - used,
+            currency: s.product.currency,
+            method: s.method,
+            cart: None,
+            subscription_id: Some(&s.id),
+            session: None,
+            metadata: s.metadata.clone(),
+            decline: decline.as_deref(),
+            at: iso(now),
+        });
+        sb.store_payment(&payment);
+        payment_id = payment["payment_id"].clone();
+        let ok = decline.is_none();
+        events.push((
+            if ok {
+                "payment.succeeded"
+            } else {
+                "payment.failed"
+            },
+            event_data(payment, "Payment"),
+        ));
+        if ok {
+            s.status = "active";
+            s.credit -= used;
+            s.period_start = now;
+            s.period_end = now + period_ms(s.product);
+            events.push((
+                "subscription.active",
+                event_data(subscription_json(s), "Subscription"),
+            ));
+        }
+    }
     drop(book);
-    sb.send_webhook("subscription.updated", data);
+    for (kind, data) in events {
+        sb.send_webhook(kind, data);
+    }
     Ok(Json(json!({
-        "payment_link": null, "payment_id": null, "client_secret": null, "expires_on": null
+        "payment_link": null, "payment_id": payment_id, "client_secret": null, "expires_on": null
     })))
 }

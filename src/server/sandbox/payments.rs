@@ -41,7 +41,8 @@ pub(super) struct PaymentParts<'a> {
 }
 
 /// A Payment as `GET /payments/{id}` returns it (CONTRACT §8.4), for every payment the
-/// sandbox makes: checkouts, one-click charges and plan changes.
+/// sandbox makes: checkouts (hosted and one-click, first subscription charges included),
+/// plan changes, renewals and charges after a payment-method update.
 pub(super) fn payment_json(p: PaymentParts<'_>) -> Value {
     let card = p
         .method

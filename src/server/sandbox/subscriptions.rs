@@ -227,17 +227,20 @@ pub(super) fn subscription_json(s: &Sub) -> Value {
 pub struct ListQuery {
     customer_id: Option<String>,
     status: Option<String>,
+    cancel_at_next_billing_date: Option<String>,
     #[serde(flatten)]
     paging: super::Paging,
 }
 
 pub async fn list(State(sb): State<Sandbox>, Query(q): Query<ListQuery>) -> Reply {
+    let cancelling = super::customers::parse_bool(&q.cancel_at_next_billing_date)?;
     let book = sb.subscriptions.lock().unwrap_or_else(|e| e.into_inner());
     let all: Vec<Value> = book
         .subs
         .iter()
         .filter(|s| q.customer_id.as_deref().is_none_or(|c| s.customer.id == c))
         .filter(|s| q.status.as_deref().is_none_or(|st| s.status == st))
+        .filter(|s| cancelling.is_none_or(|c| s.cancel_at_next == c))
         .map(|s| {
             let mut v = core_json(s);
             v["product_name"] = json!(s.product.name);
