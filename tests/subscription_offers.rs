@@ -44,7 +44,11 @@ fn token_of(v: &Value) -> String {
 }
 
 async fn subscriptions_of(app: &TestApp, customer: &str) -> Vec<Value> {
-    sandbox_get(app, &format!("/subscriptions?customer_id={customer}&page_size=100")).await["items"]
+    sandbox_get(
+        app,
+        &format!("/subscriptions?customer_id={customer}&page_size=100"),
+    )
+    .await["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -152,7 +156,11 @@ async fn concurrent_accepts_make_one_change(app: &TestApp) {
     )
     .await
     .unwrap();
-    let calls = sandbox_get(app, &format!("/_sandbox/plan-change-calls?plan_change_id={change}")).await;
+    let calls = sandbox_get(
+        app,
+        &format!("/_sandbox/plan-change-calls?plan_change_id={change}"),
+    )
+    .await;
     assert_eq!(calls["calls"], 1, "one change-plan call for ten accepts");
     assert_eq!(
         count(
@@ -183,12 +191,18 @@ async fn declined_card_leaves_the_plan_and_offers_a_new_method(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("data-testid=\"update-method-link\""), "{page}");
+    assert!(
+        page.contains("data-testid=\"update-method-link\""),
+        "{page}"
+    );
     assert!(!page.contains("data-testid=\"fallback-link\""));
     let v = wait_state(&api, &tok, "failed").await;
     let link = v["fallback_url"].as_str().unwrap_or_default();
     assert!(!link.is_empty(), "{v}");
-    assert!(!link.contains("/_sandbox/hosted/cks"), "not a checkout: {link}");
+    assert!(
+        !link.contains("/_sandbox/hosted/cks"),
+        "not a checkout: {link}"
+    );
     assert_eq!(paid_amount(app, &tok).await, None);
 }
 
@@ -223,23 +237,41 @@ async fn save_offer_accepted_renews_cheaper(app: &TestApp) {
     api.post(&format!("offers/{tok}/accept"), json!({})).await;
     wait_state(&api, &tok, "paid").await;
     let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
-    assert_eq!(sub["product_id"], PRO, "the change waits for the billing date");
+    assert_eq!(
+        sub["product_id"], PRO,
+        "the change waits for the billing date"
+    );
     assert_eq!(sub["scheduled_change"]["product_id"], BASIC, "{sub}");
-    assert_eq!(sub["cancel_at_next_billing_date"], false, "saved, not cancelled");
-    assert_eq!(paid_amount(app, &tok).await.as_deref(), Some("3000"), "retained MRR");
+    assert_eq!(
+        sub["cancel_at_next_billing_date"], false,
+        "saved, not cancelled"
+    );
+    assert_eq!(
+        paid_amount(app, &tok).await.as_deref(),
+        Some("3000"),
+        "retained MRR"
+    );
 
     sandbox_post(app, "/_sandbox/clock/advance", json!({ "days": 31 })).await;
     let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
     assert_eq!(sub["product_id"], BASIC, "{sub}");
     assert_eq!(sub["status"], "active");
-    let payments = sandbox_get(app, &format!("/payments?subscription_id={JONAS_PRO}&page_size=100")).await;
+    let payments = sandbox_get(
+        app,
+        &format!("/payments?subscription_id={JONAS_PRO}&page_size=100"),
+    )
+    .await;
     let renewals: Vec<i64> = payments["items"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|p| p["total_amount"].as_i64())
         .collect();
-    assert_eq!(renewals, vec![3000], "renewed at the cheaper price: {payments}");
+    assert_eq!(
+        renewals,
+        vec![3000],
+        "renewed at the cheaper price: {payments}"
+    );
 }
 
 /// A decline always ends in the cancellation asked for, and no second save offer follows.
@@ -261,12 +293,20 @@ async fn save_offer_declined_cancels(app: &TestApp) {
     let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
     assert_eq!(sub["cancel_at_next_billing_date"], true, "{sub}");
     assert_eq!(
-        scalar(app, &format!("SELECT state FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")).await.as_deref(),
+        scalar(
+            app,
+            &format!("SELECT state FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")
+        )
+        .await
+        .as_deref(),
         Some("cancelled")
     );
     // Asked again: cancelled at once, no offer.
     let (_, v) = api
-        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "other" }))
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "other" }),
+        )
         .await;
     assert_eq!(v["cancelled"], true, "{v}");
     assert_eq!(v["offer"], Value::Null);
@@ -280,16 +320,17 @@ async fn free_time_accepted_moves_the_billing_date(app: &TestApp) {
     let api = merchant_api(app).await;
     let before = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
     let (_, v) = api
-        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "not_using_enough" }))
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "not_using_enough" }),
+        )
         .await;
     let tok = token_of(&v);
     api.get(&format!("customers/{JONAS}/offer")).await;
     api.post(&format!("offers/{tok}/accept"), json!({})).await;
     wait_state(&api, &tok, "paid").await;
     let after = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
-    let ms = |v: &Value| {
-        chrono_ms(v["next_billing_date"].as_str().unwrap())
-    };
+    let ms = |v: &Value| chrono_ms(v["next_billing_date"].as_str().unwrap());
     let moved = ms(&after) - ms(&before);
     assert!((moved - 30 * 86_400_000).abs() < 2_000, "moved {moved} ms");
     assert_eq!(after["cancel_at_next_billing_date"], false);
@@ -323,25 +364,40 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 async fn cancel_without_a_rule_cancels(app: &TestApp) {
     let api = merchant_api(app).await;
     let (s, v) = api
-        .post(&format!("subscriptions/{PRIYA_BASIC}/cancel"), json!({ "reason": "missing_feature" }))
+        .post(
+            &format!("subscriptions/{PRIYA_BASIC}/cancel"),
+            json!({ "reason": "missing_feature" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v, json!({ "offer": null, "cancelled": true }));
     let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
     assert_eq!(sub["cancel_at_next_billing_date"], true);
     assert_eq!(
-        scalar(app, &format!("SELECT reason FROM cancellations WHERE subscription_id = '{PRIYA_BASIC}'")).await.as_deref(),
+        scalar(
+            app,
+            &format!("SELECT reason FROM cancellations WHERE subscription_id = '{PRIYA_BASIC}'")
+        )
+        .await
+        .as_deref(),
         Some("missing_feature")
     );
     // Bad input changes nothing.
     let (s, v) = api
-        .post(&format!("subscriptions/{JONAS_PRO}/cancel"), json!({ "reason": "bored" }))
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "bored" }),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
     assert_eq!(sub["cancel_at_next_billing_date"], false);
     assert_eq!(
-        count(app, &format!("SELECT COUNT(*) FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")).await,
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM cancellations WHERE subscription_id = '{JONAS_PRO}'")
+        )
+        .await,
         0
     );
 }
@@ -360,7 +416,9 @@ async fn recurring_cross_sell_starts_a_subscription(app: &TestApp) {
     wait_state(&api, &tok, "paid").await;
     let subs = subscriptions_of(app, "cus_AikoTanaka0003").await;
     assert_eq!(subs.len(), before + 1, "{subs:?}");
-    assert!(subs.iter().any(|s| s["product_id"] == BASIC && s["status"] == "active"));
+    assert!(subs
+        .iter()
+        .any(|s| s["product_id"] == BASIC && s["status"] == "active"));
 }
 
 on_both_backends!(

@@ -5,9 +5,9 @@ use super::db::{begin_write, is_unique_violation, Db};
 use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
-use crate::domain::role::CurrentUser;
 use crate::domain::offer_action::CancelReason;
 use crate::domain::proration::ProrationMode;
+use crate::domain::role::CurrentUser;
 use crate::domain::rule::{
     name_key, normalize, validate, Experiment, PlanTerms, Rule, RuleDraft, RuleKind, Timing,
 };

@@ -4,8 +4,8 @@ use super::db::Db;
 use super::dodo::Dodo;
 use super::{rules, users};
 use crate::domain::error::AppError;
-use crate::domain::role::{CurrentUser, Role};
 use crate::domain::offer_action::CancelReason;
+use crate::domain::role::{CurrentUser, Role};
 use crate::domain::rule::{PlanTerms, RuleDraft, RuleKind, Timing};
 use sqlx::Row;
 

@@ -156,7 +156,9 @@ fn terms(v: &OfferView) -> Option<impl IntoView> {
     let recurring = v.recurring_amount?;
     let period = v.interval.as_deref().unwrap_or("Month").to_lowercase();
     let each = format!("{} / {period}", format_money(recurring, &v.currency));
-    let from = v.recurring_from.map(|t| format_utc(t).chars().take(10).collect::<String>());
+    let from = v
+        .recurring_from
+        .map(|t| format_utc(t).chars().take(10).collect::<String>());
     let moves = v.action == OfferAction::PlanChange;
     let today = if v.action == OfferAction::FreeTime || v.amount == 0 {
         view! { <strong>{i18n.t(Msg::OfferNothingToday)}</strong> }.into_any()

@@ -89,7 +89,12 @@ fn several_subscriptions_and_none_named_make_no_offer() {
 fn refusals_say_why() {
     let pro = product("pdt_pro", true, "USD");
     assert_eq!(
-        choose(&pro, 1, Some("sub_x"), &[held("sub_x", "pdt_basic", "USD", false)]),
+        choose(
+            &pro,
+            1,
+            Some("sub_x"),
+            &[held("sub_x", "pdt_basic", "USD", false)]
+        ),
         Err(NoOffer::NotActive)
     );
     assert_eq!(
@@ -97,18 +102,33 @@ fn refusals_say_why() {
         Err(NoOffer::NotActive)
     );
     assert_eq!(
-        choose(&pro, 1, Some("sub_p"), &[held("sub_p", "pdt_pro", "USD", true)]),
+        choose(
+            &pro,
+            1,
+            Some("sub_p"),
+            &[held("sub_p", "pdt_pro", "USD", true)]
+        ),
         Err(NoOffer::SamePlan)
     );
     // Same plan, more seats: a real change.
     assert_eq!(
-        choose(&pro, 2, Some("sub_p"), &[held("sub_p", "pdt_pro", "USD", true)])
-            .unwrap()
-            .action,
+        choose(
+            &pro,
+            2,
+            Some("sub_p"),
+            &[held("sub_p", "pdt_pro", "USD", true)]
+        )
+        .unwrap()
+        .action,
         OfferAction::PlanChange
     );
     assert_eq!(
-        choose(&pro, 1, Some("sub_j"), &[held("sub_j", "pdt_studio", "JPY", true)]),
+        choose(
+            &pro,
+            1,
+            Some("sub_j"),
+            &[held("sub_j", "pdt_studio", "JPY", true)]
+        ),
         Err(NoOffer::CurrencyMismatch)
     );
     let mut ending = held("sub_e", "pdt_basic", "USD", true);

@@ -618,7 +618,9 @@ fn validate_save(
         errs.push(FieldError::new(
             "terms.free_days",
             "free_days_range",
-            format!("Free time must be between 1 and {FREE_DAYS_MAX} days (0 to offer a plan instead)."),
+            format!(
+                "Free time must be between 1 and {FREE_DAYS_MAX} days (0 to offer a plan instead)."
+            ),
         ));
     }
     if let (Some(t), Some(o)) = (trigger, offer) {
@@ -628,9 +630,7 @@ fn validate_save(
                 "save_needs_plan",
                 "A save offer moves the subscription to another plan: pick a subscription plan, or give free days.",
             ));
-        } else if o.currency == t.currency
-            && o.price.saturating_mul(d.quantity as i64) >= t.price
-        {
+        } else if o.currency == t.currency && o.price.saturating_mul(d.quantity as i64) >= t.price {
             errs.push(FieldError::new(
                 "offer_product_id",
                 "save_not_cheaper",

@@ -278,7 +278,11 @@ fn plan(id: &str, price: i64) -> ProductSummary {
 
 #[test]
 fn save_rules_keep_subscribers_with_a_cheaper_plan_or_free_time() {
-    let products = vec![plan("basic", 3000), plan("pro", 8000), p("pack", 2900, "USD")];
+    let products = vec![
+        plan("basic", 3000),
+        plan("pro", 8000),
+        p("pack", 2900, "USD"),
+    ];
     let save = |offer: &str, days: i32| RuleDraft {
         kind: RuleKind::Save,
         terms: PlanTerms {
@@ -331,11 +335,27 @@ fn save_rules_keep_subscribers_with_a_cheaper_plan_or_free_time() {
 
 #[test]
 fn the_map_names_each_rules_action() {
-    let (basic, pro, pack) = (plan("basic", 3000), plan("pro", 8000), p("pack", 2900, "USD"));
+    let (basic, pro, pack) = (
+        plan("basic", 3000),
+        plan("pro", 8000),
+        p("pack", 2900, "USD"),
+    );
     let a = |k, t, o, d| rule_action(k, Some(t), o, d);
-    assert_eq!(a(RuleKind::Upsell, &basic, Some(&pro), 0), RuleAction::PlanChange);
-    assert_eq!(a(RuleKind::CrossSell, &basic, Some(&pack), 0), RuleAction::OneTime);
-    assert_eq!(a(RuleKind::Upsell, &pack, Some(&pro), 0), RuleAction::NewSubscription);
+    assert_eq!(
+        a(RuleKind::Upsell, &basic, Some(&pro), 0),
+        RuleAction::PlanChange
+    );
+    assert_eq!(
+        a(RuleKind::CrossSell, &basic, Some(&pack), 0),
+        RuleAction::OneTime
+    );
+    assert_eq!(
+        a(RuleKind::Upsell, &pack, Some(&pro), 0),
+        RuleAction::NewSubscription
+    );
     assert_eq!(a(RuleKind::Save, &pro, None, 30), RuleAction::FreeTime);
-    assert_eq!(a(RuleKind::Save, &pro, Some(&basic), 0), RuleAction::PlanChange);
+    assert_eq!(
+        a(RuleKind::Save, &pro, Some(&basic), 0),
+        RuleAction::PlanChange
+    );
 }

@@ -1,6 +1,8 @@
 //! Which rule fires for a purchase or a reported moment, and the offer it makes (hold-outs
 //! included: a held-out customer gets none, and their own later purchase is counted).
+use super::holdout::{hold_out, holdout_conversions};
 use super::page::view;
+use super::settle::settle;
 use super::Tx;
 use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
@@ -14,8 +16,6 @@ use crate::server::state::AppState;
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use super::holdout::{hold_out, holdout_conversions};
-use super::settle::settle;
 use std::collections::HashSet;
 
 /// A matching rule, read inside the transaction.

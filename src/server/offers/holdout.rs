@@ -136,4 +136,3 @@ pub(super) async fn holdout_conversions(
     }
     Ok(())
 }
-

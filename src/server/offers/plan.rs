@@ -16,7 +16,7 @@ use crate::domain::subscription::{ChangeState, EffectiveAt, OnPaymentFailure};
 use crate::server::db::{begin_write, is_unique_violation};
 use crate::server::ids::{new_id, now_ms};
 use crate::server::state::AppState;
-use crate::server::subscriptions::{PlanCall, ms};
+use crate::server::subscriptions::{ms, PlanCall};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -131,7 +131,12 @@ pub(super) async fn quote_free_time(
 
 /// Claims the offer (`pending → charging`) and the subscription (one change in flight) in one
 /// transaction; false when another accept got there first.
-async fn claim(state: &AppState, offer: &Offer, q: &Quote, change_id: &str) -> Result<bool, AppError> {
+async fn claim(
+    state: &AppState,
+    offer: &Offer,
+    q: &Quote,
+    change_id: &str,
+) -> Result<bool, AppError> {
     let sid = q.subscription_id.as_deref().unwrap_or_default();
     let mut tx = begin_write(&state.db).await?;
     if !transition(&mut tx, offer, OfferState::Pending, OfferState::Charging).await? {
@@ -139,7 +144,9 @@ async fn claim(state: &AppState, offer: &Offer, q: &Quote, change_id: &str) -> R
     }
     event(&mut tx, offer, EventKind::Accepted, Some(q.amount), None).await?;
     let effective = q.effective_at.unwrap_or(EffectiveAt::Immediately);
-    let mode = offer.proration_mode.unwrap_or(ProrationMode::DifferenceImmediately);
+    let mode = offer
+        .proration_mode
+        .unwrap_or(ProrationMode::DifferenceImmediately);
     let now = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO plan_changes (id, subscription_id, customer_id, from_product_id, from_product_name, from_quantity, \
@@ -187,7 +194,11 @@ async fn claim(state: &AppState, offer: &Offer, q: &Quote, change_id: &str) -> R
 
 /// One click on a plan change: at most one change-plan call, ever, for this offer. Returns the
 /// time spent waiting for Dodo.
-pub(super) async fn accept(state: &AppState, offer: &Offer, q: &Quote) -> Result<Duration, AppError> {
+pub(super) async fn accept(
+    state: &AppState,
+    offer: &Offer,
+    q: &Quote,
+) -> Result<Duration, AppError> {
     let change_id = new_id("pch");
     if !claim(state, offer, q, &change_id).await? {
         return Ok(Duration::ZERO);
@@ -206,11 +217,13 @@ pub(super) async fn accept(state: &AppState, offer: &Offer, q: &Quote) -> Result
                 .bind(&offer.id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2")
-                .bind(&payment_id)
-                .bind(&change_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2",
+            )
+            .bind(&payment_id)
+            .bind(&change_id)
+            .execute(&mut *tx)
+            .await?;
             if q.effective_at == Some(EffectiveAt::NextBillingDate) {
                 sqlx::query("UPDATE plan_changes SET state = $1 WHERE id = $2 AND state = $3")
                     .bind(ChangeState::Scheduled.as_str())
@@ -240,7 +253,11 @@ pub(super) async fn accept(state: &AppState, offer: &Offer, q: &Quote) -> Result
                 .bind(ChangeState::Executing.as_str())
                 .execute(&state.db)
                 .await?;
-            let code = if status == 409 { "PLAN_CHANGE_PENDING" } else { code.as_str() };
+            let code = if status == 409 {
+                "PLAN_CHANGE_PENDING"
+            } else {
+                code.as_str()
+            };
             fail_charging(state, offer, code, "change_refused").await?;
         }
         // Left `charging`: the payment webhook or a read-back settles it. Never re-sent.

@@ -32,19 +32,23 @@ pub enum CancelOutcome {
 }
 
 pub async fn is_save_offer(db: &Db, offer_id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
-        .bind(offer_id)
-        .fetch_optional(db)
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
+            .bind(offer_id)
+            .fetch_optional(db)
+            .await?
+            .is_some(),
+    )
 }
 
 pub(super) async fn is_save_offer_tx(tx: &mut Tx<'_>, offer_id: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
-        .bind(offer_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
+            .bind(offer_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
+    )
 }
 
 pub(super) async fn mark_saved(tx: &mut Tx<'_>, offer_id: &str) -> Result<(), sqlx::Error> {
@@ -106,7 +110,10 @@ pub async fn request_cancel(
 ) -> Result<CancelOutcome, AppError> {
     let reason = validate(reason, comment)?;
     let sub = state.dodo.subscription(sid).await?;
-    let status = sub.get("status").and_then(Value::as_str).unwrap_or_default();
+    let status = sub
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if status != "active" {
         return Err(AppError::new(
             ErrorCode::Conflict,
@@ -118,8 +125,15 @@ pub async fn request_cancel(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let product_id = sub.get("product_id").and_then(Value::as_str).unwrap_or_default().to_string();
-    let already = sub.get("cancel_at_next_billing_date").and_then(Value::as_bool) == Some(true);
+    let product_id = sub
+        .get("product_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let already = sub
+        .get("cancel_at_next_billing_date")
+        .and_then(Value::as_bool)
+        == Some(true);
     // A subscriber who declined a save offer for this subscription is never asked again.
     let declined_before = sqlx::query(
         "SELECT 1 AS x FROM cancellations WHERE subscription_id = $1 AND state = 'cancelled'",
@@ -157,8 +171,10 @@ pub async fn request_cancel(
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
-        let picked = pick_save(&candidates, reason)
-            .and_then(|c| rows.iter().find(|r| r.try_get::<String, _>("id").ok().as_deref() == Some(&c.rule_id)));
+        let picked = pick_save(&candidates, reason).and_then(|c| {
+            rows.iter()
+                .find(|r| r.try_get::<String, _>("id").ok().as_deref() == Some(&c.rule_id))
+        });
         if let (Some(row), Some(trigger)) = (picked, products.iter().find(|p| p.id == product_id)) {
             let rule = rule_match(row)?;
             if assign(&customer_id, &rule.id, 0, rule.holdout_percent) == Variant::Holdout {
@@ -224,12 +240,13 @@ pub(super) async fn finish_cancel(state: &AppState, offer: &Offer) -> Result<(),
     let Some(sid) = offer.subscription_id.as_deref() else {
         return Ok(());
     };
-    let reason: Option<String> = sqlx::query("SELECT reason FROM cancellations WHERE offer_id = $1")
-        .bind(&offer.id)
-        .fetch_optional(&state.db)
-        .await?
-        .map(|r| r.try_get("reason"))
-        .transpose()?;
+    let reason: Option<String> =
+        sqlx::query("SELECT reason FROM cancellations WHERE offer_id = $1")
+            .bind(&offer.id)
+            .fetch_optional(&state.db)
+            .await?
+            .map(|r| r.try_get("reason"))
+            .transpose()?;
     cancel_at_period_end(state, sid, reason.as_deref().unwrap_or("other"))
         .await
         .map_err(|_| {
@@ -275,8 +292,7 @@ pub(super) async fn accept_free_time(state: &AppState, offer: &Offer) -> Result<
             let kept = offer.recurring_amount.unwrap_or(0);
             settle(&mut tx, &offer.id, &json!({ "total_amount": kept }), true).await?;
             mark_saved(&mut tx, &offer.id).await?;
-            tx.commit().await
-                .map_err(AppError::from)
+            tx.commit().await.map_err(AppError::from)
         }
         Err(e) => {
             tracing::warn!(error = %e.message, "free time not applied");
