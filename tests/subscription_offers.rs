@@ -79,6 +79,19 @@ async fn upgrade_moves_the_subscription(app: &TestApp) {
     assert_eq!(o["interval"], "Month");
     assert_eq!(v["payment_method"]["last4"], "4242", "{v}");
     let before = subscriptions_of(app, PRIYA).await.len();
+    // The customer's page: the price difference today, then the full price with its period.
+    let page = reqwest::get(format!("{}/offer/{tok}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let text = strip_tags(&page);
+    assert!(
+        text.contains("$50.00 today, then $80.00 / month from"),
+        "{text}"
+    );
+    assert!(text.contains("Basic Monthly → Pro Monthly"), "{text}");
 
     let (s, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -334,6 +347,21 @@ async fn free_time_accepted_moves_the_billing_date(app: &TestApp) {
     let moved = ms(&after) - ms(&before);
     assert!((moved - 30 * 86_400_000).abs() < 2_000, "moved {moved} ms");
     assert_eq!(after["cancel_at_next_billing_date"], false);
+}
+
+/// The page's text: tags (and leptos's comment markers) removed.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn chrono_ms(s: &str) -> i64 {

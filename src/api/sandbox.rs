@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct SandboxCatalogue {
     pub customers: Vec<(String, String)>,
     pub products: Vec<(String, String)>,
+    /// The demo subscriptions: (id, label).
+    pub subscriptions: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,8 +68,22 @@ pub async fn sandbox_info() -> Result<SandboxCatalogue, AppError> {
     super::guard::finish(
         async {
             super::guard::require(merchant).await?;
-            use crate::server::sandbox::catalogue::{CUSTOMERS, PRODUCTS};
+            use crate::server::sandbox::catalogue::{product, CUSTOMERS, PRODUCTS};
+            use crate::server::sandbox::subscriptions::SEED;
+            let subscriptions = SEED
+                .iter()
+                .filter(|s| s.5 == "active")
+                .map(|s| {
+                    let who = CUSTOMERS
+                        .iter()
+                        .find(|c| c.id == s.1)
+                        .map_or("", |c| c.name);
+                    let plan = product(s.2).map_or("", |p| p.name);
+                    (s.0.to_string(), format!("{who} — {plan} ({})", s.0))
+                })
+                .collect();
             Ok(SandboxCatalogue {
+                subscriptions,
                 customers: CUSTOMERS
                     .iter()
                     .map(|c| (c.id.to_string(), format!("{} <{}>", c.name, c.email)))
@@ -170,6 +186,78 @@ pub async fn set_fault(mode: String, code: Option<String>) -> Result<(), AppErro
                 crate::domain::query_value(&mode)
             ));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// A subscriber's moment, as the merchant's backend would report it: near the plan's limit
+/// (an upgrade offer moves their subscription) or asking to cancel (a save offer, or the
+/// cancellation). A plain form goes on to the offer, or back saying what happened.
+#[server(endpoint = "sandbox/subscriber", input = FormOrJson)]
+pub async fn subscriber_moment(
+    subscription_id: String,
+    moment: String,
+    reason: Option<String>,
+) -> Result<Option<String>, AppError> {
+    use crate::domain::error::ErrorCode;
+    use crate::server::offers::{self, CancelOutcome, Reported};
+    super::guard::finish(
+        async {
+            super::guard::require(merchant).await?;
+            let state = super::guard::state();
+            if !state.config.sandbox_enabled() {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    "The sandbox is off because a real Dodo API key is configured.",
+                ));
+            }
+            let sub = state.dodo.subscription(&subscription_id).await?;
+            let text = |p: &str| {
+                sub.pointer(p)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (customer, product) = (text("/customer/customer_id"), text("/product_id"));
+            let (token, note) =
+                match moment.as_str() {
+                    "near_limit" => match offers::report_event(
+                        &state,
+                        &customer,
+                        &product,
+                        Some(&subscription_id),
+                        crate::domain::rule::Timing::NearPlanLimit,
+                    )
+                    .await?
+                    {
+                        Reported::Offer(t) => (Some(t), ""),
+                        Reported::NoRule => (None, "no_rule"),
+                        Reported::Refused(why) => (None, why.as_str()),
+                    },
+                    "cancel" => {
+                        let reason = reason.unwrap_or_else(|| "other".into());
+                        match offers::request_cancel(&state, &subscription_id, &reason, "").await? {
+                            CancelOutcome::Offer(t) => (Some(t), ""),
+                            CancelOutcome::Cancelled => (None, "cancelled"),
+                        }
+                    }
+                    _ => return Err(AppError::new(
+                        ErrorCode::BadRequest,
+                        "Choose what the subscriber does: near the plan limit, or asks to cancel.",
+                    )),
+                };
+            match &token {
+                Some(t) => super::guard::form_redirect(&format!("/offer/{t}")),
+                None => super::guard::form_redirect(&format!(
+                    "/sandbox?{}",
+                    crate::domain::query_string([
+                        ("moment", note),
+                        ("sub", subscription_id.as_str())
+                    ])
+                )),
+            }
+            Ok(token)
         }
         .await,
     )

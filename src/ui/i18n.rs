@@ -390,6 +390,11 @@ pub enum Msg {
     ModeProrated,
     ModeDifference,
     ModeFull,
+    SandboxSubscriber,
+    SandboxSubscription,
+    SandboxNearLimit,
+    SandboxAsksToCancel,
+    SandboxNoSubscriberOffer,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -765,6 +770,11 @@ fn en(m: Msg) -> &'static str {
         ModeProrated => "Prorated: pay for the rest of the period",
         ModeDifference => "Price difference now",
         ModeFull => "Full new price now (new period)",
+        SandboxSubscriber => "A subscriber's moment",
+        SandboxSubscription => "Subscription",
+        SandboxNearLimit => "Near the plan limit",
+        SandboxAsksToCancel => "Asks to cancel",
+        SandboxNoSubscriberOffer => "No offer was made:",
     }
 }
 
@@ -1136,6 +1146,11 @@ fn zh(m: Msg) -> &'static str {
         ModeProrated => "按比例：支付本期剩余部分",
         ModeDifference => "立即支付差价",
         ModeFull => "立即支付新价格（新周期）",
+        SandboxSubscriber => "订阅者的时刻",
+        SandboxSubscription => "订阅",
+        SandboxNearLimit => "接近套餐上限",
+        SandboxAsksToCancel => "申请取消",
+        SandboxNoSubscriberOffer => "未提供优惠：",
     }
 }
 

@@ -2,7 +2,8 @@
 //! and switch the sandbox's faults. Plain forms; the result comes back in the URL.
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{form_error, ErrorBanner, InlineError};
-use crate::api::sandbox::{sandbox_info, SetFault, SimulatePurchase};
+use crate::api::sandbox::{sandbox_info, SetFault, SimulatePurchase, SubscriberMoment};
+use crate::domain::offer_action::CancelReason;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -33,6 +34,8 @@ pub fn SandboxPage() -> impl IntoView {
     let offer = offer.starts_with("/offer/").then_some(offer);
     let purchase_error = form_error::<SimulatePurchase>();
     let fault_error = form_error::<SetFault>();
+    let moment_error = form_error::<SubscriberMoment>();
+    let moment = get("moment");
     view! {
         <section class="page">
             <h1>{i18n.t(Msg::SandboxTitle)}</h1>
@@ -54,6 +57,21 @@ pub fn SandboxPage() -> impl IntoView {
                                 {i18n.t(Msg::SandboxBuy)}
                             </button>
                         </form>
+                        <form class="form narrow" method="post" action=SubscriberMoment::PATH>
+                            <h2>{i18n.t(Msg::SandboxSubscriber)}</h2>
+                            <label for="sb-subscription">{i18n.t(Msg::SandboxSubscription)}</label>
+                            <select id="sb-subscription" name="subscription_id">
+                                {info.subscriptions.iter().map(|(id, label)| view! { <option value=id.clone()>{label.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="sb-reason">{i18n.t(Msg::EditorCancelReason)}</label>
+                            <select id="sb-reason" name="reason">
+                                {CancelReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{i18n.t(crate::ui::rules::reason_msg(r))}</option> }).collect_view()}
+                            </select>
+                            <div class="row">
+                                <button type="submit" name="moment" value="near_limit" data-testid="near-limit">{i18n.t(Msg::SandboxNearLimit)}</button>
+                                <button type="submit" name="moment" value="cancel" data-testid="asks-to-cancel">{i18n.t(Msg::SandboxAsksToCancel)}</button>
+                            </div>
+                        </form>
                     }.into_any(),
                 })}
             </Suspense>
@@ -67,6 +85,12 @@ pub fn SandboxPage() -> impl IntoView {
                 </div>
             })}
             <InlineError error=purchase_error/>
+            {(!moment.is_empty()).then(|| view! {
+                <div class="banner" role="status" data-testid="moment-result">
+                    <p>{i18n.t(Msg::SandboxNoSubscriberOffer)} " " <code>{moment.clone()}</code></p>
+                </div>
+            })}
+            <InlineError error=moment_error/>
             <form class="form narrow" method="post" action=SetFault::PATH>
                 <h2>{i18n.t(Msg::SandboxFaults)}</h2>
                 <label for="sb-fault">{i18n.t(Msg::SandboxNextCharges)}</label>

@@ -60,7 +60,7 @@ type Seed = (
     &'static str,
 );
 
-const SEED: &[Seed] = &[
+pub const SEED: &[Seed] = &[
     (
         "sub_PriyaBasic0001",
         "cus_PriyaRaman0001",

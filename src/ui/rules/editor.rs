@@ -382,7 +382,7 @@ fn mode_msg(m: ProrationMode) -> Msg {
     }
 }
 
-pub(super) fn reason_msg(r: CancelReason) -> Msg {
+pub(crate) fn reason_msg(r: CancelReason) -> Msg {
     match r {
         CancelReason::TooExpensive => Msg::ReasonTooExpensive,
         CancelReason::NotUsingEnough => Msg::ReasonNotUsing,

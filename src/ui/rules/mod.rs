@@ -4,6 +4,8 @@
 //! URL: `?new`, `?edit=ID`, `?delete=ID` (the confirmation), `?done=…` (the last result).
 mod audit;
 mod editor;
+
+pub(crate) use editor::reason_msg;
 mod picker;
 mod preview;
 mod table;
