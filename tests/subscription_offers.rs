@@ -130,6 +130,18 @@ async fn upgrade_moves_the_subscription(app: &TestApp) {
         .await,
         1
     );
+    assert_eq!(
+        scalar(
+            app,
+            &format!(
+                "SELECT from_product_name || ' → ' || to_product_name || ' ' || state FROM plan_changes \
+                 WHERE subscription_id = '{PRIYA_BASIC}'"
+            )
+        )
+        .await
+        .as_deref(),
+        Some("Basic Monthly → Pro Monthly applied")
+    );
     // A second accept of the same offer changes nothing.
     let (_, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
     assert_eq!(v["state"], "paid");

@@ -95,6 +95,8 @@ pub(super) async fn quote(
             .get("product_id")
             .and_then(Value::as_str)
             .map(str::to_string),
+        from_amount: Some(current),
+        from_quantity: sub.get("quantity").and_then(Value::as_i64),
         recurring_amount: Some(new_recurring),
         recurring_from: Some(from),
         effective_at: Some(effective),
@@ -123,6 +125,8 @@ pub(super) async fn quote_free_time(
             .get("product_id")
             .and_then(Value::as_str)
             .map(str::to_string),
+        from_amount: sub.get("recurring_pre_tax_amount").and_then(Value::as_i64),
+        from_quantity: sub.get("quantity").and_then(Value::as_i64),
         recurring_amount: sub.get("recurring_pre_tax_amount").and_then(Value::as_i64),
         recurring_from: Some(next + offer.free_days.unwrap_or(0) * DAY_MS),
         effective_at: None,
@@ -138,6 +142,16 @@ async fn claim(
     change_id: &str,
 ) -> Result<bool, AppError> {
     let sid = q.subscription_id.as_deref().unwrap_or_default();
+    // Names as the console's history shows them (read before the write lock).
+    let products = state.dodo.products().await?;
+    let name = |id: &str| {
+        products
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let from_id = q.from_product_id.clone().unwrap_or_default();
+    let (from_name, to_name) = (name(&from_id), name(&offer.offer_product_id));
     let mut tx = begin_write(&state.db).await?;
     if !transition(&mut tx, offer, OfferState::Pending, OfferState::Charging).await? {
         return Ok(false);
@@ -152,13 +166,13 @@ async fn claim(
         "INSERT INTO plan_changes (id, subscription_id, customer_id, from_product_id, from_product_name, from_quantity, \
          from_amount, to_product_id, to_product_name, to_quantity, to_amount, currency, effective_at, on_payment_failure, \
          quotes, mode, previewed_amount, previewed_credit, state, reason_note, requested_by_id, requested_by, executed_by, \
-         on_hold, created_at, updated_at, executed_at) VALUES ($1, $2, $3, $4, $4, 1, 0, $5, $5, $6, $7, $8, $9, $10, '[]', \
+         on_hold, created_at, updated_at, executed_at) VALUES ($1, $2, $3, $4, $17, $20, $18, $5, $19, $6, $7, $8, $9, $10, '[]', \
          $11, $12, 0, $13, $14, 'customer', $15, $15, 0, $16, $16, $16)",
     )
     .bind(change_id)
     .bind(sid)
     .bind(&offer.customer_id)
-    .bind(q.from_product_id.as_deref().unwrap_or_default())
+    .bind(&from_id)
     .bind(&offer.offer_product_id)
     .bind(offer.quantity)
     .bind(q.recurring_amount.unwrap_or(0))
@@ -171,6 +185,10 @@ async fn claim(
     .bind(format!("offer {}", offer.id))
     .bind(format!("customer {} (offer)", offer.customer_id))
     .bind(now)
+    .bind(&from_name)
+    .bind(q.from_amount.unwrap_or(0))
+    .bind(&to_name)
+    .bind(q.from_quantity.unwrap_or(1))
     .execute(&mut *tx)
     .await;
     match inserted {

@@ -20,6 +20,9 @@ pub(super) struct Quote {
     pub amount: i64,
     pub subscription_id: Option<String>,
     pub from_product_id: Option<String>,
+    /// What each period costs before the accept (a subscription's current price).
+    pub from_amount: Option<i64>,
+    pub from_quantity: Option<i64>,
     /// Each period after the accept, and from when.
     pub recurring_amount: Option<i64>,
     pub recurring_from: Option<i64>,
@@ -55,6 +58,8 @@ async fn fresh(state: &AppState, offer: &Offer) -> Result<Result<Quote, NoOffer>
         amount: price,
         subscription_id: None,
         from_product_id: None,
+        from_amount: None,
+        from_quantity: None,
         recurring_amount: offered.is_recurring.then_some(price),
         recurring_from: None,
         effective_at: None,
