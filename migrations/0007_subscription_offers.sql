@@ -41,3 +41,19 @@ CREATE TABLE cancellations (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX cancellations_subscription ON cancellations(subscription_id, created_at);
+
+-- A dispute on the payment of an offer (`dispute.opened`, `.won`, `.lost`, …): its last status.
+ALTER TABLE offers ADD COLUMN dispute_status TEXT NULL;
+
+-- Payments for an offer that are not its one charge: a second payment for an offer already
+-- paid, or a payment made through the fallback checkout link. Recorded and flagged, never
+-- dropped. `kind`: second_payment, fallback_payment.
+CREATE TABLE offer_payment_flags (
+    payment_id TEXT PRIMARY KEY,
+    offer_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    amount BIGINT NULL,
+    currency TEXT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX offer_payment_flags_offer ON offer_payment_flags(offer_id);

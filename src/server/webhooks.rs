@@ -281,6 +281,8 @@ async fn apply_each(
                 offers::on_subscription_ended(tx, &job.event_type, &job.data).await?
             }
             "refund.succeeded" => offers::on_refund(tx, &job.data).await?,
+            "refund.failed" => offers::on_refund_failed(tx, &job.data).await?,
+            t if t.starts_with("dispute.") => offers::on_dispute(tx, t, &job.data).await?,
             // Stored as received; nothing else reacts to them.
             _ => {}
         }

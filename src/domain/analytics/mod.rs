@@ -94,10 +94,12 @@ pub enum EventKind {
     Expired,
     Fallback,
     Refunded,
+    /// `refund.failed` after `refund.succeeded`: the money came back; the refund is undone.
+    RefundFailed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Created,
         EventKind::Shown,
         EventKind::Accepted,
@@ -107,6 +109,7 @@ impl EventKind {
         EventKind::Expired,
         EventKind::Fallback,
         EventKind::Refunded,
+        EventKind::RefundFailed,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,6 +122,7 @@ impl EventKind {
             EventKind::Expired => "expired",
             EventKind::Fallback => "fallback",
             EventKind::Refunded => "refunded",
+            EventKind::RefundFailed => "refund_failed",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -126,7 +130,10 @@ impl EventKind {
     }
     /// Whether the event moves money (and so the offer's net revenue).
     pub fn moves_money(self) -> bool {
-        matches!(self, EventKind::Paid | EventKind::Refunded)
+        matches!(
+            self,
+            EventKind::Paid | EventKind::Refunded | EventKind::RefundFailed
+        )
     }
 }
 
@@ -164,6 +171,7 @@ impl Counts {
         let net_after = match kind {
             EventKind::Paid => net_before + amount,
             EventKind::Refunded => net_before - amount,
+            EventKind::RefundFailed => net_before + amount,
             _ => net_before,
         };
         c.revenue_sq = net_after * net_after - net_before * net_before;
@@ -183,6 +191,10 @@ impl Counts {
             EventKind::Refunded => {
                 c.refunds = 1;
                 c.refunded = amount;
+            }
+            EventKind::RefundFailed => {
+                c.refunds = -1;
+                c.refunded = -amount;
             }
         }
         c

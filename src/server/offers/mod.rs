@@ -25,7 +25,9 @@ pub use engine::{on_payment_succeeded, open_for_customer, report_event, Reported
 pub use holdout::{hold_out, holdout_subject, open_holdouts};
 pub use page::{peek, view};
 pub use save::{request_cancel, CancelOutcome};
-pub use settle::{on_payment_failed, on_refund, on_subscription_ended};
+pub use settle::{
+    on_dispute, on_payment_failed, on_refund, on_refund_failed, on_subscription_ended,
+};
 
 use super::db::{begin_write, Db};
 use super::ids::now_ms;

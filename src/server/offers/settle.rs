@@ -11,6 +11,7 @@ use crate::server::dodo::READ_BACK_AFTER_MS;
 use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 use serde_json::Value;
+use sqlx::Row;
 
 pub async fn on_payment_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
     match data.pointer("/metadata/offer_id").and_then(Value::as_str) {
@@ -34,10 +35,15 @@ pub(super) async fn settle(
         return Ok(());
     };
     let offer = from_row(&offer)?;
-    if !offer.state.can_settle() {
+    let payment_id = data.get("payment_id").and_then(Value::as_str);
+    if paid {
+        flag_extra_payment(tx, &offer, payment_id, data).await?;
+    }
+    // A payment through the fallback checkout is the offer converting after all.
+    let via_fallback = paid && offer.state == OfferState::Fallback;
+    if !offer.state.can_settle() && !via_fallback {
         return Ok(());
     }
-    let payment_id = data.get("payment_id").and_then(Value::as_str);
     let amount = data
         .get("total_amount")
         .and_then(Value::as_i64)
@@ -78,6 +84,115 @@ pub(super) async fn settle(
         (EventKind::Failed, code)
     };
     event(tx, &offer, kind, Some(amount), detail).await
+}
+
+/// A payment for an offer that is not its one charge is recorded and flagged, never dropped:
+/// a second payment for an offer already paid (it should not exist: support refunds it), or
+/// a payment through the fallback checkout link.
+async fn flag_extra_payment(
+    tx: &mut Tx<'_>,
+    offer: &Offer,
+    payment_id: Option<&str>,
+    data: &Value,
+) -> Result<(), sqlx::Error> {
+    let Some(pid) = payment_id else {
+        return Ok(());
+    };
+    let kind = if offer.state == OfferState::Paid && offer.payment_id.as_deref() != Some(pid) {
+        "second_payment"
+    } else if matches!(offer.state, OfferState::Fallback | OfferState::Failed)
+        && offer.fallback_url.is_some()
+    {
+        "fallback_payment"
+    } else {
+        return Ok(());
+    };
+    let n = sqlx::query(
+        "INSERT INTO offer_payment_flags (payment_id, offer_id, kind, amount, currency, at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING",
+    )
+    .bind(pid)
+    .bind(&offer.id)
+    .bind(kind)
+    .bind(data.get("total_amount").and_then(Value::as_i64))
+    .bind(data.get("currency").and_then(Value::as_str))
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        tracing::warn!(offer_id = %offer.id, payment_id = pid, kind, "extra payment for an offer flagged");
+    }
+    Ok(())
+}
+
+/// `refund.failed` for a refund recorded earlier: the money stayed with the merchant, so the
+/// refund is taken back out of the analytics (once per refund).
+pub async fn on_refund_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+    let (Some(payment_id), Some(refund_id)) = (
+        data.get("payment_id").and_then(Value::as_str),
+        data.get("refund_id").and_then(Value::as_str),
+    ) else {
+        return Ok(());
+    };
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let offer = from_row(&row)?;
+    let kinds = sqlx::query(
+        "SELECT kind, amount FROM offer_events WHERE offer_id = $1 AND detail = $2 AND kind IN ($3, $4)",
+    )
+    .bind(&offer.id)
+    .bind(refund_id)
+    .bind(EventKind::Refunded.as_str())
+    .bind(EventKind::RefundFailed.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    let refunded = kinds.iter().find_map(|r| {
+        (r.try_get::<String, _>("kind").ok()? == EventKind::Refunded.as_str())
+            .then(|| r.try_get::<Option<i64>, _>("amount").ok().flatten())
+            .flatten()
+    });
+    let undone = kinds.iter().any(|r| {
+        r.try_get::<String, _>("kind").ok().as_deref() == Some(EventKind::RefundFailed.as_str())
+    });
+    match refunded {
+        Some(amount) if !undone => {
+            event(
+                tx,
+                &offer,
+                EventKind::RefundFailed,
+                Some(amount),
+                Some(refund_id),
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `dispute.*` for one of our charges: the offer's payment is marked with the dispute's status.
+pub async fn on_dispute(
+    tx: &mut Tx<'_>,
+    event_type: &str,
+    data: &Value,
+) -> Result<(), sqlx::Error> {
+    let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let status = event_type.strip_prefix("dispute.").unwrap_or(event_type);
+    sqlx::query("UPDATE offers SET dispute_status = $1 WHERE payment_id = $2")
+        .bind(status)
+        .bind(payment_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// `refund.succeeded` for one of our charges: recorded for revenue (analytics subtract it).

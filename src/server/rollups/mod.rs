@@ -276,14 +276,14 @@ fn counter_values(c: &Counts) -> [i64; 13] {
     ]
 }
 
-/// Paid minus refunded so far for one offer.
+/// Paid minus refunded (plus refunds that failed) so far for one offer.
 async fn net_revenue<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     offer_id: &str,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'paid' THEN amount ELSE -amount END), 0) AS BIGINT) AS net \
-         FROM offer_events WHERE offer_id = $1 AND kind IN ('paid', 'refunded') AND amount IS NOT NULL",
+        "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'refunded' THEN -amount ELSE amount END), 0) AS BIGINT) AS net \
+         FROM offer_events WHERE offer_id = $1 AND kind IN ('paid', 'refunded', 'refund_failed') AND amount IS NOT NULL",
     )
     .bind(offer_id)
     .fetch_one(ex)
