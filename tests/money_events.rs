@@ -64,15 +64,35 @@ async fn paid_offer(app: &TestApp) -> (String, String, String) {
 
 async fn failed_refund_is_undone_once(app: &TestApp) {
     let (_, offer, payment) = paid_offer(app).await;
-    send(app, "msg_r1", refund("refund.succeeded", &payment, "ref_9", 1500)).await;
+    send(
+        app,
+        "msg_r1",
+        refund("refund.succeeded", &payment, "ref_9", 1500),
+    )
+    .await;
     assert_eq!(rolled(app, &offer, "refunded").await, 1500);
     // Failed, delivered twice under two message ids: undone once.
-    send(app, "msg_r2", refund("refund.failed", &payment, "ref_9", 1500)).await;
-    send(app, "msg_r3", refund("refund.failed", &payment, "ref_9", 1500)).await;
+    send(
+        app,
+        "msg_r2",
+        refund("refund.failed", &payment, "ref_9", 1500),
+    )
+    .await;
+    send(
+        app,
+        "msg_r3",
+        refund("refund.failed", &payment, "ref_9", 1500),
+    )
+    .await;
     assert_eq!(rolled(app, &offer, "refunded").await, 0);
     assert_eq!(rolled(app, &offer, "refunds").await, 0);
     // A failed refund never recorded as made changes nothing.
-    send(app, "msg_r4", refund("refund.failed", &payment, "ref_unknown", 700)).await;
+    send(
+        app,
+        "msg_r4",
+        refund("refund.failed", &payment, "ref_unknown", 700),
+    )
+    .await;
     assert_eq!(rolled(app, &offer, "refunded").await, 0);
     send(
         app,
@@ -83,9 +103,12 @@ async fn failed_refund_is_undone_once(app: &TestApp) {
     )
     .await;
     assert_eq!(
-        scalar(app, &format!("SELECT dispute_status FROM offers WHERE id = '{offer}'"))
-            .await
-            .as_deref(),
+        scalar(
+            app,
+            &format!("SELECT dispute_status FROM offers WHERE id = '{offer}'")
+        )
+        .await
+        .as_deref(),
         Some("opened")
     );
 }
@@ -93,9 +116,23 @@ async fn failed_refund_is_undone_once(app: &TestApp) {
 async fn second_payment_is_flagged_not_counted(app: &TestApp) {
     let (_, offer, _) = paid_offer(app).await;
     let revenue = rolled(app, &offer, "revenue").await;
-    send(app, "msg_p2", paid("pay_second_1", "cus_PriyaRaman0001", &offer, 4900)).await;
-    send(app, "msg_p3", paid("pay_second_1", "cus_PriyaRaman0001", &offer, 4900)).await;
-    assert_eq!(rolled(app, &offer, "revenue").await, revenue, "not counted twice");
+    send(
+        app,
+        "msg_p2",
+        paid("pay_second_1", "cus_PriyaRaman0001", &offer, 4900),
+    )
+    .await;
+    send(
+        app,
+        "msg_p3",
+        paid("pay_second_1", "cus_PriyaRaman0001", &offer, 4900),
+    )
+    .await;
+    assert_eq!(
+        rolled(app, &offer, "revenue").await,
+        revenue,
+        "not counted twice"
+    );
     assert_eq!(
         scalar(
             app,
@@ -118,13 +155,21 @@ async fn fallback_payment_converts_and_is_flagged(app: &TestApp) {
     let offer = scalar(app, &format!("SELECT id FROM offers WHERE token = '{tok}'"))
         .await
         .unwrap();
-    send(app, "msg_fb", paid("pay_fallback_1", "cus_SamOkafor0006", &offer, 4900)).await;
+    send(
+        app,
+        "msg_fb",
+        paid("pay_fallback_1", "cus_SamOkafor0006", &offer, 4900),
+    )
+    .await;
     wait_state(&api, &tok, "paid").await;
     assert_eq!(rolled(app, &offer, "paid").await, 1);
     assert_eq!(
-        scalar(app, "SELECT kind FROM offer_payment_flags WHERE payment_id = 'pay_fallback_1'")
-            .await
-            .as_deref(),
+        scalar(
+            app,
+            "SELECT kind FROM offer_payment_flags WHERE payment_id = 'pay_fallback_1'"
+        )
+        .await
+        .as_deref(),
         Some("fallback_payment")
     );
 }

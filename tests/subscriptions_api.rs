@@ -524,6 +524,20 @@ async fn guardrail_blocks_until_approved(app: &TestApp) {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
+    // At the next billing date the preview charges $0 now, but Basic $30 → Team $150 × 2
+    // bills $270 more each period: above $100, it needs approval too (and runs nothing yet).
+    let later = preview(&s, PRIYA_SUB, TEAM, 2, "next_billing_date").await;
+    assert_eq!(quote(&later, "difference_immediately")["total_amount"], 0);
+    assert_eq!(quote(&later, "difference_immediately")["needs_approval"], true);
+    let (st, v) = execute(&s, &later, "difference_immediately", Some("customer_request")).await;
+    assert_eq!(
+        (st, v["state"].as_str()),
+        (StatusCode::OK, Some("awaiting_approval")),
+        "{v}"
+    );
+    assert_eq!(calls(app, &later["change_id"]).await, 0);
+    let (st, _) = act(&s, "cancel", &later).await;
+    assert_eq!(st, StatusCode::OK);
     // Basic $30 → Team $150 × 2: a $270 difference, above $100.
     let p = preview(&s, PRIYA_SUB, TEAM, 2, "immediately").await;
     assert_eq!(quote(&p, "difference_immediately")["needs_approval"], true);

@@ -277,6 +277,23 @@ pub fn needs_approval(total_amount: i64, customer_credits: i64, threshold: Optio
     threshold.is_some_and(|t| total_amount.max(customer_credits) > t)
 }
 
+/// The size a change is judged by for approval, as (charged, credited). A change at the next
+/// billing date charges nothing now, so its preview says 0 whatever its size: it is judged by
+/// how much each period's price goes up (or down, as if credited), which is what it bills.
+pub fn approval_size(
+    effective: EffectiveAt,
+    (total_amount, customer_credits): (i64, i64),
+    (from_recurring, to_recurring): (i64, i64),
+) -> (i64, i64) {
+    match effective {
+        EffectiveAt::Immediately => (total_amount, customer_credits),
+        EffectiveAt::NextBillingDate => (
+            (to_recurring - from_recurring).max(0),
+            (from_recurring - to_recurring).max(0),
+        ),
+    }
+}
+
 /// Subscription ids, customer ids and emails are told apart by shape, so one search box serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lookup {
@@ -371,6 +388,16 @@ mod tests {
         assert!(needs_approval(0, 9000, Some(5000)));
         // Credit used to offset a charge is not credit given.
         assert!(!needs_approval(4000, -9000, Some(5000)));
+        // A change at the next billing date is judged by the price it moves to.
+        let up = approval_size(EffectiveAt::NextBillingDate, (0, 0), (3000, 30000));
+        assert_eq!(up, (27000, 0));
+        assert!(needs_approval(up.0, up.1, Some(5000)));
+        let down = approval_size(EffectiveAt::NextBillingDate, (0, 0), (30000, 3000));
+        assert!(needs_approval(down.0, down.1, Some(5000)));
+        assert_eq!(
+            approval_size(EffectiveAt::Immediately, (5000, -100), (3000, 8000)),
+            (5000, -100)
+        );
     }
 
     #[test]

@@ -19,8 +19,8 @@ use crate::domain::proration::ProrationMode;
 use crate::domain::role::CurrentUser;
 use crate::domain::rule::ProductSummary;
 use crate::domain::subscription::{
-    needs_approval, parse_lookup, ChangeState, CustomerView, EffectiveAt, LineItem, Lookup,
-    ModeQuote, OnPaymentFailure, PlanChangeView, PreviewView, ReasonCode,
+    approval_size, needs_approval, parse_lookup, ChangeState, CustomerView, EffectiveAt, LineItem,
+    Lookup, ModeQuote, OnPaymentFailure, PlanChangeView, PreviewView, ReasonCode,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -208,6 +208,10 @@ fn plan_body(
     })
 }
 
+fn to_amount_of(target: &ProductSummary, quantity: i64) -> i64 {
+    target.price.saturating_mul(quantity)
+}
+
 fn mode_quote(
     mode: ProrationMode,
     v: &Value,
@@ -356,6 +360,18 @@ pub async fn preview(
         .into_iter()
         .zip([a?, b?, c?])
         .map(|(m, v)| mode_quote(m, &v, threshold, &current.currency))
+        .map(|mut q| {
+            let (size, credited) = approval_size(
+                effective,
+                (q.total_amount, q.customer_credits),
+                (
+                    current.recurring_amount,
+                    to_amount_of(target, input.quantity),
+                ),
+            );
+            q.needs_approval = needs_approval(size, credited, threshold);
+            q
+        })
         .collect();
     let customer_id = sub
         .pointer("/customer/customer_id")
@@ -363,7 +379,7 @@ pub async fn preview(
         .unwrap_or_default();
     let id = new_id("pch");
     let now = now_ms();
-    let to_amount = target.price.saturating_mul(input.quantity);
+    let to_amount = to_amount_of(target, input.quantity);
     let mut tx = begin_write(&state.db).await?;
     sqlx::query(&format!(
         "INSERT INTO plan_changes ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
@@ -548,7 +564,12 @@ pub async fn execute(
         .map(|n| n.chars().take(500).collect::<String>());
     if from == ChangeState::Previewed {
         let threshold = thresholds(&state.db).await?.get(&v.currency).copied();
-        if needs_approval(amount, credit, threshold) {
+        let (size, credited) = approval_size(
+            v.effective,
+            (amount, credit),
+            (change.from_amount, change.to_amount),
+        );
+        if needs_approval(size, credited, threshold) {
             return request_approval(state, user, &change, mode, (amount, credit), reason, note)
                 .await;
         }
