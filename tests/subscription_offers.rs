@@ -461,7 +461,76 @@ async fn recurring_cross_sell_starts_a_subscription(app: &TestApp) {
         .any(|s| s["product_id"] == BASIC && s["status"] == "active"));
 }
 
+/// With `apply_change` the plan changes even when the card fails: the subscription goes on
+/// hold (Dodo's `subscription.on_hold`), the offer fails with the update-method link, and any
+/// other open offer on that subscription is withdrawn.
+async fn apply_change_puts_the_subscription_on_hold(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = api_client(app, &m).await;
+    let mut draft = common::draft("Basic → Team, change anyway", BASIC, "pdt_TeamMonthly07");
+    draft["timing"] = json!("usage_milestone");
+    draft["terms"] = json!({ "proration_mode": "difference_immediately",
+                             "on_payment_failure": "apply_change", "free_days": 0 });
+    let (s, v) = m.call("rules/save", json!({ "draft": draft })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["terms"]["on_payment_failure"], "apply_change", "{v}");
+    // Marco's card has expired.
+    let (_, e) = api
+        .post(
+            "events",
+            json!({ "customer_id": "cus_MarcoRossi0004", "product_id": BASIC,
+                    "event": "usage_milestone", "subscription_id": MARCO_BASIC }),
+        )
+        .await;
+    let tok = token_of(&e);
+    // A second offer on the same subscription, still open when it goes on hold.
+    let other = token_of(&near_limit(&api, "cus_MarcoRossi0004", Some(MARCO_BASIC)).await);
+    api.get("customers/cus_MarcoRossi0004/offer").await;
+    let (_, q) = api.get(&format!("offers/{tok}")).await;
+    assert_eq!(q["state"], "pending", "{q}");
+    // Quote and accept the Team offer (its page is what the customer saw).
+    reqwest::get(format!("{}/offer/{tok}", app.base)).await.unwrap();
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "failed").await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{MARCO_BASIC}")).await;
+    assert_eq!(sub["product_id"], "pdt_TeamMonthly07", "applied anyway: {sub}");
+    assert_eq!(sub["status"], "on_hold");
+    wait_state(&api, &other, "expired").await;
+    assert_eq!(
+        scalar(
+            app,
+            &format!("SELECT CAST(on_hold AS TEXT) FROM plan_changes WHERE subscription_id = '{MARCO_BASIC}'")
+        )
+        .await
+        .as_deref(),
+        Some("1")
+    );
+}
+
+/// A one-time cross-sell for a subscriber is a one-time charge: the subscription is untouched.
+async fn one_time_cross_sell_leaves_the_subscription(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (_, e) = api
+        .post(
+            "events",
+            json!({ "customer_id": PRIYA, "product_id": BASIC, "event": "onboarding_complete" }),
+        )
+        .await;
+    let tok = token_of(&e);
+    let (_, v) = api.get(&format!("customers/{PRIYA}/offer")).await;
+    assert_eq!(v["offer"]["action"], "one_time", "{v}");
+    assert_eq!(v["offer"]["recurring_amount"], Value::Null);
+    let subs_before = subscriptions_of(app, PRIYA).await;
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "paid").await;
+    assert_eq!(subscriptions_of(app, PRIYA).await, subs_before);
+    assert_eq!(paid_amount(app, &tok).await.as_deref(), Some("2900"));
+}
+
 on_both_backends!(
+    apply_change_puts_the_subscription_on_hold,
+    one_time_cross_sell_leaves_the_subscription,
     upgrade_moves_the_subscription,
     concurrent_accepts_make_one_change,
     declined_card_leaves_the_plan_and_offers_a_new_method,
