@@ -490,11 +490,16 @@ async fn apply_change_puts_the_subscription_on_hold(app: &TestApp) {
     let (_, q) = api.get(&format!("offers/{tok}")).await;
     assert_eq!(q["state"], "pending", "{q}");
     // Quote and accept the Team offer (its page is what the customer saw).
-    reqwest::get(format!("{}/offer/{tok}", app.base)).await.unwrap();
+    reqwest::get(format!("{}/offer/{tok}", app.base))
+        .await
+        .unwrap();
     api.post(&format!("offers/{tok}/accept"), json!({})).await;
     wait_state(&api, &tok, "failed").await;
     let sub = sandbox_get(app, &format!("/subscriptions/{MARCO_BASIC}")).await;
-    assert_eq!(sub["product_id"], "pdt_TeamMonthly07", "applied anyway: {sub}");
+    assert_eq!(
+        sub["product_id"], "pdt_TeamMonthly07",
+        "applied anyway: {sub}"
+    );
     assert_eq!(sub["status"], "on_hold");
     wait_state(&api, &other, "expired").await;
     assert_eq!(
@@ -528,7 +533,50 @@ async fn one_time_cross_sell_leaves_the_subscription(app: &TestApp) {
     assert_eq!(paid_amount(app, &tok).await.as_deref(), Some("2900"));
 }
 
+/// Silence is not a save: an unanswered save offer expires and the cancellation goes through.
+async fn unanswered_save_offer_cancels(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (_, v) = api
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "other" }),
+        )
+        .await;
+    let tok = token_of(&v);
+    let state = &app.running.state;
+    assert_eq!(
+        upsell_dashboard::server::offers::sweep(state)
+            .await
+            .unwrap(),
+        0,
+        "not yet expired"
+    );
+    common::exec(
+        app,
+        &format!("UPDATE offers SET expires_at = 0 WHERE token = '{tok}'"),
+    )
+    .await;
+    assert_eq!(
+        upsell_dashboard::server::offers::sweep(state)
+            .await
+            .unwrap(),
+        1
+    );
+    let (_, o) = api.get(&format!("offers/{tok}")).await;
+    assert_eq!(o["state"], "expired");
+    let sub = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
+    assert_eq!(sub["cancel_at_next_billing_date"], true);
+    assert_eq!(
+        upsell_dashboard::server::offers::sweep(state)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+}
+
 on_both_backends!(
+    unanswered_save_offer_cancels,
     apply_change_puts_the_subscription_on_hold,
     one_time_cross_sell_leaves_the_subscription,
     upgrade_moves_the_subscription,

@@ -528,8 +528,17 @@ async fn guardrail_blocks_until_approved(app: &TestApp) {
     // bills $270 more each period: above $100, it needs approval too (and runs nothing yet).
     let later = preview(&s, PRIYA_SUB, TEAM, 2, "next_billing_date").await;
     assert_eq!(quote(&later, "difference_immediately")["total_amount"], 0);
-    assert_eq!(quote(&later, "difference_immediately")["needs_approval"], true);
-    let (st, v) = execute(&s, &later, "difference_immediately", Some("customer_request")).await;
+    assert_eq!(
+        quote(&later, "difference_immediately")["needs_approval"],
+        true
+    );
+    let (st, v) = execute(
+        &s,
+        &later,
+        "difference_immediately",
+        Some("customer_request"),
+    )
+    .await;
     assert_eq!(
         (st, v["state"].as_str()),
         (StatusCode::OK, Some("awaiting_approval")),

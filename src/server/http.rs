@@ -313,6 +313,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         }
     });
     db::spawn_checkpoints(&state.db);
+    super::offers::spawn_sweeper(state.clone());
     if state.config.demo_data && state.config.sandbox_enabled() {
         let (db, dodo) = (state.db.clone(), state.dodo.clone());
         let history = state.config.demo_history;

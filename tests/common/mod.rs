@@ -256,6 +256,15 @@ pub async fn second_instance(first: &TestApp) -> Option<TestApp> {
     })
 }
 
+/// Runs a statement on the app's database (for moving time in a test: e.g. an expiry).
+#[allow(dead_code)]
+pub async fn exec(app: &TestApp, sql: &str) {
+    sqlx::query(sql)
+        .execute(&app.running.state.db)
+        .await
+        .unwrap();
+}
+
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sql)
         .fetch_one(&app.running.state.db)

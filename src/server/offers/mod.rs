@@ -24,7 +24,7 @@ pub use decline::decline;
 pub use engine::{on_payment_succeeded, open_for_customer, report_event, Reported};
 pub use holdout::{hold_out, holdout_subject, open_holdouts};
 pub use page::{peek, view};
-pub use save::{request_cancel, CancelOutcome};
+pub use save::{request_cancel, spawn_sweeper, sweep, CancelOutcome};
 pub use settle::{
     on_dispute, on_payment_failed, on_refund, on_refund_failed, on_subscription_ended,
 };

@@ -300,3 +300,59 @@ pub(super) async fn accept_free_time(state: &AppState, offer: &Offer) -> Result<
         }
     }
 }
+
+/// A subscriber who asked to cancel and never answered the save offer is not kept by silence:
+/// once the offer expires, the cancellation they asked for goes through. Cancellations whose
+/// call to Dodo failed earlier are retried here too (setting cancel-at-period-end is safe to
+/// repeat). Returns how many subscriptions were cancelled.
+pub async fn sweep(state: &AppState) -> Result<usize, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.subscription_id, c.reason, c.offer_id, o.token FROM cancellations c \
+         LEFT JOIN offers o ON o.id = c.offer_id \
+         WHERE c.state = 'cancelling' OR (c.state = 'offered' AND o.state IN ('pending', 'expired') AND o.expires_at <= $1) \
+         LIMIT 100",
+    )
+    .bind(now_ms())
+    .fetch_all(&state.db)
+    .await?;
+    let mut done = 0;
+    for r in rows {
+        let (id, sid, reason): (String, String, String) = (
+            r.try_get("id")?,
+            r.try_get("subscription_id")?,
+            r.try_get("reason")?,
+        );
+        // Expires the offer first (counted as expired), so it can no longer be accepted.
+        if let Some(token) = r.try_get::<Option<String>, _>("token")? {
+            let mut offer = super::by_token(&state.db, &token).await?;
+            super::expire_if_due(&state.db, &mut offer).await?;
+            if offer.state != crate::domain::offer::OfferState::Expired {
+                continue;
+            }
+        }
+        if let Err(e) = cancel_at_period_end(state, &sid, &reason).await {
+            tracing::warn!(error = %e.message, subscription_id = %sid, "cancellation not confirmed yet; retried later");
+            continue;
+        }
+        sqlx::query("UPDATE cancellations SET state = 'cancelled', updated_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(&id)
+            .execute(&state.db)
+            .await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Runs [`sweep`] every minute for as long as the server runs.
+pub fn spawn_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweep(&state).await {
+                tracing::warn!(error = %e.message, "cancellation sweep failed");
+            }
+        }
+    });
+}
