@@ -575,7 +575,61 @@ async fn unanswered_save_offer_cancels(app: &TestApp) {
     );
 }
 
+/// Analytics: save rate and retained monthly revenue per cancel reason.
+async fn analytics_count_saves_by_reason(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let (_, v) = api
+        .post(
+            &format!("subscriptions/{JONAS_PRO}/cancel"),
+            json!({ "reason": "too_expensive" }),
+        )
+        .await;
+    let tok = token_of(&v);
+    api.get(&format!("customers/{JONAS}/offer")).await;
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(&api, &tok, "paid").await;
+    api.post(
+        &format!("subscriptions/{PRIYA_BASIC}/cancel"),
+        json!({ "reason": "switching" }),
+    )
+    .await;
+    let today = upsell_dashboard::domain::time::format_date(common::now().div_euclid(86_400));
+    let analyst = app.analyst().await;
+    let (s, report) = analyst
+        .call(
+            "analytics/report",
+            json!({ "filters": { "from": today, "to": today } }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    let saves = report["saves"].as_array().unwrap();
+    let row = |reason: &str| {
+        saves
+            .iter()
+            .find(|r| r["reason"] == reason)
+            .unwrap_or_else(|| panic!("no {reason}: {report}"))
+    };
+    let kept = row("too_expensive");
+    assert_eq!(
+        (
+            &kept["requests"],
+            &kept["offered"],
+            &kept["saved"],
+            &kept["retained"],
+            &kept["currency"]
+        ),
+        (&json!(1), &json!(1), &json!(1), &json!(3000), &json!("USD"))
+    );
+    assert_eq!(kept["save_rate_pct"], 100.0);
+    let gone = row("switching");
+    assert_eq!(
+        (&gone["offered"], &gone["cancelled"], &gone["retained"]),
+        (&json!(0), &json!(1), &json!(0))
+    );
+}
+
 on_both_backends!(
+    analytics_count_saves_by_reason,
     unanswered_save_offer_cancels,
     apply_change_puts_the_subscription_on_hold,
     one_time_cross_sell_leaves_the_subscription,

@@ -5,6 +5,7 @@ use super::db::Db;
 use super::ids::now_ms;
 use super::state::AppState;
 use super::{auth, rollups, rules};
+use crate::domain::analytics::saves::{save_rows, SaveCount, SaveRow};
 use crate::domain::analytics::{
     build_report, csv_records, Filters, RecentOffer, Report, RuleInfo, Variant, Window,
 };
@@ -92,7 +93,51 @@ pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
         .await
         .map(|p| p.to_vec())
         .unwrap_or_default();
-    report_on(&state.db, &products, w).await
+    let mut report = report_on(&state.db, &products, w).await?;
+    report.saves = saves(&state.db, w).await?;
+    Ok(report)
+}
+
+/// Cancel requests in the range by reason: offered, held out, saved, cancelled, and the
+/// recurring revenue the saves kept (one query; few rows: reasons × currencies).
+async fn saves(db: &Db, w: &Window) -> Result<Vec<SaveRow>, AppError> {
+    let (Some(start), Some(end)) = (w.starts.first(), w.starts.last()) else {
+        return Ok(Vec::new());
+    };
+    let rows = sqlx::query(
+        "SELECT c.reason, o.currency, CAST(COUNT(*) AS BIGINT) AS requests, \
+         CAST(SUM(CASE WHEN c.offer_id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS offered, \
+         CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM holdouts h WHERE h.trigger_payment_id = c.id) THEN 1 ELSE 0 END) AS BIGINT) AS held_out, \
+         CAST(SUM(CASE WHEN c.state = 'saved' THEN 1 ELSE 0 END) AS BIGINT) AS saved, \
+         CAST(SUM(CASE WHEN c.state = 'cancelled' THEN 1 ELSE 0 END) AS BIGINT) AS cancelled, \
+         CAST(SUM(CASE WHEN c.state = 'saved' THEN COALESCE(o.recurring_amount, 0) ELSE 0 END) AS BIGINT) AS retained \
+         FROM cancellations c LEFT JOIN offers o ON o.id = c.offer_id \
+         WHERE c.created_at >= $1 AND c.created_at < $2 GROUP BY c.reason, o.currency",
+    )
+    .bind(*start)
+    .bind(*end)
+    .fetch_all(db)
+    .await?;
+    let int = |r: &sqlx::any::AnyRow, k: &str| -> Result<i64, sqlx::Error> {
+        r.try_get::<Option<i64>, _>(k)
+            .map(Option::unwrap_or_default)
+    };
+    let counts = rows
+        .iter()
+        .map(|r| {
+            Ok(SaveCount {
+                reason: r.try_get("reason")?,
+                currency: r.try_get("currency")?,
+                requests: int(r, "requests")?,
+                offered: int(r, "offered")?,
+                held_out: int(r, "held_out")?,
+                saved: int(r, "saved")?,
+                cancelled: int(r, "cancelled")?,
+                retained: int(r, "retained")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(save_rows(counts))
 }
 
 /// The report from the database alone (the benchmark times exactly this).

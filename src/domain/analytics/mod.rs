@@ -2,6 +2,7 @@
 //! analyst's table, trend, decline breakdown and experiment comparison. Pure, so the server,
 //! the CSV export and the tests all compute the same numbers.
 mod report;
+pub mod saves;
 pub mod stats;
 #[cfg(test)]
 mod tests;
@@ -565,6 +566,9 @@ pub struct Report {
     pub today: i64,
     /// The zone the days are in (`UTC`, `Asia/Kolkata`).
     pub zone: String,
+    /// Save offers by cancel reason in the range.
+    #[serde(default)]
+    pub saves: Vec<saves::SaveRow>,
 }
 
 /// One offer in the drill-down.

@@ -297,6 +297,7 @@ pub fn build_report(
         currencies,
         today,
         zone: w.zone.clone(),
+        saves: Vec::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! JavaScript and can be bookmarked or shared. The one island learns the browser's time zone.
 mod charts;
 mod details;
+mod saves;
 mod table;
 
 use super::i18n::{use_i18n, Msg};
@@ -150,6 +151,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                             <details::Selected rep/>
                             <details::Experiments rep/>
                             <details::Declines rep/>
+                            <saves::Saves rep/>
                         }.into_any()
                     }
                 })}
