@@ -237,7 +237,12 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     };
     let state = AppState {
         leptos_options: leptos_options.clone(),
-        ingest: webhooks::Ingest::start(db.clone(), dodo.clone(), workers),
+        ingest: super::ingest::Ingest::start(
+            db.clone(),
+            dodo.clone(),
+            workers,
+            super::dispatch::apply,
+        ),
         db,
         dodo,
         config: Arc::new(config),

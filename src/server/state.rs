@@ -17,7 +17,7 @@ pub struct AppState {
     /// Verifies incoming webhooks; `None` when no secret is configured (real API, no secret).
     pub webhook: Option<Arc<standardwebhooks::Webhook>>,
     /// Applies verified webhooks in batches (group commit).
-    pub ingest: super::webhooks::Ingest,
+    pub ingest: super::ingest::Ingest,
 }
 
 impl FromRef<AppState> for LeptosOptions {
