@@ -35,6 +35,25 @@ async fn near_limit(api: &Api, customer: &str, sid: Option<&str>) -> Value {
     v
 }
 
+/// The merchant's backend posts a subscriber's cancel request.
+async fn ask_to_cancel(api: &Api, sid: &str, reason: &str) -> Value {
+    let (s, v) = api
+        .post(
+            &format!("subscriptions/{sid}/cancel"),
+            json!({ "reason": reason }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+/// Quoted as the customer's backend reads it, then accepted and settled.
+async fn accept_quoted(api: &Api, customer: &str, tok: &str) {
+    api.get(&format!("customers/{customer}/offer")).await;
+    api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    wait_state(api, tok, "paid").await;
+}
+
 fn token_of(v: &Value) -> String {
     let url = v["offer_url"]
         .as_str()
@@ -130,16 +149,24 @@ async fn upgrade_moves_the_subscription(app: &TestApp) {
         .await,
         1
     );
-    assert_eq!(
-        scalar(
+    // The plan change settles by its own webhook (`subscription.plan_changed`).
+    let mut change = None;
+    for _ in 0..100 {
+        change = scalar(
             app,
             &format!(
                 "SELECT from_product_name || ' → ' || to_product_name || ' ' || state FROM plan_changes \
                  WHERE subscription_id = '{PRIYA_BASIC}'"
-            )
+            ),
         )
-        .await
-        .as_deref(),
+        .await;
+        if change.as_deref().is_some_and(|c| c.ends_with("applied")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        change.as_deref(),
         Some("Basic Monthly → Pro Monthly applied")
     );
     // A second accept of the same offer changes nothing.
@@ -302,12 +329,7 @@ async fn save_offer_accepted_renews_cheaper(app: &TestApp) {
 /// A decline always ends in the cancellation asked for, and no second save offer follows.
 async fn save_offer_declined_cancels(app: &TestApp) {
     let api = merchant_api(app).await;
-    let (_, v) = api
-        .post(
-            &format!("subscriptions/{JONAS_PRO}/cancel"),
-            json!({ "reason": "switching" }),
-        )
-        .await;
+    let v = ask_to_cancel(&api, JONAS_PRO, "switching").await;
     let tok = token_of(&v);
     // The catch-all: a free month.
     let (_, o) = api.get(&format!("customers/{JONAS}/offer")).await;
@@ -327,12 +349,7 @@ async fn save_offer_declined_cancels(app: &TestApp) {
         Some("cancelled")
     );
     // Asked again: cancelled at once, no offer.
-    let (_, v) = api
-        .post(
-            &format!("subscriptions/{JONAS_PRO}/cancel"),
-            json!({ "reason": "other" }),
-        )
-        .await;
+    let v = ask_to_cancel(&api, JONAS_PRO, "other").await;
     assert_eq!(v["cancelled"], true, "{v}");
     assert_eq!(v["offer"], Value::Null);
     // At the period end the subscription ends.
@@ -344,16 +361,9 @@ async fn save_offer_declined_cancels(app: &TestApp) {
 async fn free_time_accepted_moves_the_billing_date(app: &TestApp) {
     let api = merchant_api(app).await;
     let before = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
-    let (_, v) = api
-        .post(
-            &format!("subscriptions/{JONAS_PRO}/cancel"),
-            json!({ "reason": "not_using_enough" }),
-        )
-        .await;
+    let v = ask_to_cancel(&api, JONAS_PRO, "not_using_enough").await;
     let tok = token_of(&v);
-    api.get(&format!("customers/{JONAS}/offer")).await;
-    api.post(&format!("offers/{tok}/accept"), json!({})).await;
-    wait_state(&api, &tok, "paid").await;
+    accept_quoted(&api, JONAS, &tok).await;
     let after = sandbox_get(app, &format!("/subscriptions/{JONAS_PRO}")).await;
     let ms = |v: &Value| chrono_ms(v["next_billing_date"].as_str().unwrap());
     let moved = ms(&after) - ms(&before);
@@ -536,12 +546,7 @@ async fn one_time_cross_sell_leaves_the_subscription(app: &TestApp) {
 /// Silence is not a save: an unanswered save offer expires and the cancellation goes through.
 async fn unanswered_save_offer_cancels(app: &TestApp) {
     let api = merchant_api(app).await;
-    let (_, v) = api
-        .post(
-            &format!("subscriptions/{JONAS_PRO}/cancel"),
-            json!({ "reason": "other" }),
-        )
-        .await;
+    let v = ask_to_cancel(&api, JONAS_PRO, "other").await;
     let tok = token_of(&v);
     let state = &app.running.state;
     assert_eq!(
@@ -578,21 +583,10 @@ async fn unanswered_save_offer_cancels(app: &TestApp) {
 /// Analytics: save rate and retained monthly revenue per cancel reason.
 async fn analytics_count_saves_by_reason(app: &TestApp) {
     let api = merchant_api(app).await;
-    let (_, v) = api
-        .post(
-            &format!("subscriptions/{JONAS_PRO}/cancel"),
-            json!({ "reason": "too_expensive" }),
-        )
-        .await;
+    let v = ask_to_cancel(&api, JONAS_PRO, "too_expensive").await;
     let tok = token_of(&v);
-    api.get(&format!("customers/{JONAS}/offer")).await;
-    api.post(&format!("offers/{tok}/accept"), json!({})).await;
-    wait_state(&api, &tok, "paid").await;
-    api.post(
-        &format!("subscriptions/{PRIYA_BASIC}/cancel"),
-        json!({ "reason": "switching" }),
-    )
-    .await;
+    accept_quoted(&api, JONAS, &tok).await;
+    ask_to_cancel(&api, PRIYA_BASIC, "switching").await;
     let today = upsell_dashboard::domain::time::format_date(common::now().div_euclid(86_400));
     let analyst = app.analyst().await;
     let (s, report) = analyst

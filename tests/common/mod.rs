@@ -229,7 +229,7 @@ pub fn draft(name: &str, trigger: &str, offer: &str) -> Value {
 /// Waits until the demo rules (seeded just after start) are in, so counts are stable.
 pub async fn settle(u: &User) {
     for _ in 0..100 {
-        if u.rules().await.len() >= 5 {
+        if u.rules().await.len() >= 8 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

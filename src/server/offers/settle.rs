@@ -126,6 +126,19 @@ async fn flag_extra_payment(
     Ok(())
 }
 
+/// The offer whose charge was this payment, if any.
+async fn paid_by(tx: &mut Tx<'_>, payment_id: &str) -> Result<Option<Offer>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
 /// `refund.failed` for a refund recorded earlier: the money stayed with the merchant, so the
 /// refund is taken back out of the analytics (once per refund).
 pub async fn on_refund_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
@@ -135,16 +148,9 @@ pub async fn on_refund_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx:
     ) else {
         return Ok(());
     };
-    let Some(row) = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
-    ))
-    .bind(payment_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
+    let Some(offer) = paid_by(tx, payment_id).await? else {
         return Ok(());
     };
-    let offer = from_row(&row)?;
     let kinds = sqlx::query(
         "SELECT kind, amount FROM offer_events WHERE offer_id = $1 AND detail = $2 AND kind IN ($3, $4)",
     )
@@ -200,16 +206,9 @@ pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error>
     let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
         return Ok(());
     };
-    let Some(row) = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
-    ))
-    .bind(payment_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
+    let Some(offer) = paid_by(tx, payment_id).await? else {
         return Ok(());
     };
-    let offer = from_row(&row)?;
     let refund_id = data.get("refund_id").and_then(Value::as_str);
     // The same refund under a new webhook id must not be subtracted twice.
     if let Some(refund_id) = refund_id {
