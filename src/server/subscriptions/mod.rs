@@ -79,7 +79,7 @@ async fn customer_view(
 }
 
 /// Customers matching a subscription id, a customer id or an email, with their subscriptions
-/// and saved methods. Unknown ids find nothing (not an error).
+/// saved methods and offers. Unknown ids find nothing (not an error).
 pub async fn find(state: &AppState, q: &str) -> Result<Vec<CustomerView>, AppError> {
     let Some(lookup) = parse_lookup(q) else {
         return Err(AppError::validation(vec![FieldError::new(
