@@ -1,6 +1,7 @@
 //! Pure types and rules shared by the server and the browser. No I/O here.
 pub mod analytics;
 pub mod audit;
+pub mod customer_offer;
 pub mod error;
 pub mod money;
 pub mod offer;

@@ -177,6 +177,8 @@ pub struct CustomerView {
     pub email: String,
     pub methods: Vec<MethodView>,
     pub subscriptions: Vec<SubscriptionView>,
+    /// Upsell and save offers made to them, newest first.
+    pub offers: Vec<super::customer_offer::CustomerOfferView>,
 }
 
 /// One preview line item (the new plan, its share of the period).

@@ -2,6 +2,7 @@
 //! proration mode, execute it exactly once (compare-and-set, no automatic retry, settled by
 //! webhooks or read-back), the approval guardrail, cancelling, and the history.
 mod dodo;
+mod offers;
 pub mod settle;
 mod store;
 mod views;
@@ -73,11 +74,12 @@ async fn customer_view(
             .filter_map(|m| views::method(m, (now.year(), now.month()), &renewal))
             .collect(),
         subscriptions,
+        offers: Vec::new(),
     }))
 }
 
 /// Customers matching a subscription id, a customer id or an email, with their subscriptions
-/// and saved methods. Unknown ids find nothing (not an error).
+/// saved methods and offers. Unknown ids find nothing (not an error).
 pub async fn find(state: &AppState, q: &str) -> Result<Vec<CustomerView>, AppError> {
     let Some(lookup) = parse_lookup(q) else {
         return Err(AppError::validation(vec![FieldError::new(
@@ -114,6 +116,7 @@ pub async fn find(state: &AppState, q: &str) -> Result<Vec<CustomerView>, AppErr
             out.push(v);
         }
     }
+    offers::attach(&state.db, &mut out, &products).await?;
     Ok(out)
 }
 

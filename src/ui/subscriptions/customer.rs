@@ -65,6 +65,7 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <super::offers::CustomerOffers customer_id=c.id.clone() offers=c.offers/>
         </article>
     }
 }

@@ -5,6 +5,7 @@
 mod change;
 mod customer;
 mod history;
+mod offers;
 mod threshold;
 
 pub use threshold::ThresholdSettings;
