@@ -1,8 +1,9 @@
-//! Load generator for `make bench` (offers): signed-webhook ingest throughput and one-click
-//! accept latency against a running release server, with a bare axum handler on the same
-//! machine as the reference. Prints one JSON object.
+//! Load generator for `make bench` (offers): signed-webhook ingest throughput, one-click
+//! accept latency and the accept latency of plan-change offers against a running release
+//! server (with its built-in sandbox), with a bare axum handler on the same machine as the
+//! reference. Prints one JSON object.
 //!
-//! cargo run --release --features ssr --example offers_bench -- <base_url> <webhook_secret> <events>
+//! cargo run --release --features ssr --example offers_bench -- <base_url> <webhook_secret> <events> [plan_changes]
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -13,6 +14,12 @@ const CUSTOMERS: [&str; 3] = [
     "cus_AikoTanaka0003",
 ];
 const CONCURRENCY: usize = 64;
+/// Priya's Visa 4242 (usable for one-click charges) and the demo map's "Basic → Pro near limit".
+const PRIYA: &str = "cus_PriyaRaman0001";
+const PRIYA_CARD: &str = "pm_PriyaVisa4242";
+const BASIC: &str = "pdt_BasicMonthly05";
+/// Plan changes made (and not counted) before the measured ones.
+const PLAN_CHANGE_WARMUP: usize = 10;
 
 fn event(i: usize, run: &str) -> (String, String) {
     let id = format!("msg_bench_{run}_{i}");
@@ -71,6 +78,142 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// `Server-Timing: app;dur=<our own time>, dodo;dur=<time waiting for Dodo>`, in ms.
+fn server_timing(r: &reqwest::Response, name: &str) -> Option<f64> {
+    let timing = r.headers().get("server-timing")?.to_str().ok()?;
+    let prefix = format!("{name};dur=");
+    timing
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix(prefix.as_str()))
+        .and_then(|v| v.parse::<f64>().ok())
+}
+
+async fn json_of(r: reqwest::RequestBuilder) -> Value {
+    let r = r.send().await.expect("request");
+    let status = r.status();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
+/// A new Basic subscription of Priya's: a confirmed one-click checkout in the sandbox.
+async fn new_basic_subscription(client: &reqwest::Client, base: &str) -> String {
+    let dodo = format!("{base}/sandbox/dodo");
+    let checkout = json_of(
+        client
+            .post(format!("{dodo}/checkouts"))
+            .bearer_auth("sandbox_key")
+            .json(&json!({
+                "product_cart": [{ "product_id": BASIC, "quantity": 1 }],
+                "customer": { "customer_id": PRIYA },
+                "payment_method_id": PRIYA_CARD, "confirm": true,
+            })),
+    )
+    .await;
+    let session = checkout["session_id"].as_str().expect("session_id");
+    let s = json_of(
+        client
+            .get(format!("{dodo}/checkouts/{session}"))
+            .bearer_auth("sandbox_key"),
+    )
+    .await;
+    s["subscription_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("checkout started no subscription: {s}"))
+        .to_string()
+}
+
+/// Plan-change offers, accepted one after another (latency, not throughput): `n` (plus a
+/// warm-up) Basic subscriptions of their own first (one on Pro would get no offer), then for
+/// each the merchant's backend reports "near plan limit" naming it, reads the customer's offer
+/// (its first view quotes it from Dodo's change-plan preview) and accepts it. Each accept's
+/// outcome settles (by webhook or read-back) before the next starts.
+async fn plan_changes(client: &reqwest::Client, base: &str, key: &str, n: usize) -> Value {
+    let mut subs = Vec::with_capacity(n + PLAN_CHANGE_WARMUP);
+    for _ in 0..n + PLAN_CHANGE_WARMUP {
+        subs.push(new_basic_subscription(client, base).await);
+    }
+    // Let the checkouts' own webhooks (payment, subscription.active) drain first.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let api = format!("{base}/api/v1");
+    let (mut app_ms, mut dodo_ms, mut total_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut paid, mut skipped) = (0usize, 0usize);
+    for (i, sid) in subs.iter().enumerate() {
+        let measured = i >= PLAN_CHANGE_WARMUP;
+        let made = json_of(client.post(format!("{api}/events")).bearer_auth(key).json(&json!({
+            "customer_id": PRIYA, "product_id": BASIC, "event": "near_plan_limit", "subscription_id": sid,
+        })))
+        .await;
+        let Some(token) = made["offer_url"]
+            .as_str()
+            .and_then(|u| u.rsplit('/').next())
+            .map(str::to_string)
+        else {
+            panic!("no plan-change offer for {sid}: {made}");
+        };
+        // The merchant's eligibility check: the first view quotes the plan change.
+        let open = json_of(
+            client
+                .get(format!("{api}/customers/{PRIYA}/offer"))
+                .bearer_auth(key),
+        )
+        .await;
+        if open["offer"]["token"].as_str() != Some(token.as_str())
+            || open["offer"]["action"] != "plan_change"
+        {
+            // Another offer of hers is newer (a webhook's): not this measurement's.
+            skipped += usize::from(measured);
+            continue;
+        }
+        let t = Instant::now();
+        let r = client
+            .post(format!("{api}/offers/{token}/accept"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("accept");
+        let elapsed = t.elapsed().as_secs_f64() * 1000.0;
+        let (app, dodo) = (server_timing(&r, "app"), server_timing(&r, "dodo"));
+        let status = r.status();
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "accept {token}: {status} {body}");
+        // Settled before the next accept, so one accept's webhooks do not land in another's.
+        let mut state = body["state"].as_str().unwrap_or_default().to_string();
+        for _ in 0..500 {
+            if state != "charging" && state != "pending" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let v = json_of(client.get(format!("{api}/offers/{token}")).bearer_auth(key)).await;
+            state = v["state"].as_str().unwrap_or_default().to_string();
+        }
+        if !measured {
+            continue;
+        }
+        paid += usize::from(state == "paid");
+        total_ms.push(elapsed);
+        if let (Some(app), Some(dodo)) = (app, dodo) {
+            app_ms.push(app);
+            dodo_ms.push(dodo);
+        }
+    }
+    for v in [&mut app_ms, &mut dodo_ms, &mut total_ms] {
+        v.sort_by(f64::total_cmp);
+    }
+    if app_ms.is_empty() {
+        panic!("no plan-change accept measured ({skipped} skipped)");
+    }
+    json!({
+        "plan_change_accepts": app_ms.len(), "plan_change_paid": paid, "plan_change_skipped": skipped,
+        "plan_change_accept_overhead_ms_p50": percentile(&app_ms, 0.5),
+        "plan_change_accept_overhead_ms_p99": percentile(&app_ms, 0.99),
+        "plan_change_accept_overhead_ms_max": percentile(&app_ms, 1.0),
+        "plan_change_accept_dodo_ms_p50": percentile(&dodo_ms, 0.5),
+        "plan_change_accept_total_ms_p50": percentile(&total_ms, 0.5),
+        "plan_change_accept_total_ms_p99": percentile(&total_ms, 0.99),
+    })
+}
+
 async fn bare_axum() -> String {
     let app = axum::Router::new().route(
         "/hook",
@@ -87,6 +230,7 @@ async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (base, secret) = (args[1].trim_end_matches('/').to_string(), args[2].clone());
     let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let plan_n: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(200);
     let run = format!("{}", chrono::Utc::now().timestamp_millis());
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY)
@@ -172,32 +316,25 @@ async fn main() {
             .await
             .unwrap();
         total_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        // Server-Timing: app;dur=<our own time>, dodo;dur=<time waiting for Dodo>.
-        let timing = r
-            .headers()
-            .get("server-timing")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        if let Some(app) = timing
-            .split(',')
-            .find_map(|p| p.trim().strip_prefix("app;dur="))
-            .and_then(|v| v.parse::<f64>().ok())
-        {
+        if let Some(app) = server_timing(&r, "app") {
             app_ms.push(app);
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     app_ms.sort_by(f64::total_cmp);
     total_ms.sort_by(f64::total_cmp);
-    println!(
-        "{}",
-        json!({
-            "ingest_events": n, "ingest_applied": applied, "ingest_events_per_s": rate.round(),
-            "bare_axum_events_per_s": bare_rate.round(), "concurrency": CONCURRENCY,
-            "accepts": app_ms.len(),
-            "accept_overhead_ms_p50": percentile(&app_ms, 0.5), "accept_overhead_ms_p99": percentile(&app_ms, 0.99),
-            "accept_total_ms_p50": percentile(&total_ms, 0.5), "accept_total_ms_p99": percentile(&total_ms, 0.99),
-        })
-    );
+    let mut out = json!({
+        "ingest_events": n, "ingest_applied": applied, "ingest_events_per_s": rate.round(),
+        "bare_axum_events_per_s": bare_rate.round(), "concurrency": CONCURRENCY,
+        "accepts": app_ms.len(),
+        "accept_overhead_ms_p50": percentile(&app_ms, 0.5), "accept_overhead_ms_p99": percentile(&app_ms, 0.99),
+        "accept_total_ms_p50": percentile(&total_ms, 0.5), "accept_total_ms_p99": percentile(&total_ms, 0.99),
+    });
+    if plan_n > 0 {
+        let plan = plan_changes(&client, &base, &key, plan_n).await;
+        out.as_object_mut()
+            .unwrap()
+            .extend(plan.as_object().unwrap().clone());
+    }
+    println!("{out}");
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signed-webhook ingest throughput and one-click accept latency, on SQLite and PostgreSQL,
+# Signed-webhook ingest throughput, one-click and plan-change accept latency, on SQLite and PostgreSQL,
 # with a bare axum handler as the reference. Writes bench/results/offers.json.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
