@@ -36,6 +36,10 @@ test('a Basic subscriber upgrades to Pro in one click; the console shows the mov
   await page.goto('/subscriptions?q=sub_PriyaBasic0001');
   await expect(page.locator('tr[data-id="sub_PriyaBasic0001"]')).toContainText('Pro Monthly', { timeout: 10_000 });
   await expect(page.getByTestId('history').getByTestId('change-row').first()).toContainText('Basic Monthly × 1 → Pro Monthly × 1');
+  // The customer's offers, with the plan change the offer caused.
+  const offer = page.getByTestId('customer-offers').getByTestId('offer-row').filter({ hasText: 'Basic → Pro near limit' });
+  await expect(offer).toContainText('Plan change');
+  await expect(offer).toContainText('Basic Monthly → Pro Monthly');
 });
 
 test('the save offer works with the keyboard alone', async ({ page }) => {
