@@ -39,7 +39,7 @@ test('a Basic subscriber upgrades to Pro in one click; the console shows the mov
   // The customer's offers, with the plan change the offer caused.
   const offer = page.getByTestId('customer-offers').getByTestId('offer-row').filter({ hasText: 'Basic → Pro near limit' });
   await expect(offer).toContainText('Plan change');
-  await expect(offer).toContainText('Basic Monthly → Pro Monthly');
+  await expect(offer).toContainText('Basic Monthly × 1 → Pro Monthly × 1');
 });
 
 test('the save offer works with the keyboard alone', async ({ page }) => {
