@@ -103,6 +103,8 @@ async fn save_offers_show_reason_change_and_outcome(app: &TestApp) {
     assert_eq!(html.matches(r#"data-testid="offer-row""#).count(), 2);
     assert!(html.contains(r#"data-reason="too_expensive""#));
     assert!(html.contains("<caption"));
+    // The declined save offer cancelled the subscription at the period end: the row says so.
+    assert!(html.contains(r#"data-testid="cancelling""#), "{html}");
 }
 
 async fn upsell_offer_shows_pending(app: &TestApp) {

@@ -60,8 +60,12 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
                     <input type="hidden" name="shown" value=v.amount.to_string()/>
                     <button type="submit" class="primary big" data-testid="accept"
                         data-pending=format!("{} — {price}", i18n.now(Msg::OfferCharging))>
-                        {i18n.t(accept_label)} " — " {price.clone()}
-                        {on_subscription.then(|| view! { " " {i18n.t(Msg::OfferToday)} })}
+                        {i18n.t(accept_label)}
+                        // Nothing due today: no "$0.00" on the button.
+                        {(v.amount > 0).then(|| view! {
+                            " — " {price.clone()}
+                            {on_subscription.then(|| view! { " " {i18n.t(Msg::OfferToday)} })}
+                        })}
                     </button>
                 </form>
                 <form method="post" action=DeclineOffer::PATH>

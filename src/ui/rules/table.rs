@@ -168,7 +168,7 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
             </td>
             <td>{trigger} " → " <strong>{offer}</strong> {(rule.quantity > 1).then(|| format!(" × {}", rule.quantity))}</td>
             <td class=format!("action action-{}", action_class(action)) data-testid="rule-action">{i18n.t(action_msg(action))}</td>
-            <td>{i18n.t(timing_msg(rule.timing))}</td>
+            <td>{i18n.t(if rule.kind == crate::domain::rule::RuleKind::Save { Msg::TimingOnCancel } else { timing_msg(rule.timing) })}</td>
             <td>
                 <form method="post" action=SetRuleEnabled::PATH class="inline">
                     <input type="hidden" name="id" value=rule.id.clone()/>

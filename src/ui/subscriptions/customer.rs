@@ -53,7 +53,11 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                                 </td>
                                 <td>{s.quantity}</td>
                                 <td>{format_money(s.recurring_amount, &s.currency)} " / " {s.interval.clone()}</td>
-                                <td><span class="state" data-state=s.status.clone()>{s.status.clone()}</span></td>
+                                <td><span class="state" data-state=s.status.clone()>{s.status.clone()}</span>
+                                    {(active && s.cancel_at_next_billing_date).then(|| view! {
+                                        <p class="small" data-testid="cancelling">{i18n.t(Msg::SubsEndsAtPeriodEnd)}</p>
+                                    })}
+                                </td>
                                 <td>{format_utc(s.next_billing_date)}</td>
                                 <td>{active.then(|| view! {
                                     <a class="button plain" data-testid="change-plan" href=href>
