@@ -199,3 +199,46 @@ async fn responses_carry_security_headers() {
         Some("DENY")
     );
 }
+
+/// The sandbox's simulated purchase of a plan starts a subscription, as a purchase at Dodo
+/// does: its payment carries `subscription_id`, next to what the customer already held.
+#[tokio::test]
+async fn simulated_purchase_of_a_plan_starts_a_subscription() {
+    let app = common::sqlite().await;
+    let subs = |v: Value| v["items"].as_array().unwrap().len();
+    let before = subs(
+        common::sandbox_get(
+            &app,
+            "/subscriptions?customer_id=cus_AikoTanaka0003&page_size=100",
+        )
+        .await,
+    );
+    let pay = common::sandbox_post(
+        &app,
+        "/_sandbox/purchases",
+        serde_json::json!({ "customer_id": "cus_AikoTanaka0003", "product_id": "pdt_BasicMonthly05" }),
+    )
+    .await;
+    let sid = pay["subscription_id"]
+        .as_str()
+        .expect("a subscription payment");
+    let sub = common::sandbox_get(&app, &format!("/subscriptions/{sid}")).await;
+    assert_eq!(sub["status"], "active");
+    assert_eq!(sub["product_id"], "pdt_BasicMonthly05");
+    let after = subs(
+        common::sandbox_get(
+            &app,
+            "/subscriptions?customer_id=cus_AikoTanaka0003&page_size=100",
+        )
+        .await,
+    );
+    assert_eq!(after, before + 1);
+    // A one-time product stays a one-time payment.
+    let once = common::sandbox_post(
+        &app,
+        "/_sandbox/purchases",
+        serde_json::json!({ "customer_id": "cus_AikoTanaka0003", "product_id": "pdt_LpTemplatePack01" }),
+    )
+    .await;
+    assert_eq!(once["subscription_id"], Value::Null);
+}

@@ -268,7 +268,7 @@ pub(crate) fn card_expiry(method: &Value) -> Option<(i32, u32)> {
     Some((if y < 100 { 2000 + y } else { y } as i32, m as u32))
 }
 
-fn saved_method(v: &Value) -> Option<crate::domain::offer::SavedMethod> {
+pub(crate) fn saved_method(v: &Value) -> Option<crate::domain::offer::SavedMethod> {
     let expires = card_expiry(v);
     Some(crate::domain::offer::SavedMethod {
         id: v.get("payment_method_id")?.as_str()?.to_string(),

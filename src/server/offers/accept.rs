@@ -6,10 +6,10 @@ use super::settle::fail_charging;
 use super::{by_token, event, expire_if_due, plan, save, transition, Offer};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
-use crate::domain::offer::{eligible_method, OfferState, OfferView};
+use crate::domain::offer::{eligible_method, OfferState, OfferView, SavedMethod};
 use crate::domain::offer_action::{quote_holds, OfferAction};
 use crate::server::db::begin_write;
-use crate::server::dodo::ChargeCall;
+use crate::server::dodo::{saved_method, ChargeCall};
 use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 use serde_json::{json, Value};
@@ -83,10 +83,14 @@ pub async fn one_click_method(
     customer_id: &str,
     currency: &str,
 ) -> Result<Option<String>, AppError> {
-    use chrono::Datelike;
     let methods = state.dodo.payment_methods(customer_id).await?;
+    Ok(eligible_now(&methods, currency))
+}
+
+fn eligible_now(methods: &[SavedMethod], currency: &str) -> Option<String> {
+    use chrono::Datelike;
     let now = chrono::Utc::now();
-    Ok(eligible_method(&methods, currency, (now.year(), now.month())).map(|m| m.id.clone()))
+    eligible_method(methods, currency, (now.year(), now.month())).map(|m| m.id.clone())
 }
 
 /// The saved method an accept would charge, as the merchant's eligibility check shows it
@@ -97,6 +101,8 @@ pub async fn charged_method(
     customer_id: &str,
     offer: &OfferView,
 ) -> Result<Option<Value>, AppError> {
+    // One read of the saved methods serves both the choice and the card's details.
+    let methods = state.dodo.payment_methods_raw(customer_id).await?;
     let wanted = if offer.action.on_subscription() {
         let sid: Option<String> =
             sqlx::query_scalar("SELECT subscription_id FROM offers WHERE token = $1")
@@ -115,12 +121,12 @@ pub async fn charged_method(
             None => None,
         }
     } else {
-        one_click_method(state, customer_id, &offer.currency).await?
+        let saved: Vec<SavedMethod> = methods.iter().filter_map(saved_method).collect();
+        eligible_now(&saved, &offer.currency)
     };
     let Some(id) = wanted else {
         return Ok(None);
     };
-    let methods = state.dodo.payment_methods_raw(customer_id).await?;
     let card = methods
         .iter()
         .find(|m| m.get("payment_method_id").and_then(Value::as_str) == Some(id.as_str()))
@@ -184,7 +190,7 @@ pub async fn accept_timed(
             return view_timed(render(state, token, None, true, false).await, dodo_time + d);
         }
         OfferAction::FreeTime => {
-            save::accept_free_time(state, &offer).await?;
+            save::accept_free_time(state, &offer, &fresh).await?;
             return view_timed(render(state, token, None, true, false).await, dodo_time);
         }
         OfferAction::OneTime | OfferAction::NewSubscription => {}

@@ -16,11 +16,10 @@ use crate::server::state::AppState;
 /// offer follows.
 pub async fn decline(state: &AppState, token: &str) -> Result<OfferView, AppError> {
     let mut offer = by_token(&state.db, token).await?;
-    let saving = save::is_save_offer(&state.db, &offer.id).await?;
     if expire_if_due(&state.db, &mut offer).await? || offer.state != OfferState::Pending {
         // A declined save offer whose cancellation did not go through yet: try it again
         // (setting cancel-at-period-end twice is harmless, unlike a charge).
-        if saving && offer.state == OfferState::Declined {
+        if offer.save && offer.state == OfferState::Declined {
             save::finish_cancel(state, &offer).await?;
         }
         return view(state, token, None).await;
@@ -38,7 +37,7 @@ pub async fn decline(state: &AppState, token: &str) -> Result<OfferView, AppErro
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    if saving {
+    if offer.save {
         tx.commit().await?;
         save::finish_cancel(state, &offer).await?;
         return view(state, token, None).await;

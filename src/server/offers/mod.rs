@@ -86,6 +86,8 @@ pub struct Offer {
     /// When `amount` was last quoted; `None` until the first quote of a recurring offer.
     pub quoted_at: Option<i64>,
     pub plan_change_id: Option<String>,
+    /// A save offer: made for a subscriber's cancel request (its decline cancels).
+    pub save: bool,
 }
 
 impl Offer {
@@ -104,7 +106,8 @@ pub(super) const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payme
     offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, \
     state, payment_id, failure_code, fallback_url, shown_at, expires_at, variant, updated_at, action, \
     subscription_id, from_product_id, recurring_amount, billing_interval, recurring_from, effective_at, \
-    proration_mode, on_payment_failure, free_days, quoted_at, plan_change_id";
+    proration_mode, on_payment_failure, free_days, quoted_at, plan_change_id, \
+    CASE WHEN EXISTS (SELECT 1 FROM cancellations c WHERE c.offer_id = offers.id) THEN 1 ELSE 0 END AS is_save";
 
 pub(super) fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
     let state: String = r.try_get("state")?;
@@ -157,6 +160,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
         free_days: r.try_get("free_days")?,
         quoted_at: r.try_get("quoted_at")?,
         plan_change_id: r.try_get("plan_change_id")?,
+        save: r.try_get::<i64, _>("is_save")? == 1,
     })
 }
 

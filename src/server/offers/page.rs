@@ -110,7 +110,7 @@ pub(super) async fn render(
         recurring_from: offer.recurring_from,
         scheduled: offer.effective_at == Some(EffectiveAt::NextBillingDate),
         free_days: offer.free_days,
-        save: super::save::is_save_offer(&state.db, &offer.id).await?,
+        save: offer.save,
         requoted: false,
     })
 }

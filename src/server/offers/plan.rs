@@ -253,7 +253,7 @@ pub(super) async fn accept(
             // Nothing to charge: Dodo taking the change is the outcome. A save offer counts
             // the recurring revenue it kept.
             if q.amount == 0 {
-                let kept = if save::is_save_offer_tx(&mut tx, &offer.id).await? {
+                let kept = if offer.save {
                     q.recurring_amount.unwrap_or(0)
                 } else {
                     0

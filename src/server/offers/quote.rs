@@ -99,6 +99,10 @@ pub(super) async fn requote(state: &AppState, offer: &Offer) -> Result<Quoted, A
         && offer.amount == q.amount
         && offer.action == q.action
         && offer.recurring_amount == q.recurring_amount;
+    if same && !is_stale(offer) {
+        // Nothing to write: the accept's path stays free of a needless commit.
+        return Ok(Quoted::Same(q));
+    }
     store(state, offer, &q).await?;
     Ok(if same { Quoted::Same(q) } else { Quoted::Moved })
 }

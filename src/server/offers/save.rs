@@ -6,21 +6,20 @@
 use super::accept::begin_charge;
 use super::engine::{insert_offer, rule_match, NewOffer, MATCH_COLUMNS};
 use super::holdout::hold_out;
+use super::quote::Quote;
 use super::settle::{fail_charging, settle};
 use super::{Offer, Tx};
 use crate::domain::analytics::{assign, Variant};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::offer_action::{pick_save, CancelReason, SaveCandidate};
 use crate::domain::rule::RuleKind;
-use crate::server::db::{begin_write, Db};
+use crate::server::db::begin_write;
 use crate::server::ids::{new_id, now_ms};
 use crate::server::state::AppState;
-use crate::server::subscriptions::ms;
 use serde_json::{json, Value};
 use sqlx::Row;
 
 const COMMENT_MAX: usize = 500;
-const DAY_MS: i64 = 86_400_000;
 
 /// What a cancel request led to.
 pub enum CancelOutcome {
@@ -29,26 +28,6 @@ pub enum CancelOutcome {
     /// Set to end at the next billing date (no offer, a hold-out, or asked again after a
     /// declined save offer).
     Cancelled,
-}
-
-pub async fn is_save_offer(db: &Db, offer_id: &str) -> Result<bool, AppError> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
-            .bind(offer_id)
-            .fetch_optional(db)
-            .await?
-            .is_some(),
-    )
-}
-
-pub(super) async fn is_save_offer_tx(tx: &mut Tx<'_>, offer_id: &str) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM cancellations WHERE offer_id = $1")
-            .bind(offer_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .is_some(),
-    )
 }
 
 pub(super) async fn mark_saved(tx: &mut Tx<'_>, offer_id: &str) -> Result<(), sqlx::Error> {
@@ -266,17 +245,19 @@ pub(super) async fn finish_cancel(state: &AppState, offer: &Offer) -> Result<(),
     Ok(())
 }
 
-/// Accepting free time: the next billing date moves `free_days` later, once. The new date is
-/// absolute, so the call may be repeated safely; the compare-and-set still makes one accept.
-pub(super) async fn accept_free_time(state: &AppState, offer: &Offer) -> Result<(), AppError> {
-    let mut offer_now = offer.clone();
-    let Some(sid) = offer.subscription_id.clone() else {
+/// Accepting free time: the next billing date moves to the date the customer was quoted, once.
+/// The new date is absolute, so the call may be repeated safely; the compare-and-set still
+/// makes one accept.
+pub(super) async fn accept_free_time(
+    state: &AppState,
+    offer: &Offer,
+    q: &Quote,
+) -> Result<(), AppError> {
+    let mut claimed = offer.clone();
+    let (Some(sid), Some(later)) = (offer.subscription_id.as_deref(), q.recurring_from) else {
         return Err(AppError::internal());
     };
-    let sub = state.dodo.subscription(&sid).await?;
-    let next = ms(sub.get("next_billing_date"));
-    let later = next + offer.free_days.unwrap_or(0) * DAY_MS;
-    if !begin_charge(state, &mut offer_now).await? {
+    if !begin_charge(state, &mut claimed).await? {
         return Ok(());
     }
     let iso = chrono::DateTime::from_timestamp_millis(later)
@@ -284,19 +265,19 @@ pub(super) async fn accept_free_time(state: &AppState, offer: &Offer) -> Result<
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match state
         .dodo
-        .patch_subscription(&sid, &json!({ "next_billing_date": iso }))
+        .patch_subscription(sid, &json!({ "next_billing_date": iso }))
         .await
     {
         Ok(_) => {
             let mut tx = begin_write(&state.db).await?;
-            let kept = offer.recurring_amount.unwrap_or(0);
+            let kept = q.recurring_amount.unwrap_or(0);
             settle(&mut tx, &offer.id, &json!({ "total_amount": kept }), true).await?;
             mark_saved(&mut tx, &offer.id).await?;
             tx.commit().await.map_err(AppError::from)
         }
         Err(e) => {
             tracing::warn!(error = %e.message, "free time not applied");
-            fail_charging(state, &offer_now, "UPDATE_FAILED", "change_refused").await
+            fail_charging(state, &claimed, "UPDATE_FAILED", "change_refused").await
         }
     }
 }

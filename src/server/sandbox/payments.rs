@@ -344,6 +344,24 @@ pub async fn simulate_purchase(State(sb): State<Sandbox>, body: axum::body::Byte
         .iter()
         .find(|c| c.0 == customer.id)
         .map(|c| c.1);
-    let payment = sb.make_payment(customer, &cart, method, json!({}), None, None, None);
+    // A purchase of a plan starts a subscription, as at Dodo (CONTRACT 16.1): its payment
+    // carries `subscription_id`, next to whatever the customer already holds.
+    let plan = cart
+        .first()
+        .and_then(|(pid, qty)| catalogue::product(pid).map(|p| (p, *qty)))
+        .filter(|(p, _)| p.interval.is_some());
+    let sid = plan.map(|_| super::subscriptions::new_sub_id());
+    let payment = sb.make_payment(
+        customer,
+        &cart,
+        method,
+        json!({}),
+        None,
+        sid.as_deref(),
+        None,
+    );
+    if let (Some((product, quantity)), Some(sid)) = (plan, sid.as_deref()) {
+        sb.start_subscription(sid, customer, product, quantity, method, true);
+    }
     Ok(Json(payment))
 }
