@@ -231,12 +231,11 @@ async fn declined_card_leaves_the_plan_and_offers_a_new_method(app: &TestApp) {
     let (_, v) = api.get("customers/cus_MarcoRossi0004/offer").await;
     assert_eq!(v["offer"]["action"], "plan_change", "{v}");
     api.post(&format!("offers/{tok}/accept"), json!({})).await;
-    let v = wait_state(&api, &tok, "failed").await;
+    wait_state(&api, &tok, "failed").await;
     let sub = sandbox_get(app, &format!("/subscriptions/{MARCO_BASIC}")).await;
     assert_eq!(sub["product_id"], BASIC, "a declined card upgrades nobody");
     // Whether the link exists yet depends on which came first, the failure's webhook or the
     // accept's own page; the customer's page below makes it either way.
-    let _ = v;
     // The customer's page: the way out is a new payment method for this subscription, never
     // a checkout (which would start a second subscription).
     let page = reqwest::get(format!("{}/offer/{tok}", app.base))
