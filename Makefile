@@ -9,10 +9,11 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # Only for `run`: test.sh and bench.sh pick free ports of their own.
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 
-.PHONY: help install run test lint fmt bench pg-start pg-stop check-wasm
+.PHONY: help install run dev test lint fmt bench pg-start pg-stop check-wasm
 
 help:
-	@echo "make run     install tools, serve the app (debug) on $(LEPTOS_SITE_ADDR)"
+	@echo "make run     install tools, build and serve the release build on $(LEPTOS_SITE_ADDR)"
+	@echo "make dev     the watch loop: debug build, rebuilt and reloaded on every change"
 	@echo "make test    fmt, clippy, cargo test (SQLite + PostgreSQL), wasm guards, release build, browser tests"
 	@echo "make lint    fmt check + clippy (server and wasm)"
 	@echo "make fmt     cargo fmt"
@@ -22,8 +23,11 @@ help:
 install:
 	scripts/install.sh
 
-run: install
-	LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) cargo leptos serve
+run:
+	LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) scripts/run.sh
+
+dev: install
+	LEPTOS_SITE_ADDR=$(LEPTOS_SITE_ADDR) cargo leptos watch
 
 test:
 	scripts/test.sh

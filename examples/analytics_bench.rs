@@ -4,6 +4,9 @@
 //!
 //! cargo run --release --features ssr --example analytics_bench -- <sqlite_dir> [postgres_url]
 //!
+//! Or only fills a database (the serving bench's analytics page, served by the real server):
+//! cargo run --release --features ssr --example analytics_bench -- generate <database_url> <events> <days>
+//!
 //! Events are generated in bulk with SQL and their rollups built with one GROUP BY over them:
 //! what is timed is the read side, the same call the server function makes. That rollups kept
 //! per event equal a recomputation from the events is what `tests/analytics_api.rs` checks.
@@ -25,7 +28,7 @@ const KINDS: [&str; 8] = [
     "created", "shown", "accepted", "paid", "declined", "failed", "expired", "refunded",
 ];
 
-async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
+async fn generate(db: &Db, pg: bool, events: i64, today: i64, days: i64) {
     let now = today * 86_400_000;
     for r in 0..RULES {
         sqlx::query(
@@ -49,7 +52,7 @@ async fn generate(db: &Db, pg: bool, events: i64, today: i64) {
         .join(" ");
     let select = format!(
         "SELECT 'oev_' || CAST(i AS TEXT), 'ofr_' || CAST(i / 8 AS TEXT), 'rul_' || (CASE WHEN i % {RULES} < 10 THEN '0' ELSE '' END) || CAST(i % {RULES} AS TEXT), \
-         CASE i % 8 {kind_case} END, {now} - (1 + (i / {RULES}) % {DAYS}) * 86400000 + (i % 86400) * 1000, \
+         CASE i % 8 {kind_case} END, {now} - (1 + (i / {RULES}) % {days}) * 86400000 + (i % 86400) * 1000, \
          CASE WHEN i % 8 IN (3, 7) THEN 4900 ELSE NULL END, 'USD', NULL"
     );
     let insert =
@@ -157,6 +160,31 @@ async fn main() {
         .map(|s| s.parse().expect("BENCH_EVENTS: comma-separated counts"))
         .collect();
     let today = day_of(chrono::Utc::now().timestamp_millis());
+    if args.get(1).map(String::as_str) == Some("generate") {
+        let arg = |i: usize| {
+            args.get(i)
+                .expect("generate <database_url> <events> <days>")
+        };
+        let url = arg(2);
+        let db = connect(url).await.unwrap();
+        let pg = !url.starts_with("sqlite");
+        generate(
+            &db,
+            pg,
+            arg(3).parse().unwrap(),
+            today,
+            arg(4).parse().unwrap(),
+        )
+        .await;
+        let settle = if pg {
+            "VACUUM ANALYZE"
+        } else {
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        };
+        sqlx::query(settle).execute(&db).await.unwrap();
+        db.close().await;
+        return;
+    }
     let mut out = Vec::new();
     let mut backends = vec![("sqlite", args.get(1).cloned().expect("sqlite dir"))];
     if let Some(pg) = args.get(2).filter(|s| !s.is_empty()) {
@@ -168,7 +196,7 @@ async fn main() {
         for &size in &sizes {
             let db = fresh(backend, &target, size).await;
             let t = Instant::now();
-            generate(&db, backend != "sqlite", size, today).await;
+            generate(&db, backend != "sqlite", size, today, DAYS).await;
             // Time the steady state a live database reaches, not the moment after a bulk load.
             let settle = if backend == "sqlite" {
                 // The app folds the WAL back into the database from a background task

@@ -18,8 +18,8 @@ scripts/install.sh
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   # No RUSTFLAGS: cargo-leptos release builds run without erase_components,
   # and a stray value here would rebuild everything (and not match test.sh's build).
-  log "cargo leptos build --release"
-  env -u RUSTFLAGS cargo leptos build --release
+  log "release build (cargo leptos build --release, precompressed bundle)"
+  scripts/build-release.sh
 fi
 
 filter="${1:-}"

@@ -64,6 +64,8 @@ command -v psql >/dev/null || apt_missing+=(postgresql-client)
 # Optional: lets bench.sh report brotli sizes too; tiny, so keep numbers comparable across machines.
 command -v brotli >/dev/null || apt_missing+=(brotli)
 command -v curl >/dev/null || apt_missing+=(curl)
+# The serving bench's load generator (make bench).
+command -v wrk >/dev/null || apt_missing+=(wrk)
 
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"

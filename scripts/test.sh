@@ -52,8 +52,8 @@ scripts/pg.sh stop
 
 # --- Release build, bundle scan, browser tests --------------------------------
 
-log "cargo leptos build --release"
-cargo leptos build --release
+log "release build (cargo leptos build --release, precompressed bundle)"
+scripts/build-release.sh
 scripts/check-wasm.sh bundle
 
 # Own ports: 3000/3001 may be taken by a dev server on a shared machine.

@@ -9,12 +9,14 @@ use crate::ui::{
     subscriptions::SubscriptionsPage, users::UsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    crate::server::headers::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -22,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <MetaTags/>
@@ -73,7 +76,6 @@ pub fn App() -> impl IntoView {
     provide_context(Session { user });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/upsell_dashboard.css"/>
         <Title text="Upsell Dashboard"/>
         // Islands: every screen renders on the server (async SSR, so it arrives complete and
         // its forms post without JavaScript); only the `#[island]` components ship to the

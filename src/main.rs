@@ -1,15 +1,24 @@
 //! Server entry: configuration, logging, start, graceful shutdown.
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
-use upsell_dashboard::server::{config::Config, seed::DEMO_ACCOUNTS, start};
+use upsell_dashboard::server::{config::Config, seed, seed::DEMO_ACCOUNTS, start};
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // LOG_FORMAT=json: one JSON object per line, for a log collector.
+    match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init(),
+        Ok("text") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        Ok(other) => {
+            eprintln!("configuration error: LOG_FORMAT must be text or json, not {other:?}");
+            std::process::exit(2);
+        }
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -53,6 +62,12 @@ async fn main() {
         for (email, password, role) in DEMO_ACCOUNTS {
             println!("  {:<9} {email} / {password}", role.as_str());
         }
+    }
+    if !demo && seed::user_count(&running.state.db).await.unwrap_or(1) == 0 {
+        println!(
+            "No account yet. Set FIRST_MERCHANT_EMAIL and FIRST_MERCHANT_PASSWORD (10+ characters) \
+             and restart: the first merchant is created once, then the variables are ignored."
+        );
     }
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {

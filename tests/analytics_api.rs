@@ -257,7 +257,7 @@ async fn scripted_history_gives_the_expected_table(app: &TestApp) {
     // A database from before the sub-day tables: start-up fills them (and every trend table)
     // from the events, equal to what per-event writes made, and only once.
     let postgres = db.connect_options().database_url.scheme() != "sqlite";
-    let mut tx = db.begin().await.unwrap();
+    let mut tx = upsell_dashboard::server::db::begin_write(db).await.unwrap();
     for t in [
         "offer_rollups_q",
         "offer_rollups_h",
@@ -364,7 +364,7 @@ async fn days_follow_the_viewer_time_zone(app: &TestApp) {
     let (minute, hour) = (60_000, 3_600_000);
     // 2026-10-28T00:00Z .. 2026-11-06: New York leaves daylight time on 2026-11-01.
     let base = 20_754 * DAY_MS;
-    let mut tx = db.begin().await.unwrap();
+    let mut tx = upsell_dashboard::server::db::begin_write(db).await.unwrap();
     let mut at = base - 2 * hour;
     let mut n = 0;
     while at < base + 10 * DAY_MS {

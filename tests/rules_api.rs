@@ -330,26 +330,57 @@ async fn users_and_sessions(app: &TestApp) {
 
 async fn sign_in_is_rate_limited(app: &TestApp) {
     let u = app.anonymous();
-    let try_login = |pw: &'static str| {
+    let try_login = |email: &'static str, pw: &'static str| {
         let u = &u;
         async move {
-            u.http
+            let r = u
+                .http
                 .post(format!("{}/api/session/login", u.base))
-                .form(&[("email", "analyst@demo.test"), ("password", pw)])
+                .form(&[("email", email), ("password", pw)])
                 .send()
                 .await
-                .unwrap()
-                .status()
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
         }
     };
-    for _ in 0..5 {
-        assert_eq!(try_login("wrong").await, StatusCode::UNAUTHORIZED);
+    let analyst = "analyst@demo.test";
+    // Five free failures, then each further try starts a wait that doubles.
+    for _ in 0..6 {
+        assert_eq!(
+            try_login(analyst, "wrong").await.0,
+            StatusCode::UNAUTHORIZED
+        );
     }
-    // Even the right password is refused while the account is locked.
+    // Even the right password waits its turn, and the message says for how long.
+    let (s, body) = try_login(analyst, "demo-analyst-pass").await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("Try again in 1 second"), "{body}");
+    // The owner is not locked out for good: after the wait the right password works, and
+    // the account starts afresh.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(
-        try_login("demo-analyst-pass").await,
-        StatusCode::TOO_MANY_REQUESTS
+        try_login(analyst, "demo-analyst-pass").await.0,
+        StatusCode::OK
     );
+    assert_eq!(
+        try_login(analyst, "wrong").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Concurrent guesses cannot pass the limit: each takes its own count before the check.
+    let support = "support@demo.test";
+    let guesses = futures::future::join_all((0..16).map(|_| try_login(support, "wrong"))).await;
+    let checked = guesses
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(
+        checked <= 6,
+        "{checked} guesses checked, at most 5 free + 1"
+    );
+    assert!(guesses
+        .iter()
+        .all(|(s, _)| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS));
 }
 
 async fn cross_site_calls_refused(app: &TestApp) {

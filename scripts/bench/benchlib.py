@@ -54,6 +54,7 @@ class Server:
                 "LEPTOS_SITE_ADDR": self.addr,
                 "LEPTOS_OUTPUT_NAME": "upsell_dashboard",
                 "LEPTOS_ENV": "PROD",
+                "LEPTOS_HASH_FILES": "true",
                 "DATABASE_URL": f"sqlite://{self.db}",
             }
         )

@@ -10,6 +10,7 @@ pub mod proration;
 pub mod role;
 pub mod rule;
 pub mod subscription;
+pub mod throttle;
 pub mod time;
 
 /// Percent-encodes a query value (written out: one loop is not worth a URL crate in the wasm).

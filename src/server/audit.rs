@@ -4,11 +4,11 @@ pub use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
 use serde::Serialize;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// Written inside the caller's transaction, so a change and its audit entry land together.
 pub async fn record<T: Serialize>(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut crate::server::db::WriteTx,
     actor: &CurrentUser,
     entity: &str,
     entity_id: &str,
@@ -26,7 +26,7 @@ pub async fn record<T: Serialize>(
 /// The one insert into the audit log; `actor` is (id, email), so work done for Dodo's
 /// webhooks (no signed-in person) is audited the same way.
 pub async fn record_as(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut crate::server::db::WriteTx,
     actor: (&str, &str),
     entity: &str,
     entity_id: &str,

@@ -1,9 +1,11 @@
 //! Sign-in, sessions and the sign-in rate limit. Passwords are argon2 hashes; a session is a
 //! random token whose SHA-256 is stored, so a leaked database does not leak live sessions.
 use super::db::Db;
-use super::ids::{new_id, now_ms};
+use super::ids::now_ms;
+use super::throttle;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::role::{CurrentUser, Role};
+use crate::domain::throttle::{wait_text, FREE_PER_ACCOUNT, FREE_PER_ADDRESS};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -14,10 +16,22 @@ use sqlx::Row;
 
 pub const SESSION_COOKIE: &str = "sid";
 pub const SESSION_DAYS: i64 = 7;
-const WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failures allowed per account (and per client address) in the window before sign-in is refused.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// A session unused this long is over, whatever its expiry.
+pub const SESSION_IDLE_MS: i64 = 12 * 3_600_000;
+/// How stale `last_seen_at` may get before a request refreshes it (one write per session per
+/// few minutes, not per request).
+const SEEN_EVERY_MS: i64 = 5 * 60_000;
+
+/// Password checks running at once. Each argon2 check takes 19 MiB and a core for tens of
+/// milliseconds: a burst of sign-ins beyond this is refused at once rather than queued into
+/// the memory of the whole machine.
+fn hashing() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -51,17 +65,6 @@ fn bad_credentials() -> AppError {
     )
 }
 
-async fn failures_since(db: &Db, key: &str, since: i64) -> Result<i64, AppError> {
-    let n: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE limit_key = $1 AND at > $2")
-            .bind(key)
-            .bind(since)
-            .fetch_one(db)
-            .await?
-            .try_get("n")?;
-    Ok(n)
-}
-
 /// Checks the password and opens a session; returns the raw session token for the cookie.
 pub async fn sign_in(
     db: &Db,
@@ -79,80 +82,97 @@ pub async fn sign_in(
     let now = now_ms();
     let account_key = format!("account:{email}");
     let address_key = format!("address:{address}");
-    if failures_since(db, &account_key, now - WINDOW_MS).await? >= MAX_FAILURES_PER_ACCOUNT
-        || failures_since(db, &address_key, now - WINDOW_MS).await? >= MAX_FAILURES_PER_ADDRESS
-    {
+    let keys = [
+        (account_key.as_str(), FREE_PER_ACCOUNT),
+        (address_key.as_str(), FREE_PER_ADDRESS),
+    ];
+    if let Some(wait) = throttle::take(db, &keys, now).await? {
         return Err(AppError::new(
             ErrorCode::RateLimited,
-            "Too many failed sign-ins. Wait 15 minutes, or ask a merchant account to reset your password.",
+            format!(
+                "Too many failed sign-ins for this account or from this network. Try again in {}.",
+                wait_text(wait)
+            ),
         ));
     }
-    let row = sqlx::query("SELECT id, email, password_hash, role FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(db)
-        .await?;
+    let Ok(_permit) = hashing().try_acquire() else {
+        // Counted as a try: a flood cannot test passwords for free by hitting the cap.
+        return Err(AppError::new(
+            ErrorCode::RateLimited,
+            "Sign-in is busy right now. Try again in a few seconds.",
+        ));
+    };
+    let row = sqlx::query(
+        "SELECT id, email, password_hash, role FROM users WHERE email = $1 AND disabled_at IS NULL",
+    )
+    .bind(&email)
+    .fetch_optional(db)
+    .await?;
+    // Spend the same time whether or not the account exists, so timing reveals nothing.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = match &row {
+        Some(r) => r.try_get::<String, _>("password_hash")?,
+        None => DUMMY
+            .get_or_init(|| hash_password("not a password").unwrap_or_default())
+            .clone(),
+    };
+    let password = password.to_string();
+    // Off the async workers: a check holds a core for tens of milliseconds.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
     let user = match row {
-        Some(r) => {
-            let hash: String = r.try_get("password_hash")?;
+        Some(r) if matches => {
             let role: String = r.try_get("role")?;
-            if verify_password(password, &hash) {
-                Role::parse(&role).map(|role| CurrentUser {
-                    id: r.try_get("id").unwrap_or_default(),
-                    email: email.clone(),
-                    role,
-                })
-            } else {
-                None
-            }
+            Role::parse(&role).map(|role| CurrentUser {
+                id: r.try_get("id").unwrap_or_default(),
+                email: email.clone(),
+                role,
+            })
         }
-        None => {
-            // Spend the same time as a real check, so timing does not reveal which emails exist.
-            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
-            verify_password(password, dummy);
-            None
-        }
+        _ => None,
     };
     let Some(user) = user else {
-        for key in [&account_key, &address_key] {
-            sqlx::query("INSERT INTO login_failures (id, limit_key, at) VALUES ($1, $2, $3)")
-                .bind(new_id("lf"))
-                .bind(key)
-                .bind(now)
-                .execute(db)
-                .await?;
-        }
         return Err(bad_credentials());
     };
+    throttle::forgive(db, &account_key, (&address_key, FREE_PER_ADDRESS)).await?;
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+    crate::server::db::write(db, sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)")
         .bind(token_hash(&token))
         .bind(&user.id)
         .bind(now)
         .bind(now + SESSION_DAYS * 86_400_000)
-        .execute(db)
-        .await?;
-    sqlx::query("DELETE FROM login_failures WHERE limit_key = $1 OR at < $2")
-        .bind(&account_key)
-        .bind(now - WINDOW_MS)
-        .execute(db)
+        )
         .await?;
     Ok((token, user))
 }
 
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let now = now_ms();
+    let hash = token_hash(token);
     let row = sqlx::query(
-        "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+        "SELECT u.id, u.email, u.role, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled_at IS NULL",
     )
-    .bind(token_hash(token))
-    .bind(now_ms())
+    .bind(&hash)
+    .bind(now)
+    .bind(now - SESSION_IDLE_MS)
     .fetch_optional(db)
     .await?;
     Ok(match row {
         Some(r) => {
+            let seen: i64 = r.try_get("last_seen_at")?;
+            if now - seen > SEEN_EVERY_MS {
+                crate::server::db::write(
+                    db,
+                    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                        .bind(now)
+                        .bind(&hash),
+                )
+                .await?;
+            }
             let role: String = r.try_get("role")?;
             Role::parse(&role).map(|role| CurrentUser {
                 id: r.try_get("id").unwrap_or_default(),
@@ -165,10 +185,11 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
 }
 
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(db)
-        .await?;
+    crate::server::db::write(
+        db,
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -201,4 +222,28 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 
 pub fn clear_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Expired and idle sessions, and forgotten sign-in failures, removed hourly.
+pub fn spawn_purge(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = now_ms();
+            let sessions = crate::server::db::write(
+                &db,
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+                    .bind(now)
+                    .bind(now - SESSION_IDLE_MS),
+            )
+            .await;
+            if let Err(e) = sessions {
+                tracing::warn!(error = %e, "expired sessions not purged");
+            }
+            if let Err(e) = throttle::purge(&db, now).await {
+                tracing::warn!(error = %e.message, "old sign-in failures not purged");
+            }
+        }
+    });
 }

@@ -24,9 +24,13 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub database_url: String,
-    /// True when DATABASE_URL was unset: SQLite under data/, demo data, printed logins.
+    /// True when DATABASE_URL was unset: SQLite under data/ (and, with the sandbox, demo data).
     pub embedded_default: bool,
+    /// Demo accounts (published passwords) and the demo map: only ever with the sandbox.
     pub demo_data: bool,
+    /// The first merchant account, created when the database has no user yet
+    /// (FIRST_MERCHANT_EMAIL / FIRST_MERCHANT_PASSWORD): how a real deployment gets its first login.
+    pub first_merchant: Option<(String, Secret)>,
     /// 90 days of demo offers for the analytics page (DEMO_HISTORY; defaults to DEMO_DATA).
     pub demo_history: bool,
     pub dodo_api_key: Option<Secret>,
@@ -62,6 +66,22 @@ fn check_environment(environment: &str, has_key: bool) -> Result<(), String> {
     }
 }
 
+/// Demo data follows the sandbox: its accounts have published passwords, so with a real API key
+/// they would be a door anyone can open. Asked for with a key, the start is refused.
+fn demo_data(asked: Option<&str>, embedded_default: bool, has_key: bool) -> Result<bool, String> {
+    match asked {
+        Some("1") | Some("true") if has_key => Err(
+            "DEMO_DATA=1 needs the built-in sandbox: demo accounts have published passwords, so \
+             they are never created with a real DODO_PAYMENTS_API_KEY. Unset one of the two."
+                .into(),
+        ),
+        Some("1") | Some("true") => Ok(true),
+        Some("0") | Some("false") => Ok(false),
+        Some(_) => Err("DEMO_DATA must be 1 or 0".into()),
+        None => Ok(embedded_default && !has_key),
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, String> {
         let database_url = var("DATABASE_URL");
@@ -74,11 +94,19 @@ impl Config {
             var("DODO_PAYMENTS_ENVIRONMENT").unwrap_or_else(|| "test_mode".into());
         let dodo_api_key = var("DODO_PAYMENTS_API_KEY").map(Secret::new);
         check_environment(&dodo_environment, dodo_api_key.is_some())?;
-        let demo_data = match var("DEMO_DATA").as_deref() {
-            Some("1") | Some("true") => true,
-            Some("0") | Some("false") => false,
-            Some(_) => return Err("DEMO_DATA must be 1 or 0".into()),
-            None => embedded_default,
+        let demo_data = demo_data(
+            var("DEMO_DATA").as_deref(),
+            embedded_default,
+            dodo_api_key.is_some(),
+        )?;
+        let first_merchant = match (var("FIRST_MERCHANT_EMAIL"), var("FIRST_MERCHANT_PASSWORD")) {
+            (Some(e), Some(p)) => Some((e, Secret::new(p))),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "set both FIRST_MERCHANT_EMAIL and FIRST_MERCHANT_PASSWORD, or neither".into(),
+                )
+            }
         };
         let demo_history = match var("DEMO_HISTORY").as_deref() {
             Some("1") | Some("true") => true,
@@ -91,6 +119,7 @@ impl Config {
             database_url: database_url.unwrap_or_else(|| "sqlite://data/upsell.db".into()),
             embedded_default,
             demo_data,
+            first_merchant,
             dodo_api_key,
             dodo_environment,
             dodo_base_url: var("DODO_PAYMENTS_BASE_URL"),
@@ -127,6 +156,23 @@ mod tests {
         let err = check_environment("live_mode", false).unwrap_err();
         assert!(err.contains("DODO_PAYMENTS_API_KEY"), "{err}");
         assert!(check_environment("prod", true).is_err());
+    }
+
+    #[test]
+    fn demo_data_only_with_the_sandbox() {
+        assert_eq!(demo_data(None, true, false), Ok(true));
+        assert_eq!(
+            demo_data(None, true, true),
+            Ok(false),
+            "a real key, no demo logins"
+        );
+        assert_eq!(demo_data(None, false, false), Ok(false));
+        assert_eq!(demo_data(Some("1"), false, false), Ok(true));
+        assert!(demo_data(Some("1"), true, true)
+            .unwrap_err()
+            .contains("sandbox"));
+        assert_eq!(demo_data(Some("0"), true, false), Ok(false));
+        assert!(demo_data(Some("yes"), true, false).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::domain::rule::ProductSummary;
 use std::future::Future;
 use std::pin::Pin;
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+type Tx = crate::server::db::WriteTx;
 
 pub fn apply<'t>(
     tx: &'t mut Tx,

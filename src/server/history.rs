@@ -120,7 +120,7 @@ pub async fn seed(db: &Db, products: &[ProductSummary]) -> Result<(), AppError> 
 /// Offers of one rule on one day: volume grows over the quarter and dips at weekends; each
 /// rule has its own take rate between 5 and 15%.
 async fn seed_day(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     rng: &mut Rng,
     rule: &Rule,
     index: usize,

@@ -27,9 +27,11 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 pub struct Running {
@@ -163,40 +165,6 @@ async fn webhook_secret(
     Ok((Some(Secret::new(kept)), generated))
 }
 
-/// Headers every response carries. No page may be framed (the offer page's one-click button
-/// must not be clickjacked), no response is type-sniffed, and the offer page, whose URL holds
-/// the offer's token, sends no Referer to any other site. `same-origin` rather than
-/// `no-referrer`: its own accept and decline forms are plain posts that go back to the page by
-/// their Referer (leptos's no-JavaScript path and `guard::back_with`). A script-restricting
-/// CSP is not set yet: only `frame-ancestors`, which cannot affect hydration. Layered outside
-/// `same_origin`, so its refusals carry the headers too.
-async fn security_headers(req: Request, next: Next) -> Response {
-    let offer_page = req.uri().path().starts_with("/offer/");
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        h.entry(name).or_insert(HeaderValue::from_static(value));
-    };
-    set(h, "content-security-policy", "frame-ancestors 'none'");
-    set(h, "x-frame-options", "DENY");
-    set(h, "x-content-type-options", "nosniff");
-    set(
-        h,
-        "referrer-policy",
-        if offer_page {
-            "same-origin"
-        } else {
-            "strict-origin-when-cross-origin"
-        },
-    );
-    set(
-        h,
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    );
-    res
-}
-
 /// Binds, migrates, seeds (when asked) and serves. Returns once the server accepts requests.
 pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<Running, String> {
     let listener = TcpListener::bind(config.site_addr)
@@ -214,6 +182,14 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         .map_err(|e| format!("cannot open the database: {e}"))?;
     if config.demo_data {
         seed::demo_accounts(&db).await.map_err(|e| e.message)?;
+    }
+    if let Some((email, password)) = &config.first_merchant {
+        if seed::first_merchant(&db, email, password.expose())
+            .await
+            .map_err(|e| e.message)?
+        {
+            tracing::info!("first merchant account created from FIRST_MERCHANT_EMAIL");
+        }
     }
     let key = config
         .dodo_api_key
@@ -249,6 +225,10 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         app_url: app_url.clone().into(),
         webhook: verifier.map(Arc::new),
     };
+    let headers = super::headers::Policy {
+        hashed_assets: leptos_options.hash_files,
+        https: app_url.starts_with("https://"),
+    };
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
@@ -269,6 +249,17 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
                 move || shell(options.clone())
             },
         )
+        // The bundle: brotli or gzip files made at build time (scripts/precompress.sh),
+        // chosen by the browser's Accept-Encoding, never compressed per request.
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            ServeDir::new(
+                std::path::Path::new(leptos_options.site_root.as_ref())
+                    .join(leptos_options.site_pkg_dir.as_ref()),
+            )
+            .precompressed_br()
+            .precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     if state.config.sandbox_enabled() {
         let signer = webhooks::verifier(webhook_secret.as_ref().map(|s| s.expose()))?
@@ -280,7 +271,9 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     }
     let app = router
         .layer(middleware::from_fn(same_origin))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |req, next| {
+            super::headers::security_headers(headers, req, next)
+        }))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
                 let id = req
@@ -289,10 +282,14 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
                     .and_then(|r| r.header_value().to_str().ok())
                     .unwrap_or_default()
                     .to_string();
-                // The path only: query strings may carry tokens.
-                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                // The path only (query strings may carry tokens), offer tokens cut.
+                let path = super::ids::log_path(req.uri().path());
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
             }),
         )
+        // Pages and API answers, compressed as they go (a quick level: they are small and
+        // made per request); files already compressed (the bundle) pass through untouched.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeId))
         .with_state(state.clone());
@@ -319,6 +316,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     });
     db::spawn_checkpoints(&state.db);
     super::offers::spawn_sweeper(state.clone());
+    super::auth::spawn_purge(state.db.clone());
     if state.config.demo_data && state.config.sandbox_enabled() {
         let (db, dodo) = (state.db.clone(), state.dodo.clone());
         let history = state.config.demo_history;

@@ -27,7 +27,7 @@ pub struct Job {
 /// transaction: the services' side, given to [`Ingest::start`] so this engine knows none of
 /// them (`server::dispatch::apply`).
 pub type Apply = for<'t> fn(
-    &'t mut sqlx::Transaction<'static, sqlx::Any>,
+    &'t mut crate::server::db::WriteTx,
     &'t [ProductSummary],
     Vec<&'t Job>,
 ) -> Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + 't>>;
@@ -138,7 +138,7 @@ async fn apply_all(
 /// Stores the batch's deliveries with one statement; returns the webhook ids stored now (the
 /// others were delivered before: duplicates, applied once already).
 async fn store_deliveries(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     jobs: &[Job],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let rows: Vec<String> = (0..jobs.len())
@@ -169,7 +169,7 @@ async fn store_deliveries(
 }
 
 async fn apply_each(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     products: &[ProductSummary],
     jobs: &[Job],
     apply: Apply,

@@ -9,6 +9,7 @@ pub mod db;
 pub mod dispatch;
 pub mod dodo;
 pub mod error;
+pub mod headers;
 pub mod history;
 pub mod http;
 pub mod ids;
@@ -20,6 +21,7 @@ pub mod sandbox;
 pub mod seed;
 pub mod state;
 pub mod subscriptions;
+pub mod throttle;
 pub mod users;
 pub mod webhooks;
 

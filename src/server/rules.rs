@@ -13,7 +13,7 @@ use crate::domain::rule::{
 };
 use crate::domain::subscription::OnPaymentFailure;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
     quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
@@ -78,7 +78,7 @@ pub async fn list(db: &Db) -> Result<Vec<Rule>, AppError> {
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
-async fn get_in(tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<Rule>, AppError> {
+async fn get_in(tx: &mut crate::server::db::WriteTx, id: &str) -> Result<Option<Rule>, AppError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM rules WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut **tx)

@@ -51,6 +51,32 @@ pub async fn demo_accounts(db: &Db) -> Result<(), AppError> {
     Ok(())
 }
 
+pub async fn user_count(db: &Db) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?)
+}
+
+/// The first merchant of a real deployment: created only while the database has no user, so
+/// the variables can stay set without resetting a password that was changed since.
+pub async fn first_merchant(db: &Db, email: &str, password: &str) -> Result<bool, AppError> {
+    if user_count(db).await? > 0 {
+        return Ok(false);
+    }
+    let errors = users::validate_new_user(email, password);
+    if let Some(e) = errors.first() {
+        return Err(AppError::new(
+            crate::domain::error::ErrorCode::BadRequest,
+            format!(
+                "FIRST_MERCHANT_EMAIL / FIRST_MERCHANT_PASSWORD: {}",
+                e.message
+            ),
+        ));
+    }
+    users::insert(db, email, password, Role::Merchant).await?;
+    Ok(true)
+}
+
 /// (name, kind, trigger, offer, headline, value proposition, badge, timing). A downsell
 /// follows the rule listed just before it.
 type DemoRule = (

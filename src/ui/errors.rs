@@ -54,3 +54,49 @@ pub fn field_text(lang: Lang, f: &FieldError) -> String {
         _ => tr(lang, field_msg(&f.code)).to_string(),
     }
 }
+
+/// An error that came back in the URL (`?__err=`, the no-JavaScript path of a form post).
+/// Anyone can write a URL, so its text is never shown: only its codes are read, each mapped
+/// to our own message (an unknown field code reads "This field is required.").
+pub fn from_url(e: AppError) -> AppError {
+    AppError {
+        message: tr(Lang::En, code_msg(e.code)).to_string(),
+        fields: e
+            .fields
+            .into_iter()
+            .map(|f| FieldError {
+                message: tr(Lang::En, field_msg(&f.code)).to_string(),
+                ..f
+            })
+            .collect(),
+        ..e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_url_is_never_shown() {
+        let forged = AppError {
+            code: ErrorCode::Conflict,
+            message: "Your account is suspended: call +1 555 0100".into(),
+            fields: vec![FieldError::new(
+                "email",
+                "email_taken",
+                "Pay here: evil.example",
+            )],
+        };
+        let shown = from_url(forged);
+        assert_eq!(shown.message, tr(Lang::En, Msg::ErrConflict));
+        assert_eq!(shown.fields[0].field, "email");
+        assert_eq!(shown.fields[0].message, tr(Lang::En, Msg::ErrEmailTaken));
+        let unknown = from_url(AppError {
+            code: ErrorCode::BadRequest,
+            message: String::new(),
+            fields: vec![FieldError::new("name", "<script>", "x")],
+        });
+        assert_eq!(unknown.fields[0].message, tr(Lang::En, Msg::ErrRequired));
+    }
+}

@@ -153,6 +153,8 @@ pub enum Msg {
     ErrEmail,
     ErrEmailTaken,
     ErrPasswordShort,
+    ErrSignIn,
+    ErrSignInWait,
     ErrUnauthenticated,
     ErrForbidden,
     ErrNotFound,
@@ -617,6 +619,10 @@ fn en(m: Msg) -> &'static str {
         ErrEmail => "Enter an email address like name@example.com.",
         ErrEmailTaken => "An account with this email already exists.",
         ErrPasswordShort => "Use at least 10 characters.",
+        #[cfg(feature = "ssr")]
+        ErrSignIn => "That email and password do not match an account. Check both and try again.",
+        #[cfg(feature = "ssr")]
+        ErrSignInWait => "Too many failed sign-ins for this account or from this network. Wait a little and try again; each further failure makes the wait longer.",
         ErrUnauthenticated => "Please sign in to continue.",
         ErrForbidden => "Your role does not allow this.",
         ErrNotFound => "This no longer exists. Reload the page.",
@@ -1300,6 +1306,10 @@ fn zh(m: Msg) -> &'static str {
         ErrEmail => "请输入类似 name@example.com 的邮箱地址。",
         ErrEmailTaken => "该邮箱已有账户。",
         ErrPasswordShort => "密码至少 10 个字符。",
+        #[cfg(feature = "ssr")]
+        ErrSignIn => "邮箱与密码不匹配任何账户。请检查后重试。",
+        #[cfg(feature = "ssr")]
+        ErrSignInWait => "此账户或此网络登录失败次数过多。请稍等后重试；每多失败一次，等待时间都会变长。",
         ErrUnauthenticated => "请先登录。",
         ErrForbidden => "您的角色无权执行此操作。",
         ErrNotFound => "该内容已不存在，请刷新页面。",

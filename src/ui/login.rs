@@ -1,6 +1,7 @@
-use super::errors::error_text;
+use super::errors::{error_text, from_url};
 use super::i18n::{use_i18n, Msg};
 use crate::api::session::Login;
+use crate::domain::error::ErrorCode;
 use leptos::prelude::*;
 
 /// A plain form post: the server answers with the landing page, or comes back here with the
@@ -9,7 +10,8 @@ use leptos::prelude::*;
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(|r| r.err());
+    // Only ever from the URL (this page does not hydrate): its codes, never its text.
+    let error = move || login.value().get().and_then(|r| r.err()).map(from_url);
     view! {
         <section class="page narrow">
             <h1>{i18n.t(Msg::SignIn)}</h1>
@@ -19,7 +21,14 @@ pub fn LoginPage() -> impl IntoView {
                 <label for="password">{i18n.t(Msg::Password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <p id="login-error" class="field-error" role="alert">
-                    {move || error().map(|e| error_text(i18n.0.get(), &e))}
+                    {move || {
+                        error()
+                            .map(|e| match e.code {
+                                ErrorCode::Unauthenticated => i18n.now(Msg::ErrSignIn).to_string(),
+                                ErrorCode::RateLimited => i18n.now(Msg::ErrSignInWait).to_string(),
+                                _ => error_text(i18n.0.get(), &e),
+                            })
+                    }}
                 </p>
                 <button type="submit" class="primary" data-pending=i18n.now(Msg::SigningIn)>
                     {i18n.t(Msg::SignIn)}

@@ -56,7 +56,8 @@ pub fn Status(text: Option<String>) -> impl IntoView {
 }
 
 /// The error of a plain form post to `S`, which leptos brings back in the URL (`?__err=`) and
-/// a server action of the same function reads while the page renders on the server.
+/// a server action of the same function reads while the page renders on the server. Only its
+/// codes are kept (see `errors::from_url`).
 pub fn form_error<S>() -> Option<AppError>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -65,6 +66,7 @@ where
     ServerAction::<S>::new()
         .value()
         .with_untracked(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+        .map(super::errors::from_url)
 }
 
 /// The offer against the product just bought, as the customer reads it: "$20.00 more than

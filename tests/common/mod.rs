@@ -48,6 +48,7 @@ fn config(database_url: String) -> Config {
     Config {
         database_url,
         embedded_default: false,
+        first_merchant: None,
         demo_data: true,
         demo_history: false,
         dodo_api_key: None,
@@ -61,15 +62,26 @@ fn config(database_url: String) -> Config {
     }
 }
 
+fn options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("upsell_dashboard")
+        .site_root("target/site")
+        .build()
+}
+
 async fn boot(database_url: String, dir: Option<tempdir::Dir>) -> TestApp {
+    boot_with(database_url, dir, options()).await
+}
+
+async fn boot_with(
+    database_url: String,
+    dir: Option<tempdir::Dir>,
+    options: LeptosOptions,
+) -> TestApp {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
-    let options = LeptosOptions::builder()
-        .output_name("upsell_dashboard")
-        .site_root("target/site")
-        .build();
     let running = start(config(database_url.clone()), options)
         .await
         .expect("server starts");
@@ -86,6 +98,18 @@ pub async fn sqlite() -> TestApp {
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/app.db", dir.display());
     boot(url, Some(tempdir::Dir(dir))).await
+}
+
+/// A SQLite app serving its bundle from `site_root` (a folder the test made), with
+/// content-hashed names (cargo-leptos `hash-files`) or not.
+pub async fn sqlite_site(site_root: &std::path::Path, hash_files: bool) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("upsell_test_{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/app.db", dir.display());
+    let mut options = options();
+    options.site_root = site_root.display().to_string().into();
+    options.hash_files = hash_files;
+    boot_with(url, Some(tempdir::Dir(dir)), options).await
 }
 
 /// A fresh database on the test PostgreSQL server, or `None` when there is none (which fails

@@ -8,7 +8,7 @@ use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
 use crate::domain::offer::{eligible_method, OfferState, OfferView, SavedMethod};
 use crate::domain::offer_action::{quote_holds, OfferAction};
-use crate::server::db::begin_write;
+use crate::server::db::{begin_write, write};
 use crate::server::dodo::{saved_method, ChargeCall};
 use crate::server::ids::now_ms;
 use crate::server::state::AppState;
@@ -214,12 +214,21 @@ pub async fn accept_timed(
             session_id,
             payment_id,
         } => {
-            sqlx::query("UPDATE offers SET checkout_session_id = $1, payment_id = COALESCE(payment_id, $2) WHERE id = $3")
-                .bind(session_id)
-                .bind(payment_id)
-                .bind(&offer.id)
-                .execute(&state.db)
-                .await?;
+            // Bookkeeping, written after the answer: the customer does not wait behind the
+            // charge's own webhooks. If it is lost with the process, the webhook or a
+            // read-back (by the metadata) still finds the payment.
+            let (state, offer_id) = (state.clone(), offer.id.clone());
+            tokio::spawn(async move {
+                let record = write(&state.db, sqlx::query("UPDATE offers SET checkout_session_id = $1, payment_id = COALESCE(payment_id, $2) WHERE id = $3")
+                    .bind(session_id)
+                    .bind(payment_id)
+                    .bind(&offer_id)
+                    )
+                    .await;
+                if let Err(e) = record {
+                    tracing::warn!(offer_id, error = %e, "charge's payment id not recorded");
+                }
+            });
         }
         ChargeCall::Refused { code, .. } => {
             fail_charging(state, &offer, &code, "charge_refused").await?;

@@ -42,7 +42,7 @@ pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quan
     r.proration_mode, r.on_payment_failure, r.free_days";
 
 async fn best_rule(
-    tx: &mut Tx<'_>,
+    conn: &mut sqlx::AnyConnection,
     customer_id: &str,
     triggers: &[String],
     timing: Timing,
@@ -61,7 +61,7 @@ async fn best_rule(
         .bind(trigger)
         .bind(customer_id)
         .bind(RuleKind::Save.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?;
         if let Some(r) = row {
             let priority: i64 = r.try_get("priority")?;
@@ -108,7 +108,7 @@ pub(super) struct NewOffer<'a> {
 /// is quoted now (its price); a plan is quoted when the offer is first shown, from Dodo's
 /// change-plan preview or the plan's price, once what the customer holds is known.
 pub(super) async fn insert_offer(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     rule: &RuleMatch,
     products: &[ProductSummary],
     n: NewOffer<'_>,
@@ -220,7 +220,7 @@ pub(super) async fn insert_offer(
 /// open hold-out (from `open_holdouts`); this adds any customer it may hold out now, so a later
 /// purchase in the same batch still converts it.
 pub async fn on_payment_succeeded(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     products: &[ProductSummary],
     data: &Value,
     held: &mut HashSet<String>,

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 /// purchase) so the experiment can compare against customers who got none. Returns the
 /// record's id when this call made it.
 pub async fn hold_out(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     rule_id: &str,
     customer_id: &str,
     trigger_payment_id: &str,
@@ -59,7 +59,7 @@ const HOLDOUT_WINDOW_MS: i64 = 30 * 86_400_000;
 /// Of `customers`, those with a hold-out that a purchase could still convert. A webhook batch
 /// asks this once, so a purchase by anyone else (nearly everyone) costs no hold-out query.
 pub async fn open_holdouts(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     customers: &[&str],
 ) -> Result<HashSet<String>, sqlx::Error> {
     if customers.is_empty() {
@@ -84,7 +84,7 @@ pub async fn open_holdouts(
 
 /// An ordinary purchase by a held-out customer of the product they were not offered.
 pub(super) async fn holdout_conversions(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     customer_id: &str,
     payment_id: &str,
     bought: &[(String, i64)],

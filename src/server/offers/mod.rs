@@ -39,9 +39,9 @@ use crate::domain::offer_action::OfferAction;
 use crate::domain::proration::ProrationMode;
 use crate::domain::subscription::{EffectiveAt, OnPaymentFailure};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-pub(super) type Tx<'a> = Transaction<'a, Any>;
+pub(super) use crate::server::db::WriteTx as Tx;
 
 #[derive(Clone)]
 pub struct Offer {
@@ -166,7 +166,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
 
 /// Records an event of `offer` now (and its rollups) inside `tx`.
 pub(super) async fn event(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     offer: &Offer,
     kind: EventKind,
     amount: Option<i64>,
@@ -187,7 +187,7 @@ pub(super) async fn by_token(db: &Db, token: &str) -> Result<Offer, AppError> {
 
 /// Moves `from → to` only if the offer is still in `from`; true when this call made the move.
 pub(super) async fn transition(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     offer: &Offer,
     from: OfferState,
     to: OfferState,

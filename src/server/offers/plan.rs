@@ -5,7 +5,7 @@
 //! `payment.*` (metadata names the offer and the change) or by reading Dodo back.
 use super::quote::Quote;
 use super::settle::{fail_charging, settle};
-use super::{event, save, transition, Offer};
+use super::{event, save, Offer};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::OfferState;
@@ -13,7 +13,7 @@ use crate::domain::offer_action::{effective_for, Held, NoOffer, OfferAction};
 use crate::domain::proration::ProrationMode;
 use crate::domain::rule::ProductSummary;
 use crate::domain::subscription::{ChangeState, EffectiveAt, OnPaymentFailure};
-use crate::server::db::{begin_write, is_unique_violation};
+use crate::server::db::{begin_write, is_unique_violation, write, WriteTx};
 use crate::server::ids::{new_id, now_ms};
 use crate::server::state::AppState;
 use crate::server::subscriptions::{ms, PlanCall};
@@ -140,10 +140,10 @@ async fn claim(
     offer: &Offer,
     q: &Quote,
     change_id: &str,
+    products: &[ProductSummary],
 ) -> Result<bool, AppError> {
     let sid = q.subscription_id.as_deref().unwrap_or_default();
-    // Names as the console's history shows them (read before the write lock).
-    let products = state.dodo.products().await?;
+    // Names as the console's history shows them.
     let name = |id: &str| {
         products
             .iter()
@@ -153,7 +153,20 @@ async fn claim(
     let from_id = q.from_product_id.clone().unwrap_or_default();
     let (from_name, to_name) = (name(&from_id), name(&offer.offer_product_id));
     let mut tx = begin_write(&state.db).await?;
-    if !transition(&mut tx, offer, OfferState::Pending, OfferState::Charging).await? {
+    // The compare-and-set `pending → charging`, naming the change in the same statement.
+    let claimed = sqlx::query(
+        "UPDATE offers SET state = $1, updated_at = $2, plan_change_id = $3 WHERE id = $4 AND state = $5",
+    )
+    .bind(OfferState::Charging.as_str())
+    .bind(now_ms())
+    .bind(change_id)
+    .bind(&offer.id)
+    .bind(OfferState::Pending.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
         return Ok(false);
     }
     event(&mut tx, offer, EventKind::Accepted, Some(q.amount), None).await?;
@@ -201,11 +214,6 @@ async fn claim(
         }
         Err(e) => return Err(e.into()),
     }
-    sqlx::query("UPDATE offers SET plan_change_id = $1 WHERE id = $2")
-        .bind(change_id)
-        .bind(&offer.id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -218,38 +226,50 @@ pub(super) async fn accept(
     q: &Quote,
 ) -> Result<Duration, AppError> {
     let change_id = new_id("pch");
-    if !claim(state, offer, q, &change_id).await? {
-        return Ok(Duration::ZERO);
+    let t = Instant::now();
+    // Read before the write lock (usually from the catalogue cache).
+    let products = state.dodo.products().await?;
+    let mut waited = t.elapsed();
+    if !claim(state, offer, q, &change_id, &products).await? {
+        return Ok(waited);
     }
     let sid = q.subscription_id.as_deref().unwrap_or_default();
     let mut call = body(offer, q.effective_at.unwrap_or(EffectiveAt::Immediately));
     call["metadata"] = json!({ "offer_id": offer.id, "plan_change_id": change_id });
     let t = Instant::now();
     let outcome = state.dodo.change_plan(sid, &call).await;
-    let waited = t.elapsed();
+    waited += t.elapsed();
     match outcome {
         PlanCall::Accepted { payment_id } => {
-            let mut tx = begin_write(&state.db).await?;
-            sqlx::query("UPDATE offers SET payment_id = COALESCE(payment_id, $1) WHERE id = $2")
-                .bind(&payment_id)
-                .bind(&offer.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2",
-            )
-            .bind(&payment_id)
-            .bind(&change_id)
-            .execute(&mut *tx)
-            .await?;
-            if q.effective_at == Some(EffectiveAt::NextBillingDate) {
-                sqlx::query("UPDATE plan_changes SET state = $1 WHERE id = $2 AND state = $3")
-                    .bind(ChangeState::Scheduled.as_str())
-                    .bind(&change_id)
-                    .bind(ChangeState::Executing.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+            let scheduled = q.effective_at == Some(EffectiveAt::NextBillingDate);
+            if q.amount > 0 && !scheduled {
+                // The charge's webhook settles the offer; the payment id the call answered is
+                // bookkeeping, written after the answer so the customer does not wait behind
+                // the webhooks this very call set off. If it is lost with the process, the
+                // webhook or a read-back (by the metadata) still finds the payment.
+                let (state, offer_id) = (state.clone(), offer.id.clone());
+                tokio::spawn(async move {
+                    let record = async {
+                        let mut tx = begin_write(&state.db).await?;
+                        record_call(&mut tx, &offer_id, &change_id, payment_id.as_deref(), false)
+                            .await?;
+                        tx.commit().await
+                    };
+                    if let Err(e) = record.await {
+                        tracing::warn!(offer_id, error = %e, "plan change's payment id not recorded");
+                    }
+                });
+                return Ok(waited);
             }
+            let mut tx = begin_write(&state.db).await?;
+            record_call(
+                &mut tx,
+                &offer.id,
+                &change_id,
+                payment_id.as_deref(),
+                scheduled,
+            )
+            .await?;
             // Nothing to charge: Dodo taking the change is the outcome. A save offer counts
             // the recurring revenue it kept.
             if q.amount == 0 {
@@ -264,12 +284,12 @@ pub(super) async fn accept(
             tx.commit().await?;
         }
         PlanCall::Refused { status, code, .. } => {
-            sqlx::query("UPDATE plan_changes SET state = $1, failure_code = $2 WHERE id = $3 AND state = $4")
+            write(&state.db, sqlx::query("UPDATE plan_changes SET state = $1, failure_code = $2 WHERE id = $3 AND state = $4")
                 .bind(ChangeState::Failed.as_str())
                 .bind(&code)
                 .bind(&change_id)
                 .bind(ChangeState::Executing.as_str())
-                .execute(&state.db)
+                )
                 .await?;
             let code = if status == 409 {
                 "PLAN_CHANGE_PENDING"
@@ -282,4 +302,34 @@ pub(super) async fn accept(
         PlanCall::Unknown => {}
     }
     Ok(waited)
+}
+
+/// What the change-plan call answered: its payment (if any), and a change at the next billing
+/// date now scheduled.
+async fn record_call(
+    tx: &mut WriteTx,
+    offer_id: &str,
+    change_id: &str,
+    payment_id: Option<&str>,
+    scheduled: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE offers SET payment_id = COALESCE(payment_id, $1) WHERE id = $2")
+        .bind(payment_id)
+        .bind(offer_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE plan_changes SET payment_id = COALESCE(payment_id, $1) WHERE id = $2")
+        .bind(payment_id)
+        .bind(change_id)
+        .execute(&mut **tx)
+        .await?;
+    if scheduled {
+        sqlx::query("UPDATE plan_changes SET state = $1 WHERE id = $2 AND state = $3")
+            .bind(ChangeState::Scheduled.as_str())
+            .bind(change_id)
+            .bind(ChangeState::Executing.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

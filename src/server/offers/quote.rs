@@ -8,7 +8,7 @@ use crate::domain::error::AppError;
 use crate::domain::offer::OfferState;
 use crate::domain::offer_action::{choose, NoOffer, OfferAction};
 use crate::domain::subscription::EffectiveAt;
-use crate::server::db::begin_write;
+use crate::server::db::{begin_write, write};
 use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 
@@ -109,7 +109,7 @@ pub(super) async fn requote(state: &AppState, offer: &Offer) -> Result<Quoted, A
 
 async fn store(state: &AppState, offer: &Offer, q: &Quote) -> Result<(), AppError> {
     // Only while pending: a quote never rewrites an offer already being charged.
-    sqlx::query(
+    write(&state.db, sqlx::query(
         "UPDATE offers SET action = $1, amount = $2, subscription_id = COALESCE($3, subscription_id), \
          from_product_id = $4, recurring_amount = $5, recurring_from = $6, effective_at = $7, quoted_at = $8 \
          WHERE id = $9 AND state = $10",
@@ -124,7 +124,7 @@ async fn store(state: &AppState, offer: &Offer, q: &Quote) -> Result<(), AppErro
     .bind(now_ms())
     .bind(&offer.id)
     .bind(OfferState::Pending.as_str())
-    .execute(&state.db)
+    )
     .await?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::domain::analytics::{assign, Variant};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::offer_action::{pick_save, CancelReason, SaveCandidate};
 use crate::domain::rule::RuleKind;
-use crate::server::db::begin_write;
+use crate::server::db::{begin_write, write};
 use crate::server::ids::{new_id, now_ms};
 use crate::server::state::AppState;
 use serde_json::{json, Value};
@@ -30,11 +30,11 @@ pub enum CancelOutcome {
     Cancelled,
 }
 
-pub(super) async fn mark_saved(tx: &mut Tx<'_>, offer_id: &str) -> Result<(), sqlx::Error> {
+pub(super) async fn mark_saved(tx: &mut Tx, offer_id: &str) -> Result<(), sqlx::Error> {
     set_state(tx, offer_id, "saved").await
 }
 
-async fn set_state(tx: &mut Tx<'_>, offer_id: &str, to: &str) -> Result<(), sqlx::Error> {
+async fn set_state(tx: &mut Tx, offer_id: &str, to: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE cancellations SET state = $1, updated_at = $2 WHERE offer_id = $3 AND state = 'offered'")
         .bind(to)
         .bind(now_ms())
@@ -206,11 +206,13 @@ pub async fn request_cancel(
         return Ok(CancelOutcome::Offer(t));
     }
     cancel_at_period_end(state, sid, reason.as_str()).await?;
-    sqlx::query("UPDATE cancellations SET state = 'cancelled', updated_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(&id)
-        .execute(&state.db)
-        .await?;
+    write(
+        &state.db,
+        sqlx::query("UPDATE cancellations SET state = 'cancelled', updated_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(&id),
+    )
+    .await?;
     Ok(CancelOutcome::Cancelled)
 }
 
@@ -315,11 +317,15 @@ pub async fn sweep(state: &AppState) -> Result<usize, AppError> {
             tracing::warn!(error = %e.message, subscription_id = %sid, "cancellation not confirmed yet; retried later");
             continue;
         }
-        sqlx::query("UPDATE cancellations SET state = 'cancelled', updated_at = $1 WHERE id = $2")
+        write(
+            &state.db,
+            sqlx::query(
+                "UPDATE cancellations SET state = 'cancelled', updated_at = $1 WHERE id = $2",
+            )
             .bind(now_ms())
-            .bind(&id)
-            .execute(&state.db)
-            .await?;
+            .bind(&id),
+        )
+        .await?;
         done += 1;
     }
     Ok(done)

@@ -13,7 +13,7 @@ use crate::server::state::AppState;
 use serde_json::Value;
 use sqlx::Row;
 
-pub async fn on_payment_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+pub async fn on_payment_failed(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
     match data.pointer("/metadata/offer_id").and_then(Value::as_str) {
         Some(offer_id) => settle(tx, offer_id, data, false).await,
         None => Ok(()),
@@ -22,7 +22,7 @@ pub async fn on_payment_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx
 
 /// Records the outcome of our charge. Out-of-order or repeated outcomes cannot undo `paid`.
 pub(super) async fn settle(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     offer_id: &str,
     data: &Value,
     paid: bool,
@@ -90,7 +90,7 @@ pub(super) async fn settle(
 /// a second payment for an offer already paid (it should not exist: support refunds it), or
 /// a payment through the fallback checkout link.
 async fn flag_extra_payment(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     offer: &Offer,
     payment_id: Option<&str>,
     data: &Value,
@@ -127,7 +127,7 @@ async fn flag_extra_payment(
 }
 
 /// The offer whose charge was this payment, if any.
-async fn paid_by(tx: &mut Tx<'_>, payment_id: &str) -> Result<Option<Offer>, sqlx::Error> {
+async fn paid_by(tx: &mut Tx, payment_id: &str) -> Result<Option<Offer>, sqlx::Error> {
     sqlx::query(&format!(
         "SELECT {COLUMNS} FROM offers WHERE payment_id = $1"
     ))
@@ -141,7 +141,7 @@ async fn paid_by(tx: &mut Tx<'_>, payment_id: &str) -> Result<Option<Offer>, sql
 
 /// `refund.failed` for a refund recorded earlier: the money stayed with the merchant, so the
 /// refund is taken back out of the analytics (once per refund).
-pub async fn on_refund_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+pub async fn on_refund_failed(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
     let (Some(payment_id), Some(refund_id)) = (
         data.get("payment_id").and_then(Value::as_str),
         data.get("refund_id").and_then(Value::as_str),
@@ -184,11 +184,7 @@ pub async fn on_refund_failed(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx:
 }
 
 /// `dispute.*` for one of our charges: the offer's payment is marked with the dispute's status.
-pub async fn on_dispute(
-    tx: &mut Tx<'_>,
-    event_type: &str,
-    data: &Value,
-) -> Result<(), sqlx::Error> {
+pub async fn on_dispute(tx: &mut Tx, event_type: &str, data: &Value) -> Result<(), sqlx::Error> {
     let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
         return Ok(());
     };
@@ -202,7 +198,7 @@ pub async fn on_dispute(
 }
 
 /// `refund.succeeded` for one of our charges: recorded for revenue (analytics subtract it).
-pub async fn on_refund(tx: &mut Tx<'_>, data: &Value) -> Result<(), sqlx::Error> {
+pub async fn on_refund(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
     let Some(payment_id) = data.get("payment_id").and_then(Value::as_str) else {
         return Ok(());
     };
@@ -306,7 +302,7 @@ pub(super) async fn fail_charging(
 /// subscription are withdrawn (an upgrade of a cancelled subscription cannot be made), each
 /// counted as expired with the reason.
 pub async fn on_subscription_ended(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     event_type: &str,
     data: &Value,
 ) -> Result<(), sqlx::Error> {

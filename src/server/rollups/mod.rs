@@ -4,7 +4,7 @@
 use crate::domain::analytics::zone::{quarter_of, GRAINS};
 use crate::domain::analytics::{Counts, DayTotal, DeclineCount, EventKind, Rollup, Variant};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row, Transaction};
+use sqlx::{Any, Executor, Row};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -32,7 +32,7 @@ const COUNTERS: [&str; 13] = [
     "trigger_paid",
 ];
 
-type Tx<'a> = Transaction<'a, Any>;
+use crate::server::db::WriteTx as Tx;
 
 /// The offer (or hold-out record) an event belongs to.
 pub struct Subject<'a> {
@@ -45,7 +45,7 @@ pub struct Subject<'a> {
 
 /// Stores one event and adds it to its day's rollups.
 pub async fn record(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     s: &Subject<'_>,
     kind: EventKind,
     amount: Option<i64>,
@@ -203,7 +203,7 @@ pub async fn batch<T>(work: impl Future<Output = T>) -> (T, Pending) {
 /// Writes a batch's summed rollup changes into `tx`: one statement per table (not per row),
 /// in key order (the same order in every transaction, so concurrent batches cannot deadlock
 /// on each other's rows).
-pub async fn flush(tx: &mut Tx<'_>, p: Pending) -> Result<(), sqlx::Error> {
+pub async fn flush(tx: &mut Tx, p: Pending) -> Result<(), sqlx::Error> {
     for g in Grain::ALL {
         let (offers, declines, trend, col) = g.tables();
         let rows = p

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 /// change-plan call's metadata onto the payment it makes), else the one whose call returned
 /// this payment id. A payment that names neither, such as a renewal, belongs to no change,
 /// even while a change of the same subscription is in flight.
-async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Change>, sqlx::Error> {
+async fn change_for_payment(tx: &mut Tx, data: &Value) -> Result<Option<Change>, sqlx::Error> {
     let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
         return Ok(None);
     };
@@ -32,7 +32,7 @@ async fn change_for_payment(tx: &mut Tx<'_>, data: &Value) -> Result<Option<Chan
 }
 
 /// `payment.succeeded` / `payment.failed` for a plan change's charge.
-pub async fn on_payment(tx: &mut Tx<'_>, data: &Value, paid: bool) -> Result<(), sqlx::Error> {
+pub async fn on_payment(tx: &mut Tx, data: &Value, paid: bool) -> Result<(), sqlx::Error> {
     match change_for_payment(tx, data).await? {
         Some(change) => record_payment(tx, &change, data, paid).await,
         None => Ok(()),
@@ -43,7 +43,7 @@ pub async fn on_payment(tx: &mut Tx<'_>, data: &Value, paid: bool) -> Result<(),
 /// so a webhook and a read-back of the same payment (concurrent on PostgreSQL) write and audit
 /// it once. A zero assumed by `applied` (no payment id) is not an outcome and is replaced.
 async fn record_payment(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     change: &Change,
     payment: &Value,
     paid: bool,
@@ -112,7 +112,7 @@ async fn record_payment(
 
 /// `subscription.plan_changed` and `subscription.on_hold`.
 pub async fn on_subscription(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     event_type: &str,
     data: &Value,
 ) -> Result<(), sqlx::Error> {
@@ -169,7 +169,7 @@ pub async fn on_subscription(
     Ok(())
 }
 
-async fn applied(tx: &mut Tx<'_>, c: &Change) -> Result<(), sqlx::Error> {
+async fn applied(tx: &mut Tx, c: &Change) -> Result<(), sqlx::Error> {
     if !store::transition(tx, &c.view.id, c.view.state, ChangeState::Applied).await? {
         return Ok(());
     }

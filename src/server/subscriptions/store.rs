@@ -5,9 +5,9 @@ use crate::domain::subscription::{
 };
 use crate::server::ids::now_ms;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
-pub type Tx<'a> = Transaction<'a, Any>;
+pub use crate::server::db::WriteTx as Tx;
 
 pub const COLUMNS: &str = "id, subscription_id, customer_id, from_product_id, from_product_name, from_quantity, \
     from_amount, to_product_id, to_product_name, to_quantity, to_amount, currency, effective_at, on_payment_failure, \
@@ -89,7 +89,7 @@ pub async fn get<'e, E: sqlx::Executor<'e, Database = Any>>(
 
 /// The change whose Dodo call returned `payment_id`.
 pub async fn with_payment(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     subscription_id: &str,
     payment_id: &str,
 ) -> Result<Option<Change>, sqlx::Error> {
@@ -130,7 +130,7 @@ pub async fn latest_in<'e, E: sqlx::Executor<'e, Database = Any>>(
 
 /// Moves `from → to` only if the change is still in `from`; true when this call made the move.
 pub async fn transition(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     id: &str,
     from: ChangeState,
     to: ChangeState,
@@ -157,7 +157,7 @@ pub async fn transition(
 
 /// An audit line in the caller's transaction (webhooks have no signed-in actor).
 pub async fn audit(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     actor: (&str, &str),
     change_id: &str,
     action: &str,
