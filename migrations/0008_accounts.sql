@@ -15,3 +15,13 @@ CREATE INDEX sessions_expires ON sessions(expires_at);
 
 -- A disabled user cannot sign in, and their sessions stop working at once.
 ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+
+-- One-time password-reset links a merchant makes (only the token's hash is kept).
+CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX password_resets_user ON password_resets(user_id);

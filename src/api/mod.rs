@@ -1,5 +1,6 @@
 //! Server functions, one module per screen. Each is thin: authorise, validate, call one
 //! service, map the error (with its HTTP status).
+pub mod account;
 pub mod analytics;
 pub mod codec;
 pub mod offer;

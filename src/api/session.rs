@@ -47,7 +47,14 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
                     .map(|c| c.0.ip().to_string())
             })
             .unwrap_or_default();
-        let (token, user) = auth::sign_in(&state.db, &email, &password, &address).await?;
+        let (token, user) = auth::sign_in(
+            &state.db,
+            &state.password_checks,
+            &email,
+            &password,
+            &address,
+        )
+        .await?;
         let secure = state.app_url.starts_with("https://");
         super::guard::set_cookie(&auth::session_cookie(&token, secure));
         tracing::info!(user_id = %user.id, "signed in");

@@ -55,6 +55,9 @@ pub struct UserRow {
     pub email: String,
     pub role: Role,
     pub created_at: i64,
+    /// Disabled by a merchant: cannot sign in, no session works.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 #[cfg(test)]

@@ -222,6 +222,8 @@ pub struct PreviewView {
     pub from_product_name: String,
     pub from_quantity: i64,
     pub from_amount: i64,
+    /// The chosen plan, so the console's form keeps the choice next to its preview.
+    pub to_product_id: String,
     pub to_product_name: String,
     pub to_quantity: i64,
     pub to_amount: i64,

@@ -25,12 +25,9 @@ const SEEN_EVERY_MS: i64 = 5 * 60_000;
 /// Password checks running at once. Each argon2 check takes 19 MiB and a core for tens of
 /// milliseconds: a burst of sign-ins beyond this is refused at once rather than queued into
 /// the memory of the whole machine.
-fn hashing() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cores * 2)
-    })
+pub fn password_checks() -> tokio::sync::Semaphore {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores * 2)
 }
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -44,7 +41,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         })
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
             Argon2::default()
@@ -68,6 +65,7 @@ fn bad_credentials() -> AppError {
 /// Checks the password and opens a session; returns the raw session token for the cookie.
 pub async fn sign_in(
     db: &Db,
+    password_checks: &tokio::sync::Semaphore,
     email: &str,
     password: &str,
     address: &str,
@@ -95,7 +93,7 @@ pub async fn sign_in(
             ),
         ));
     }
-    let Ok(_permit) = hashing().try_acquire() else {
+    let Ok(_permit) = password_checks.try_acquire() else {
         // Counted as a try: a flood cannot test passwords for free by hitting the cap.
         return Err(AppError::new(
             ErrorCode::RateLimited,

@@ -62,7 +62,6 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
     };
     let pool = opts.connect(&url).await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
-    super::rollups::backfill_quarters(&pool, !url.starts_with("sqlite:")).await?;
     Ok(pool)
 }
 

@@ -180,6 +180,13 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let db = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    // Rollup tables added after a database's first start are filled from its events once.
+    super::rollups::backfill_quarters(
+        &db,
+        db::backend_of(&config.database_url) == Ok(db::Backend::Postgres),
+    )
+    .await
+    .map_err(|e| format!("cannot fill the analytics rollups: {e}"))?;
     if config.demo_data {
         seed::demo_accounts(&db).await.map_err(|e| e.message)?;
     }
@@ -224,6 +231,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         config: Arc::new(config),
         app_url: app_url.clone().into(),
         webhook: verifier.map(Arc::new),
+        password_checks: Arc::new(super::auth::password_checks()),
     };
     let headers = super::headers::Policy {
         hashed_assets: leptos_options.hash_files,
@@ -233,6 +241,11 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))
+        // Where a merchant expects the editor (the editor lives on the map's page).
+        .route(
+            "/rules/new",
+            get(|| async { axum::response::Redirect::permanent("/rules?new#editor") }),
+        )
         .route("/analytics/export.csv", get(analytics::export_csv))
         .route(
             "/webhooks/dodo",

@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: configuration, database, Dodo access, the sandbox,
 //! authentication and the services the server functions call.
+pub mod accounts;
 pub mod analytics;
 pub mod api_v1;
 pub mod audit;

@@ -18,6 +18,8 @@ pub struct AppState {
     pub webhook: Option<Arc<standardwebhooks::Webhook>>,
     /// Applies verified webhooks in batches (group commit).
     pub ingest: super::ingest::Ingest,
+    /// Password checks allowed at once (see `auth::sign_in`).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

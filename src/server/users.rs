@@ -28,27 +28,35 @@ pub fn validate_new_user(email: &str, password: &str) -> Vec<FieldError> {
             "Enter an email address like name@example.com.",
         ));
     }
-    let n = password.chars().count();
-    if n < PASSWORD_MIN {
-        errs.push(FieldError::new(
-            "password",
-            "password_short",
-            format!("Use at least {PASSWORD_MIN} characters."),
-        ));
-    } else if n > 200 {
-        errs.push(FieldError::new(
-            "password",
-            "too_long",
-            "Keep the password under 200 characters.",
-        ));
-    }
+    errs.extend(validate_password(password));
     errs
 }
 
+/// A new password's length (the field is `password`; callers rename it for their form).
+pub fn validate_password(password: &str) -> Vec<FieldError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        vec![FieldError::new(
+            "password",
+            "password_short",
+            format!("Use at least {PASSWORD_MIN} characters."),
+        )]
+    } else if n > 200 {
+        vec![FieldError::new(
+            "password",
+            "too_long",
+            "Keep the password under 200 characters.",
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 pub async fn list(db: &Db) -> Result<Vec<UserRow>, AppError> {
-    let rows = sqlx::query("SELECT id, email, role, created_at FROM users ORDER BY email")
-        .fetch_all(db)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, email, role, created_at, disabled_at FROM users ORDER BY email")
+            .fetch_all(db)
+            .await?;
     rows.iter()
         .map(|r| {
             let role: String = r.try_get("role")?;
@@ -57,6 +65,7 @@ pub async fn list(db: &Db) -> Result<Vec<UserRow>, AppError> {
                 email: r.try_get("email")?,
                 role: Role::parse(&role).unwrap_or(Role::Analyst),
                 created_at: r.try_get("created_at")?,
+                disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -82,6 +91,7 @@ async fn insert_hashed<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         email: email.trim().to_lowercase(),
         role,
         created_at: now_ms(),
+        disabled: false,
     };
     sqlx::query("INSERT INTO users (id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&row.id)
@@ -128,28 +138,32 @@ pub async fn set_role(
     role: Role,
 ) -> Result<UserRow, AppError> {
     let mut tx = begin_write(db).await?;
-    let row = sqlx::query("SELECT id, email, role, created_at FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                "This account no longer exists. Reload the page.",
-            )
-        })?;
+    let row =
+        sqlx::query("SELECT id, email, role, created_at, disabled_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    "This account no longer exists. Reload the page.",
+                )
+            })?;
     let old: String = row.try_get("role")?;
     let before = UserRow {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         role: Role::parse(&old).unwrap_or(Role::Analyst),
         created_at: row.try_get("created_at")?,
+        disabled: row.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
     };
     if before.role == Role::Merchant && role != Role::Merchant {
-        let merchants: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'merchant'")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+        let merchants: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM users WHERE role = 'merchant' AND disabled_at IS NULL",
+        )
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
         if merchants <= 1 {
             return Err(AppError::new(
                 ErrorCode::Conflict,

@@ -1,6 +1,6 @@
 use super::i18n::{use_i18n, Msg};
-use crate::app::use_session;
 use crate::domain::role::Role;
+use crate::ui::session::use_session;
 use leptos::prelude::*;
 
 #[component]
@@ -32,6 +32,23 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Any address no screen answers: says so, links home, and answers HTTP 404.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="page">
+            <h1>{i18n.t(Msg::NotFoundTitle)}</h1>
+            <p>{i18n.t(Msg::NotFoundBody)}</p>
+            <p><a href="/">{i18n.t(Msg::NavHome)}</a></p>
         </section>
     }
 }

@@ -50,6 +50,36 @@ pub enum Msg {
     Edit,
     Retry,
     HomeTitle,
+    NavAccount,
+    AccountTitle,
+    ChangePassword,
+    CurrentPassword,
+    NewPassword,
+    PasswordChanged,
+    SignOutOthers,
+    SignOutOthersIntro,
+    SignedOutOthers,
+    UserStatus,
+    UserActions,
+    UserActive,
+    UserIsDisabled,
+    Disable,
+    Enable,
+    RemoveUser,
+    RemoveConfirm,
+    MakeResetLink,
+    UserDisabledDone,
+    UserEnabledDone,
+    UserRemovedDone,
+    ResetLinkMade,
+    ResetLinkIntro,
+    ResetTitle,
+    ResetSave,
+    ResetInvalid,
+    ResetDone,
+    SettingPassword,
+    NotFoundTitle,
+    NotFoundBody,
     HomeIntro,
     HomeMerchant,
     HomeAnalyst,
@@ -481,6 +511,66 @@ fn en(m: Msg) -> &'static str {
         Retry => "Try again",
         #[cfg(feature = "ssr")]
         HomeTitle => "Welcome",
+        #[cfg(feature = "ssr")]
+        NavAccount => "Account",
+        #[cfg(feature = "ssr")]
+        AccountTitle => "Your account",
+        #[cfg(feature = "ssr")]
+        ChangePassword => "Change password",
+        #[cfg(feature = "ssr")]
+        CurrentPassword => "Current password",
+        #[cfg(feature = "ssr")]
+        NewPassword => "New password (at least 10 characters)",
+        #[cfg(feature = "ssr")]
+        PasswordChanged => "Password changed. Your other sessions were signed out.",
+        #[cfg(feature = "ssr")]
+        SignOutOthers => "Sign out my other sessions",
+        #[cfg(feature = "ssr")]
+        SignOutOthersIntro => "Signed in on another computer or browser you no longer use? End those sessions; this one stays.",
+        #[cfg(feature = "ssr")]
+        SignedOutOthers => "Your other sessions were signed out.",
+        #[cfg(feature = "ssr")]
+        UserStatus => "Status",
+        #[cfg(feature = "ssr")]
+        UserActions => "Actions",
+        #[cfg(feature = "ssr")]
+        UserActive => "Active",
+        #[cfg(feature = "ssr")]
+        UserIsDisabled => "Disabled",
+        #[cfg(feature = "ssr")]
+        Disable => "Disable",
+        #[cfg(feature = "ssr")]
+        Enable => "Enable",
+        #[cfg(feature = "ssr")]
+        RemoveUser => "Remove",
+        #[cfg(feature = "ssr")]
+        RemoveConfirm => "Yes, remove",
+        #[cfg(feature = "ssr")]
+        MakeResetLink => "Reset link",
+        #[cfg(feature = "ssr")]
+        UserDisabledDone => "Disabled:",
+        #[cfg(feature = "ssr")]
+        UserEnabledDone => "Enabled:",
+        #[cfg(feature = "ssr")]
+        UserRemovedDone => "The account was removed.",
+        #[cfg(feature = "ssr")]
+        ResetLinkMade => "Reset link made for",
+        #[cfg(feature = "ssr")]
+        ResetLinkIntro => "Give this link to its owner. It sets a new password once and works for 24 hours; it is not shown again.",
+        #[cfg(feature = "ssr")]
+        ResetTitle => "Set a new password",
+        #[cfg(feature = "ssr")]
+        ResetSave => "Set password",
+        #[cfg(feature = "ssr")]
+        ResetInvalid => "This reset link is not valid: it was used, replaced by a newer one, or is more than a day old. Ask a merchant for a new link.",
+        #[cfg(feature = "ssr")]
+        ResetDone => "Your password is set. Sign in with it.",
+        #[cfg(feature = "ssr")]
+        SettingPassword => "Setting…",
+        #[cfg(feature = "ssr")]
+        NotFoundTitle => "Page not found",
+        #[cfg(feature = "ssr")]
+        NotFoundBody => "There is nothing at this address. Check the link, or start from the home page.",
         #[cfg(feature = "ssr")]
         HomeIntro => "One-click upsells, downsells and cross-sells on your customers' saved payment methods.",
         #[cfg(feature = "ssr")]
@@ -1167,6 +1257,66 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         HomeTitle => "欢迎",
         #[cfg(feature = "ssr")]
+        NavAccount => "账户",
+        #[cfg(feature = "ssr")]
+        AccountTitle => "你的账户",
+        #[cfg(feature = "ssr")]
+        ChangePassword => "修改密码",
+        #[cfg(feature = "ssr")]
+        CurrentPassword => "当前密码",
+        #[cfg(feature = "ssr")]
+        NewPassword => "新密码（至少 10 个字符）",
+        #[cfg(feature = "ssr")]
+        PasswordChanged => "密码已修改。你的其他会话已退出登录。",
+        #[cfg(feature = "ssr")]
+        SignOutOthers => "退出我的其他会话",
+        #[cfg(feature = "ssr")]
+        SignOutOthersIntro => "在不再使用的电脑或浏览器上仍处于登录状态？结束那些会话；当前会话保留。",
+        #[cfg(feature = "ssr")]
+        SignedOutOthers => "你的其他会话已退出登录。",
+        #[cfg(feature = "ssr")]
+        UserStatus => "状态",
+        #[cfg(feature = "ssr")]
+        UserActions => "操作",
+        #[cfg(feature = "ssr")]
+        UserActive => "正常",
+        #[cfg(feature = "ssr")]
+        UserIsDisabled => "已停用",
+        #[cfg(feature = "ssr")]
+        Disable => "停用",
+        #[cfg(feature = "ssr")]
+        Enable => "启用",
+        #[cfg(feature = "ssr")]
+        RemoveUser => "删除",
+        #[cfg(feature = "ssr")]
+        RemoveConfirm => "确认删除",
+        #[cfg(feature = "ssr")]
+        MakeResetLink => "重置链接",
+        #[cfg(feature = "ssr")]
+        UserDisabledDone => "已停用：",
+        #[cfg(feature = "ssr")]
+        UserEnabledDone => "已启用：",
+        #[cfg(feature = "ssr")]
+        UserRemovedDone => "账户已删除。",
+        #[cfg(feature = "ssr")]
+        ResetLinkMade => "已生成重置链接：",
+        #[cfg(feature = "ssr")]
+        ResetLinkIntro => "请将此链接交给账户本人。它只能使用一次，24 小时内有效；之后不会再显示。",
+        #[cfg(feature = "ssr")]
+        ResetTitle => "设置新密码",
+        #[cfg(feature = "ssr")]
+        ResetSave => "设置密码",
+        #[cfg(feature = "ssr")]
+        ResetInvalid => "此重置链接无效：已被使用、已被新链接取代，或已超过一天。请向商家索取新链接。",
+        #[cfg(feature = "ssr")]
+        ResetDone => "密码已设置。请用新密码登录。",
+        #[cfg(feature = "ssr")]
+        SettingPassword => "设置中…",
+        #[cfg(feature = "ssr")]
+        NotFoundTitle => "页面不存在",
+        #[cfg(feature = "ssr")]
+        NotFoundBody => "此地址下没有内容。请检查链接，或从首页开始。",
+        #[cfg(feature = "ssr")]
         HomeIntro => "基于顾客已保存的支付方式，一键完成追加销售、降级销售和交叉销售。",
         #[cfg(feature = "ssr")]
         HomeMerchant => "编辑追加销售规则：每次购买后向顾客推荐什么。",
@@ -1828,7 +1978,7 @@ pub struct I18n(pub RwSignal<Lang>);
 /// The app provides the language on the server; an island in the browser reads it from
 /// `<html lang>`, which the server rendered.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(crate::app::initial_lang())))
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(crate::ui::session::initial_lang())))
 }
 
 impl I18n {

@@ -1,6 +1,6 @@
 use super::i18n::{use_i18n, Lang, Msg};
 use crate::api::session::{Logout, SetLang};
-use crate::app::use_session;
+use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
@@ -33,7 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <A href="/sandbox">{i18n.t(Msg::NavSandbox)}</A>
                                 })}
                                 {user.role.can_change_plans().then(|| view! { <A href="/subscriptions">{i18n.t(Msg::NavSubscriptions)}</A> })}
-                                <span class="who" data-role=user.role.as_str()>{user.email.clone()}</span>
+                                <a href="/account" class="who" data-role=user.role.as_str() title=i18n.now(Msg::NavAccount)>{user.email.clone()}</a>
                                 <form method="post" action=Logout::PATH class="inline">
                                     <button type="submit" class="link">{i18n.t(Msg::SignOut)}</button>
                                 </form>

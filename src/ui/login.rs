@@ -15,6 +15,8 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="page narrow">
             <h1>{i18n.t(Msg::SignIn)}</h1>
+            {(leptos_router::hooks::use_query_map().with_untracked(|q| q.get("done")).as_deref() == Some("reset"))
+                .then(|| view! { <p class="status" role="status">{i18n.t(Msg::ResetDone)}</p> })}
             <ActionForm action=login attr:class="form" attr:aria-describedby="login-error">
                 <label for="email">{i18n.t(Msg::Email)}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>

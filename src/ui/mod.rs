@@ -1,4 +1,5 @@
 //! Components and pages, one module per screen, plus small shared widgets.
+pub mod account;
 pub mod analytics;
 pub mod errors;
 pub mod home;
@@ -8,8 +9,10 @@ pub mod login;
 pub mod offer;
 #[cfg(feature = "hydrate")]
 pub mod pending;
+pub mod reset;
 pub mod rules;
 pub mod sandbox;
+pub mod session;
 pub mod settings;
 pub mod subscriptions;
 pub mod users;

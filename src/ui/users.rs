@@ -2,7 +2,10 @@
 //! `?__err=` with the refused form's error).
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{field_of, form_error, ErrorBanner, FieldMsg, Status};
-use crate::api::users::{list_users, CreateUser, SetUserRole};
+use crate::api::users::{
+    list_users, take_reset_link, CreateUser, MakeResetLink, RemoveUser, SetUserDisabled,
+    SetUserRole,
+};
 use crate::domain::error::ErrorCode;
 use crate::domain::role::Role;
 use crate::domain::time::format_utc;
@@ -26,11 +29,19 @@ pub fn UsersPage() -> impl IntoView {
     let done = q.get("done").and_then(|d| match d.as_str() {
         "added" => Some(Msg::UserAdded),
         "role" => Some(Msg::RoleChanged),
+        "disabled" => Some(Msg::UserDisabledDone),
+        "enabled" => Some(Msg::UserEnabledDone),
+        "reset" => Some(Msg::ResetLinkMade),
         _ => None,
     });
+    let removed = q.get("done").as_deref() == Some("removed");
+    let reset_link = Resource::new(|| (), |_| take_reset_link());
     let done_user = q.get("user");
     let create_error = form_error::<CreateUser>();
-    let role_error = form_error::<SetUserRole>();
+    let role_error = form_error::<SetUserRole>()
+        .or_else(form_error::<SetUserDisabled>)
+        .or_else(form_error::<RemoveUser>)
+        .or_else(form_error::<MakeResetLink>);
     let create_top = create_error
         .clone()
         .filter(|e| e.code != ErrorCode::Validation)
@@ -46,14 +57,23 @@ pub fn UsersPage() -> impl IntoView {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(list) => {
                         let status = done.zip(done_user.as_ref().and_then(|id| list.iter().find(|u| &u.id == id)))
-                            .map(|(m, u)| format!("{} {}", i18n.now(m), u.email));
+                            .map(|(m, u)| format!("{} {}", i18n.now(m), u.email))
+                            .or_else(|| removed.then(|| i18n.now(Msg::UserRemovedDone).to_string()));
                         view! {
                             <Status text=status/>
+                            {move || reset_link.get().and_then(|r| r.ok().flatten()).map(|link| view! {
+                                <div class="banner" role="status">
+                                    <p>{i18n.t(Msg::ResetLinkIntro)}</p>
+                                    <p><code data-testid="reset-link">{link}</code></p>
+                                </div>
+                            })}
                             <table class="users">
                                 <thead><tr>
                                     <th scope="col">{i18n.t(Msg::Email)}</th>
                                     <th scope="col">{i18n.t(Msg::Role)}</th>
                                     <th scope="col">{i18n.t(Msg::Created)}</th>
+                                    <th scope="col">{i18n.t(Msg::UserStatus)}</th>
+                                    <th scope="col">{i18n.t(Msg::UserActions)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|u| {
@@ -74,6 +94,31 @@ pub fn UsersPage() -> impl IntoView {
                                                     </form>
                                                 </td>
                                                 <td>{format_utc(u.created_at)}</td>
+                                                <td>{i18n.t(if u.disabled { Msg::UserIsDisabled } else { Msg::UserActive })}</td>
+                                                <td class="actions">
+                                                    <form method="post" action=SetUserDisabled::PATH class="inline">
+                                                        <input type="hidden" name="id" value=u.id.clone()/>
+                                                        <input type="hidden" name="disabled" value=(!u.disabled).to_string()/>
+                                                        <button type="submit" aria-label=format!("{} {}", i18n.now(if u.disabled { Msg::Enable } else { Msg::Disable }), u.email)
+                                                            data-pending=i18n.now(Msg::Saving)>
+                                                            {i18n.t(if u.disabled { Msg::Enable } else { Msg::Disable })}
+                                                        </button>
+                                                    </form>
+                                                    <form method="post" action=MakeResetLink::PATH class="inline">
+                                                        <input type="hidden" name="id" value=u.id.clone()/>
+                                                        <button type="submit" aria-label=format!("{} {}", i18n.now(Msg::MakeResetLink), u.email)
+                                                            data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::MakeResetLink)}</button>
+                                                    </form>
+                                                    <form method="post" action=RemoveUser::PATH class="inline">
+                                                        <input type="hidden" name="id" value=u.id.clone()/>
+                                                        <label class="check">
+                                                            <input type="checkbox" name="confirm" value="yes" required=true/>
+                                                            {i18n.t(Msg::RemoveConfirm)}
+                                                        </label>
+                                                        <button type="submit" class="danger" aria-label=format!("{} {}", i18n.now(Msg::RemoveUser), u.email)
+                                                            data-pending=i18n.now(Msg::Deleting)>{i18n.t(Msg::RemoveUser)}</button>
+                                                    </form>
+                                                </td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -7,7 +7,8 @@ use crate::domain::money::format_money;
 use crate::domain::proration::ProrationMode;
 use crate::domain::rule::ProductSummary;
 use crate::domain::subscription::{
-    ChangeState, EffectiveAt, ModeQuote, PlanChangeView, PreviewView, ReasonCode, SubscriptionView,
+    ChangeState, EffectiveAt, ModeQuote, OnPaymentFailure, PlanChangeView, PreviewView, ReasonCode,
+    SubscriptionView,
 };
 use crate::domain::time::format_utc;
 use crate::ui::i18n::{use_i18n, Msg};
@@ -43,6 +44,39 @@ fn reason_msg(r: ReasonCode) -> Msg {
     }
 }
 
+/// What the form shows as chosen: the preview's choice once there is one, else a first guess.
+#[derive(Clone)]
+struct Chosen {
+    product_id: String,
+    quantity: i64,
+    effective: EffectiveAt,
+    on_payment_failure: OnPaymentFailure,
+}
+
+impl Chosen {
+    fn first_guess(sub: &SubscriptionView, products: &[ProductSummary]) -> Self {
+        Self {
+            product_id: products
+                .iter()
+                .find(|p| p.currency == sub.currency && p.id != sub.product_id)
+                .map(|p| p.id.clone())
+                .unwrap_or_default(),
+            quantity: sub.quantity,
+            effective: EffectiveAt::Immediately,
+            on_payment_failure: OnPaymentFailure::PreventChange,
+        }
+    }
+
+    fn of(p: &PreviewView) -> Self {
+        Self {
+            product_id: p.to_product_id.clone(),
+            quantity: p.to_quantity,
+            effective: p.effective,
+            on_payment_failure: p.on_payment_failure,
+        }
+    }
+}
+
 #[component]
 pub(super) fn ChangePanel(
     customer: String,
@@ -51,77 +85,97 @@ pub(super) fn ChangePanel(
     v: View,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error = form_error::<PreviewChange>();
-    let top = error.clone().filter(|e| e.fields.is_empty());
-    let first = products
-        .iter()
-        .find(|p| p.currency == sub.currency && p.id != sub.product_id)
-        .map(|p| p.id.clone())
-        .unwrap_or_default();
-    let options = products
-        .iter()
-        .filter(|p| p.currency == sub.currency)
-        .map(|p| {
-            let label = format!("{} — {}", p.name, p.price_label());
-            view! { <option value=p.id.clone() selected=p.id == first>{label}</option> }
-        })
-        .collect_view();
-    let preview = v.change.clone().map(|id| {
-        let res = Resource::new(move || id.clone(), get_preview);
-        let v = v.clone();
-        view! {
-            <Suspense fallback=|| ()>
-                {move || res.get().map(|r| match r {
-                    Ok(p) => view! { <Modes p=p.clone() v=v.clone()/> <Confirm p v=v.clone()/> }.into_any(),
-                    Err(e) => view! { <InlineError error=Some(e)/> }.into_any(),
-                })}
-            </Suspense>
+    let guess = Chosen::first_guess(&sub, &products);
+    let body = match v.change.clone() {
+        None => view! { <ChangeForm sub=sub.clone() products chosen=guess/> }.into_any(),
+        Some(id) => {
+            let res = Resource::new(move || id.clone(), get_preview);
+            let (sub, v) = (sub.clone(), v.clone());
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || res.get().map(|r| match r {
+                        Ok(p) => view! {
+                            <ChangeForm sub=sub.clone() products=products.clone() chosen=Chosen::of(&p)/>
+                            <Modes p=p.clone() v=v.clone()/>
+                            <Confirm p v=v.clone()/>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <ChangeForm sub=sub.clone() products=products.clone() chosen=guess.clone()/>
+                            <InlineError error=Some(e)/>
+                        }.into_any(),
+                    })}
+                </Suspense>
+            }
+            .into_any()
         }
-    });
+    };
     let execute_error = form_error::<ExecuteChange>().map(|e| view! { <ErrorBanner error=e/> });
     view! {
         <section class="change-panel" aria-labelledby="change-title" data-testid="change-panel">
             <h2 id="change-title">{i18n.t(Msg::SubsChangePlan)} " — " {customer} ", " {sub.product_name.clone()} " × " {sub.quantity}
                 " (" {format_money(sub.recurring_amount, &sub.currency)} ")"</h2>
-            <form class="form" method="post" action=PreviewChange::PATH novalidate=true>
-                <input type="hidden" name="subscription_id" value=sub.id.clone()/>
-                <div class="row">
-                    <div class="field">
-                        <label for="change-product">{i18n.t(Msg::SubsTarget)}</label>
-                        <select id="change-product" name="product_id" aria-describedby="change-product-error">{options}</select>
-                        <FieldMsg id="change-product-error".into() error=field_of(&error, "product_id")/>
-                    </div>
-                    <div class="field">
-                        <label for="change-quantity">{i18n.t(Msg::SubsQuantity)}</label>
-                        <input id="change-quantity" name="quantity" type="number" min="1" max="100" aria-describedby="change-quantity-error"
-                            value=sub.quantity.to_string()/>
-                        <FieldMsg id="change-quantity-error".into() error=field_of(&error, "quantity")/>
-                    </div>
-                </div>
-                <div class="row">
-                    <div class="field">
-                        <label for="change-effective">{i18n.t(Msg::SubsEffective)}</label>
-                        <select id="change-effective" name="effective_at">
-                            <option value="immediately">{i18n.t(Msg::SubsImmediately)}</option>
-                            <option value="next_billing_date">{i18n.t(Msg::SubsNextBillingDate)}</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="change-failure">{i18n.t(Msg::SubsOnFailure)}</label>
-                        <select id="change-failure" name="on_payment_failure">
-                            <option value="prevent_change">{i18n.t(Msg::SubsPreventChange)}</option>
-                            <option value="apply_change">{i18n.t(Msg::SubsApplyChange)}</option>
-                        </select>
-                    </div>
-                </div>
-                <InlineError error=top/>
-                <button type="submit" class="primary" data-testid="preview" data-pending=i18n.now(Msg::SubsPreviewing)>
-                    {i18n.t(Msg::SubsPreview)}
-                </button>
-            </form>
-            {preview}
+            {body}
             {execute_error}
         </section>
+    }
+}
+
+#[component]
+fn ChangeForm(
+    sub: SubscriptionView,
+    products: Vec<ProductSummary>,
+    chosen: Chosen,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = form_error::<PreviewChange>();
+    let top = error.clone().filter(|e| e.fields.is_empty());
+    let options = products
+        .iter()
+        .filter(|p| p.currency == sub.currency)
+        .map(|p| {
+            let label = format!("{} — {}", p.name, p.price_label());
+            view! { <option value=p.id.clone() selected=p.id == chosen.product_id>{label}</option> }
+        })
+        .collect_view();
+    let now = chosen.effective == EffectiveAt::Immediately;
+    let prevent = chosen.on_payment_failure == OnPaymentFailure::PreventChange;
+    view! {
+        <form class="form" method="post" action=PreviewChange::PATH novalidate=true>
+            <input type="hidden" name="subscription_id" value=sub.id.clone()/>
+            <div class="row">
+                <div class="field">
+                    <label for="change-product">{i18n.t(Msg::SubsTarget)}</label>
+                    <select id="change-product" name="product_id" aria-describedby="change-product-error">{options}</select>
+                    <FieldMsg id="change-product-error".into() error=field_of(&error, "product_id")/>
+                </div>
+                <div class="field">
+                    <label for="change-quantity">{i18n.t(Msg::SubsQuantity)}</label>
+                    <input id="change-quantity" name="quantity" type="number" min="1" max="100" aria-describedby="change-quantity-error"
+                        value=chosen.quantity.to_string()/>
+                    <FieldMsg id="change-quantity-error".into() error=field_of(&error, "quantity")/>
+                </div>
+            </div>
+            <div class="row">
+                <div class="field">
+                    <label for="change-effective">{i18n.t(Msg::SubsEffective)}</label>
+                    <select id="change-effective" name="effective_at">
+                        <option value="immediately" selected=now>{i18n.t(Msg::SubsImmediately)}</option>
+                        <option value="next_billing_date" selected=!now>{i18n.t(Msg::SubsNextBillingDate)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="change-failure">{i18n.t(Msg::SubsOnFailure)}</label>
+                    <select id="change-failure" name="on_payment_failure">
+                        <option value="prevent_change" selected=prevent>{i18n.t(Msg::SubsPreventChange)}</option>
+                        <option value="apply_change" selected=!prevent>{i18n.t(Msg::SubsApplyChange)}</option>
+                    </select>
+                </div>
+            </div>
+            <InlineError error=top/>
+            <button type="submit" class="primary" data-testid="preview" data-pending=i18n.now(Msg::SubsPreviewing)>
+                {i18n.t(Msg::SubsPreview)}
+            </button>
+        </form>
     }
 }
 

@@ -14,10 +14,10 @@ use super::errors::field_text;
 use super::i18n::{use_i18n, Msg};
 use super::widgets::ErrorBanner;
 use crate::api::subscriptions::{find_subscriptions, get_change, ConsoleData};
-use crate::app::use_session;
 use crate::domain::error::ErrorCode;
 use crate::domain::role::Role;
 use crate::domain::subscription::ChangeState;
+use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
