@@ -170,3 +170,51 @@ async fn bundle_files_are_precompressed_and_immutable() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let _ = std::fs::remove_dir_all(&site);
 }
+
+/// `/metrics` answers only its token's bearer, names routes by template (never a token from a
+/// path), and counts offers by state, webhook deliveries by outcome and Dodo calls.
+#[tokio::test]
+async fn metrics_need_their_token_and_never_name_a_token() {
+    let app = common::sqlite().await;
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let token = common::purchase(&app, "cus_PriyaRaman0001", "pdt_LpTemplatePack01")
+        .await
+        .expect("an offer");
+    reqwest::get(format!("{}/offer/{token}", app.base))
+        .await
+        .unwrap();
+    let (s, _) = common::deliver(
+        &app,
+        "whsec_MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=",
+        "msg_forged",
+        chrono::Utc::now().timestamp(),
+        "{}",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let client = reqwest::Client::new();
+    let url = format!("{}/metrics", app.base);
+    let r = client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = client.get(&url).bearer_auth("not-it").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = client
+        .get(&url)
+        .bearer_auth(common::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(!text.contains(&token), "no offer token in the metrics");
+    for want in [
+        "http_request_duration_seconds_count{method=\"GET\",route=\"/offer/{token}\",status=\"200\"}",
+        "webhook_deliveries_total{outcome=\"applied\"",
+        "webhook_deliveries_total{outcome=\"rejected\",reason=\"bad_signature_or_time\"}",
+        "offers{state=\"pending\"}",
+        "dodo_call_duration_seconds_count{operation=\"GET /products\",outcome=\"ok\"}",
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+}

@@ -42,6 +42,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// How long a one-click charge call may take before its outcome is left to the webhook.
     pub charge_timeout_ms: u64,
+    /// Bearer token for `/metrics` (METRICS_TOKEN); unset, `/metrics` does not exist.
+    pub metrics_token: Option<Secret>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -124,6 +126,7 @@ impl Config {
             dodo_environment,
             dodo_base_url: var("DODO_PAYMENTS_BASE_URL"),
             webhook_secret: var("DODO_WEBHOOK_SECRET").map(Secret::new),
+            metrics_token: var("METRICS_TOKEN").map(Secret::new),
             sandbox_api_key: Secret::new(
                 var("DODO_SANDBOX_API_KEY").unwrap_or_else(|| "sandbox_key".into()),
             ),

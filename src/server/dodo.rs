@@ -70,12 +70,15 @@ impl Dodo {
         }
         let mut out: Vec<ProductSummary> = Vec::new();
         for page in 0..100 {
+            let started = Instant::now();
             let resp = self
                 .reads
                 .products()
                 .list()
                 .query(json!({ "page_size": PAGE_SIZE, "page_number": page }))
-                .await?;
+                .await;
+            super::metrics::dodo_call("GET /products", resp.is_ok(), started.elapsed());
+            let resp = resp?;
             let n = resp.items.len() as i64;
             for item in resp.items {
                 let item = serde_json::to_value(&item).unwrap_or(Value::Null);
@@ -120,12 +123,19 @@ impl Dodo {
         &self,
         customer_id: &str,
     ) -> Result<Vec<crate::domain::offer::SavedMethod>, AppError> {
+        let started = Instant::now();
         let resp = self
             .reads
             .customers()
             .retrieve_payment_methods()
             .customer_id(customer_id)
-            .await?;
+            .await;
+        super::metrics::dodo_call(
+            "GET /customers/{id}/payment-methods",
+            resp.is_ok(),
+            started.elapsed(),
+        );
+        let resp = resp?;
         Ok(resp.items.iter().filter_map(saved_method).collect())
     }
 
@@ -143,7 +153,10 @@ impl Dodo {
                     };
                 }
             };
-        match self.charges.checkout_sessions().create().body(params).await {
+        let started = Instant::now();
+        let sent = self.charges.checkout_sessions().create().body(params).await;
+        super::metrics::dodo_call("POST /checkouts (charge)", sent.is_ok(), started.elapsed());
+        match sent {
             Ok(r) => ChargeCall::Accepted {
                 session_id: r.session_id,
                 payment_id: r.payment_id,
@@ -223,13 +236,30 @@ impl Dodo {
         self.read(req, "Payment not readable yet.").await
     }
 
+    /// Sends a request built on `client`, timed by operation for `/metrics`.
+    pub(crate) async fn sent(
+        &self,
+        client: &Client,
+        req: reqwest::RequestBuilder,
+    ) -> dodopayments::Result<reqwest::Response> {
+        let op = req.try_clone().and_then(|r| r.build().ok()).map_or_else(
+            || "unknown".to_string(),
+            |r| super::metrics::operation(r.method().as_str(), r.url().path()),
+        );
+        let started = Instant::now();
+        let r = client.send(req).await;
+        let ok = r.as_ref().is_ok_and(|r| r.status().is_success());
+        super::metrics::dodo_call(&op, ok, started.elapsed());
+        r
+    }
+
     /// A read's JSON body; any non-2xx answer is `unreadable`, an upstream error.
     async fn read(
         &self,
         req: reqwest::RequestBuilder,
         unreadable: &'static str,
     ) -> Result<Value, AppError> {
-        let resp = self.reads.send(req).await?;
+        let resp = self.sent(&self.reads, req).await?;
         if !resp.status().is_success() {
             return Err(AppError::new(
                 crate::domain::error::ErrorCode::Upstream,
@@ -249,8 +279,10 @@ impl Dodo {
                 tracing::error!(error = %e, "hosted checkout body does not match the SDK's shape");
                 AppError::internal()
             })?;
-        let r = self.reads.checkout_sessions().create().body(params).await?;
-        r.checkout_url.ok_or_else(AppError::internal)
+        let started = Instant::now();
+        let sent = self.reads.checkout_sessions().create().body(params).await;
+        super::metrics::dodo_call("POST /checkouts", sent.is_ok(), started.elapsed());
+        sent?.checkout_url.ok_or_else(AppError::internal)
     }
 }
 

@@ -241,6 +241,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(super::metrics::endpoint))
         // Where a merchant expects the editor (the editor lives on the map's page).
         .route(
             "/rules/new",
@@ -283,6 +284,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         );
     }
     let app = router
+        .layer(middleware::from_fn(super::metrics::track))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(move |req, next| {
             super::headers::security_headers(headers, req, next)

@@ -15,6 +15,7 @@ pub mod history;
 pub mod http;
 pub mod ids;
 pub mod ingest;
+pub mod metrics;
 pub mod offers;
 pub mod rollups;
 pub mod rules;

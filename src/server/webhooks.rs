@@ -27,6 +27,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         );
     };
     if body.len() > MAX_BODY {
+        super::metrics::delivery("rejected", "too_large");
         return reply(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
@@ -44,9 +45,16 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             _ => (StatusCode::UNAUTHORIZED, "Webhook signature does not match; check DODO_WEBHOOK_SECRET."),
         };
         tracing::warn!(reason = %e, "webhook rejected");
+        let reason = if status == StatusCode::BAD_REQUEST {
+            "bad_headers"
+        } else {
+            "bad_signature_or_time"
+        };
+        super::metrics::delivery("rejected", reason);
         return reply(status, "rejected", msg);
     }
     let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        super::metrics::delivery("rejected", "bad_json");
         return reply(
             StatusCode::BAD_REQUEST,
             "bad_json",
@@ -56,6 +64,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let (Some(event_type), Some(data)) =
         (event.get("type").and_then(Value::as_str), event.get("data"))
     else {
+        super::metrics::delivery("rejected", "bad_envelope");
         return reply(
             StatusCode::BAD_REQUEST,
             "bad_envelope",
@@ -73,9 +82,16 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         raw: body.clone(),
     };
     match state.ingest.apply(job).await {
-        Ok(true) => reply(StatusCode::OK, "applied", "Event applied."),
-        Ok(false) => reply(StatusCode::OK, "duplicate", "Event already applied."),
+        Ok(true) => {
+            super::metrics::delivery("applied", "");
+            reply(StatusCode::OK, "applied", "Event applied.")
+        }
+        Ok(false) => {
+            super::metrics::delivery("duplicate", "");
+            reply(StatusCode::OK, "duplicate", "Event already applied.")
+        }
         Err(e) => {
+            super::metrics::delivery("retry", "");
             tracing::error!(error = %e, webhook_id, "webhook not applied; Dodo will retry");
             reply(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -78,6 +78,7 @@ pub enum Msg {
     ResetInvalid,
     ResetDone,
     SettingPassword,
+    SetRole,
     NotFoundTitle,
     NotFoundBody,
     HomeIntro,
@@ -567,6 +568,8 @@ fn en(m: Msg) -> &'static str {
         ResetDone => "Your password is set. Sign in with it.",
         #[cfg(feature = "ssr")]
         SettingPassword => "Setting…",
+        #[cfg(feature = "ssr")]
+        SetRole => "Set role",
         #[cfg(feature = "ssr")]
         NotFoundTitle => "Page not found",
         #[cfg(feature = "ssr")]
@@ -1312,6 +1315,8 @@ fn zh(m: Msg) -> &'static str {
         ResetDone => "密码已设置。请用新密码登录。",
         #[cfg(feature = "ssr")]
         SettingPassword => "设置中…",
+        #[cfg(feature = "ssr")]
+        SetRole => "设置角色",
         #[cfg(feature = "ssr")]
         NotFoundTitle => "页面不存在",
         #[cfg(feature = "ssr")]

@@ -90,7 +90,7 @@ pub fn UsersPage() -> impl IntoView {
                                                                 <option value=r.as_str() selected=r == u.role>{i18n.t(role_msg(r))}</option>
                                                             }).collect_view()}
                                                         </select>
-                                                        <button type="submit" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::Save)}</button>
+                                                        <button type="submit" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SetRole)}</button>
                                                     </form>
                                                 </td>
                                                 <td>{format_utc(u.created_at)}</td>

@@ -11,6 +11,9 @@ use upsell_dashboard::server::config::{Config, Secret};
 use upsell_dashboard::server::{start, Running};
 
 /// The webhook secret the test apps verify with (and their sandboxes sign with).
+/// The bearer token the test apps serve `/metrics` to.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 pub const TEST_WEBHOOK_SECRET: &str = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 
 pub struct TestApp {
@@ -56,6 +59,7 @@ fn config(database_url: String) -> Config {
         dodo_base_url: None,
         webhook_secret: Some(Secret::new(TEST_WEBHOOK_SECRET)),
         charge_timeout_ms: 1000,
+        metrics_token: Some(Secret::new(METRICS_TOKEN)),
         sandbox_api_key: Secret::new("sandbox_key"),
         app_url: None,
         site_addr: "127.0.0.1:0".parse().unwrap(),

@@ -62,7 +62,7 @@ fn refused(status: u16, body: String) -> AppError {
 
 impl Dodo {
     async fn read_json(&self, req: reqwest::RequestBuilder) -> Result<Value, AppError> {
-        let resp = self.reads.send(req).await?;
+        let resp = self.sent(&self.reads, req).await?;
         let status = resp.status().as_u16();
         let text = resp
             .text()
@@ -152,7 +152,7 @@ impl Dodo {
                 &format!("/subscriptions/{id}/change-plan"),
             )
             .json(body);
-        let resp = match self.charges.send(req).await {
+        let resp = match self.sent(&self.charges, req).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, "change-plan outcome unknown; waiting for webhooks or a read-back");
@@ -198,7 +198,7 @@ impl Dodo {
             reqwest::Method::DELETE,
             &format!("/subscriptions/{id}/change-plan/scheduled"),
         );
-        let resp = self.reads.send(req).await?;
+        let resp = self.sent(&self.reads, req).await?;
         let status = resp.status().as_u16();
         if (200..300).contains(&status) {
             return Ok(());
