@@ -85,7 +85,43 @@ pub fn check(f: &Filters, cookie_tz: Option<&str>) -> Result<Window, AppError> {
     Ok(w.in_zone(&name, |day| midnight(&tz, day)))
 }
 
+/// How long a computed report may be served again while this process wrote nothing: it
+/// bounds what another instance's writes can leave unseen.
+const REPORT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+const REPORTS_KEPT: usize = 64;
+
+type Reports = std::collections::HashMap<String, (u64, std::time::Instant, Report)>;
+
+/// Reports computed a moment ago, by database and window: an analyst's refresh, or several
+/// analysts on one range, cost one computation. Any write transaction of this process (a
+/// webhook, an accept, a rule edit) starts a new generation and so a fresh computation.
+fn reports() -> &'static std::sync::Mutex<Reports> {
+    static REPORTS: std::sync::OnceLock<std::sync::Mutex<Reports>> = std::sync::OnceLock::new();
+    REPORTS.get_or_init(Default::default)
+}
+
 pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
+    let key = format!("{}|{w:?}", state.db.connect_options().database_url);
+    let generation = super::db::write_generation();
+    {
+        let kept = reports().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, at, r)) = kept.get(&key) {
+            if *g == generation && at.elapsed() < REPORT_TTL {
+                return Ok(r.clone());
+            }
+        }
+    }
+    let report = compute(state, w).await?;
+    let mut kept = reports().lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= REPORTS_KEPT {
+        kept.clear();
+    }
+    // Stamped with the generation read before computing: a write meanwhile makes it stale.
+    kept.insert(key, (generation, std::time::Instant::now(), report.clone()));
+    Ok(report)
+}
+
+async fn compute(state: &AppState, w: &Window) -> Result<Report, AppError> {
     // The catalogue only names products; the report stands without it.
     let products = state
         .dodo

@@ -117,6 +117,14 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Counts the write transactions this process has started: a reader's cache (the analytics
+/// report) holds only while it has not moved.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn write_generation() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
 /// One write statement, in a transaction of its own on SQLite so that it queues with the
 /// other writers of this process (see `begin_write`).
 pub async fn write<'q>(
@@ -124,6 +132,7 @@ pub async fn write<'q>(
     query: sqlx::query::Query<'q, Any, AnyArguments<'q>>,
 ) -> Result<AnyQueryResult, sqlx::Error> {
     if db.connect_options().database_url.scheme() != "sqlite" {
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         return query.execute(db).await;
     }
     let mut tx = begin_write(db).await?;
@@ -175,6 +184,7 @@ fn sqlite_turns(url: &str) -> Arc<Mutex<()>> {
 /// a wait for a 2 ms commit cost up to 8 ms and put 10–20 ms tails on the accept path.
 /// `busy_timeout` still covers a second process on the same file.
 pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     let url = &db.connect_options().database_url;
     if url.scheme() == "sqlite" {
         let turn = sqlite_turns(url.as_str()).lock_owned().await;

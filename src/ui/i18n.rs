@@ -264,6 +264,7 @@ pub enum Msg {
     AnTotal,
     AnNoData,
     AnTrend,
+    AnTrendWeekly,
     AnFunnel,
     AnExperiments,
     AnDeclines,
@@ -847,6 +848,8 @@ fn en(m: Msg) -> &'static str {
         AnNoData => "No offers in this range. Pick a longer range or clear the filters.",
         #[cfg(feature = "ssr")]
         AnTrend => "Daily trend",
+        #[cfg(feature = "ssr")]
+        AnTrendWeekly => "Weekly trend",
         #[cfg(feature = "ssr")]
         AnFunnel => "Funnel",
         #[cfg(feature = "ssr")]
@@ -1597,6 +1600,8 @@ fn zh(m: Msg) -> &'static str {
         AnNoData => "此范围内没有优惠。请选择更长的范围或清除筛选条件。",
         #[cfg(feature = "ssr")]
         AnTrend => "每日趋势",
+        #[cfg(feature = "ssr")]
+        AnTrendWeekly => "每周趋势",
         #[cfg(feature = "ssr")]
         AnFunnel => "漏斗",
         #[cfg(feature = "ssr")]

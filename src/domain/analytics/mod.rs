@@ -472,6 +472,29 @@ pub struct TrendPoint {
     pub revenue: i64,
 }
 
+/// The most days the trend chart draws one by one; a longer range is drawn by week.
+pub const CHART_MAX_DAYS: usize = 92;
+
+/// The trend as the chart draws it: day by day up to `CHART_MAX_DAYS`, else seven days summed
+/// per point, labelled "first – last" (a year is 53 points to read and tab through, not 365).
+pub fn chart_points(days: &[TrendPoint]) -> Vec<TrendPoint> {
+    if days.len() <= CHART_MAX_DAYS {
+        return days.to_vec();
+    }
+    days.chunks(7)
+        .map(|week| {
+            let (first, last) = (&week[0], &week[week.len() - 1]);
+            TrendPoint {
+                day: first.day,
+                label: format!("{} – {}", first.label, last.label),
+                shown: week.iter().map(|d| d.shown).sum(),
+                paid: week.iter().map(|d| d.paid).sum(),
+                revenue: week.iter().map(|d| d.revenue).sum(),
+            }
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclineRow {
     pub code: String,

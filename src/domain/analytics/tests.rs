@@ -581,3 +581,38 @@ fn csv_text_cells_cannot_be_formulas() {
         assert_eq!(csv_text(plain), plain);
     }
 }
+
+fn point(i: i64) -> TrendPoint {
+    TrendPoint {
+        day: i,
+        label: format!("d{i}"),
+        shown: 10,
+        paid: 1,
+        revenue: 100,
+    }
+}
+
+#[test]
+fn a_long_range_is_drawn_by_week() {
+    let month: Vec<TrendPoint> = (0..30).map(point).collect();
+    assert_eq!(chart_points(&month), month, "30 days stay days");
+    let year: Vec<TrendPoint> = (0..365).map(point).collect();
+    let weeks = chart_points(&year);
+    assert_eq!(weeks.len(), 53);
+    assert_eq!(weeks[0].label, "d0 – d6");
+    assert_eq!(
+        (weeks[0].shown, weeks[0].paid, weeks[0].revenue),
+        (70, 7, 700)
+    );
+    let tail = weeks.last().unwrap();
+    assert_eq!(
+        (tail.label.as_str(), tail.shown),
+        ("d364 – d364", 10),
+        "a short last week"
+    );
+    assert_eq!(
+        weeks.iter().map(|w| w.revenue).sum::<i64>(),
+        36_500,
+        "nothing lost"
+    );
+}

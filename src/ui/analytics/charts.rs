@@ -1,7 +1,7 @@
 //! SVG charts drawn by our own components: no chart library, and no wasm either. They render
 //! on the server; hovering or focusing a day shows its values and the series checkboxes hide a
 //! series, both in CSS (`:hover`, `:focus`, `:has(:checked)`), so they work without JavaScript.
-use crate::domain::analytics::{Counts, Report};
+use crate::domain::analytics::{chart_points, Counts, Report};
 use crate::domain::money::format_money;
 use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
@@ -27,7 +27,9 @@ fn points(values: &[i64], max: i64, x: impl Fn(usize) -> f64) -> String {
 #[component]
 pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
     let i18n = use_i18n();
-    let (trend, currency) = rep.with_value(|r| (r.trend.clone(), r.trend_currency.clone()));
+    let (day_count, currency) = rep.with_value(|r| (r.trend.len(), r.trend_currency.clone()));
+    let trend = rep.with_value(|r| chart_points(&r.trend));
+    let weekly = trend.len() < day_count;
     let n = trend.len().max(1);
     let step = (W - PAD_L) / n as f64;
     let x = move |i: usize| PAD_L + step * (i as f64 + 0.5);
@@ -54,8 +56,8 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
             }
         })
         .collect_view();
-    // One group per day: an invisible hit area, the day's marker and its values, shown on
-    // hover or keyboard focus.
+    // One group per point (a day, or a week over a long range): an invisible hit area, its
+    // marker and its values, shown on hover or keyboard focus.
     let days = trend
         .iter()
         .enumerate()
@@ -86,7 +88,7 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
     let last = trend.last().map(|p| p.label.clone()).unwrap_or_default();
     view! {
         <section class="chart" aria-labelledby="trend-h">
-            <h2 id="trend-h">{i18n.t(Msg::AnTrend)} {currency.map(|c| format!(" · {c}"))}</h2>
+            <h2 id="trend-h">{i18n.t(if weekly { Msg::AnTrendWeekly } else { Msg::AnTrend })} {currency.map(|c| format!(" · {c}"))}</h2>
             <fieldset class="series">
                 <label class="swatch shown"><input type="checkbox" class="show-shown" data-testid="series-shown" checked/>
                     {i18n.t(Msg::AnShown)}</label>
@@ -95,7 +97,7 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
                 <label class="swatch revenue"><input type="checkbox" class="show-revenue" data-testid="series-revenue" checked/>
                     {i18n.t(Msg::AnRevenue)}</label>
             </fieldset>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=i18n.t(Msg::AnTrend) data-testid="trend" data-days=trend.len()>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=i18n.t(Msg::AnTrend) data-testid="trend" data-days=day_count data-points=trend.len()>
                 <line class="axis" x1=PAD_L y1=H - PAD_B x2=W y2=H - PAD_B/>
                 <text class="tick" x="2" y=PAD_T + 10.0>{max_count}</text>
                 <text class="tick" x="2" y=H - PAD_B>"0"</text>
