@@ -45,7 +45,8 @@ TEST_POSTGRES_URL="$(scripts/pg.sh start)"
 export TEST_POSTGRES_URL REQUIRE_POSTGRES=1
 
 log "cargo test (ssr)"
-RUSTFLAGS="$DEBUG_RUSTFLAGS" cargo test --features ssr
+# Bounded: a test that hangs fails the run loudly instead of eating CI's time limit.
+RUSTFLAGS="$DEBUG_RUSTFLAGS" timeout 2400 cargo test --features ssr
 
 # Frees memory for the release build (2-core, shared machine).
 scripts/pg.sh stop

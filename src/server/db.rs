@@ -167,6 +167,8 @@ impl DerefMut for WriteTx {
     }
 }
 
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(10);
+
 /// One queue of writers per SQLite database in this process.
 fn sqlite_turns(url: &str) -> Arc<Mutex<()>> {
     static TURNS: LazyLock<std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>> =
@@ -187,7 +189,14 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
     WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     let url = &db.connect_options().database_url;
     if url.scheme() == "sqlite" {
-        let turn = sqlite_turns(url.as_str()).lock_owned().await;
+        // As long as SQLite's own busy_timeout would have waited, and then an error, never a
+        // hang: a writer holding its turn while waiting for another writer is a bug to see.
+        let turn = tokio::time::timeout(WRITE_TURN_WAIT, sqlite_turns(url.as_str()).lock_owned())
+            .await
+            .map_err(|_| {
+                tracing::error!("a write waited {WRITE_TURN_WAIT:?} for its turn; refused");
+                sqlx::Error::PoolTimedOut
+            })?;
         Ok(WriteTx {
             tx: db.begin_with("BEGIN IMMEDIATE").await?,
             _turn: Some(turn),

@@ -167,7 +167,12 @@ pub struct User {
 impl TestApp {
     pub fn anonymous(&self) -> User {
         User {
-            http: Client::builder().cookie_store(true).build().unwrap(),
+            // A bound on every call: a server that never answers fails the test, not the run.
+            http: Client::builder()
+                .cookie_store(true)
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap(),
             base: self.base.clone(),
         }
     }
