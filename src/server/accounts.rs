@@ -283,17 +283,26 @@ pub async fn reset_with(db: &Db, token: &str, new: &str) -> Result<(), AppError>
         .await
         .map_err(|_| AppError::internal())??;
     let mut tx = begin_write(db).await?;
-    // Spent in the same statement that finds it: two posts of one link set one password.
+    let hashed = token_hash(token);
     let user_id: Option<String> = sqlx::query_scalar(
-        "DELETE FROM password_resets WHERE token_hash = $1 AND expires_at > $2 RETURNING user_id",
+        "SELECT user_id FROM password_resets WHERE token_hash = $1 AND expires_at > $2",
     )
-    .bind(token_hash(token))
+    .bind(&hashed)
     .bind(now_ms())
     .fetch_optional(&mut *tx)
     .await?;
     let Some(user_id) = user_id else {
         return Err(link_invalid());
     };
+    // Spent here: of two posts of one link, only the one that deletes it sets a password.
+    let spent = sqlx::query("DELETE FROM password_resets WHERE token_hash = $1")
+        .bind(&hashed)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if spent != 1 {
+        return Err(link_invalid());
+    }
     let target = load(&mut tx, &user_id).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(&hash)

@@ -5,7 +5,6 @@
 use super::db::{begin_write, write, Db};
 use crate::domain::error::AppError;
 use crate::domain::throttle::{wait_ms, FORGET_AFTER_MS};
-use sqlx::Row;
 
 /// Takes one try for every `(key, free failures)`: `Ok(None)` to go on, `Ok(Some(ms))` when a
 /// key must wait that long first (then nothing was counted).
@@ -21,18 +20,25 @@ pub async fn take(db: &Db, keys: &[(&str, i64)], now: i64) -> Result<Option<i64>
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // No RETURNING: read back in the same transaction (the row is this transaction's now).
         let counted = sqlx::query(
             "UPDATE login_throttle SET failures = CASE WHEN last_at < $3 THEN 1 ELSE failures + 1 END, \
-             last_at = $2 WHERE limit_key = $1 AND blocked_until <= $2 RETURNING failures",
+             last_at = $2 WHERE limit_key = $1 AND blocked_until <= $2",
         )
         .bind(key)
         .bind(now)
         .bind(now - FORGET_AFTER_MS)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
         match counted {
-            Some(row) => {
-                let failures: i64 = row.try_get("failures")?;
+            true => {
+                let failures: i64 =
+                    sqlx::query_scalar("SELECT failures FROM login_throttle WHERE limit_key = $1")
+                        .bind(key)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 let hold = wait_ms(failures, *free);
                 if hold > 0 {
                     sqlx::query(
@@ -44,7 +50,7 @@ pub async fn take(db: &Db, keys: &[(&str, i64)], now: i64) -> Result<Option<i64>
                     .await?;
                 }
             }
-            None => {
+            false => {
                 let until: i64 = sqlx::query_scalar(
                     "SELECT blocked_until FROM login_throttle WHERE limit_key = $1",
                 )

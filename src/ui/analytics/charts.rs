@@ -76,7 +76,7 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
             let anchor = if x(i) > W / 2.0 { "end" } else { "start" };
             let label = text.clone();
             view! {
-                <g class="day" tabindex="0" aria-label=label>
+                <g class="day" tabindex="0" role="img" aria-label=label>
                     <rect class="hit" x=format!("{:.1}", PAD_L + step * i as f64) y="0" width=format!("{step:.1}") height=H.to_string()/>
                     <line class="marker" x1=mx.clone() x2=mx.clone() y1=PAD_T y2=H - PAD_B/>
                     <text class="day-detail" x=mx y=PAD_T + 12.0 text-anchor=anchor>{text}</text>
@@ -97,7 +97,7 @@ pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
                 <label class="swatch revenue"><input type="checkbox" class="show-revenue" data-testid="series-revenue" checked/>
                     {i18n.t(Msg::AnRevenue)}</label>
             </fieldset>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=i18n.t(Msg::AnTrend) data-testid="trend" data-days=day_count data-points=trend.len()>
+            <svg viewBox=format!("0 0 {W} {H}") role="group" aria-label=i18n.t(if weekly { Msg::AnTrendWeekly } else { Msg::AnTrend }) data-testid="trend" data-days=day_count data-points=trend.len()>
                 <line class="axis" x1=PAD_L y1=H - PAD_B x2=W y2=H - PAD_B/>
                 <text class="tick" x="2" y=PAD_T + 10.0>{max_count}</text>
                 <text class="tick" x="2" y=H - PAD_B>"0"</text>
