@@ -74,4 +74,12 @@ log "browser tests against the release build at $BASE_URL"
 # Reuses the release build above (cargo-leptos rebuilds incrementally: no-op).
 cargo leptos end-to-end --release
 
+# --- Soak: two instances, one PostgreSQL, 20 % of payment calls failing --------
+
+log "soak test (60 s): two instances on PostgreSQL, Dodo failing 20 % of calls"
+TEST_POSTGRES_URL="$(scripts/pg.sh start)"
+# Its figures go under target/: `make bench` (10 minutes) writes bench/results/soak.json.
+BENCH_POSTGRES_URL="$TEST_POSTGRES_URL" BENCH_SOAK_SECONDS=60 BENCH_RESULTS_DIR="$REPO_ROOT/target/soak" \
+  timeout 600 python3 scripts/bench/soak.py
+
 log "all tests passed"

@@ -192,3 +192,54 @@ async fn simulated_purchase_of_a_plan_starts_a_subscription() {
     .await;
     assert_eq!(once["subscription_id"], Value::Null);
 }
+
+/// Faults at a rate strike some calls, not a counted run of them (the soak test's weather).
+#[tokio::test]
+async fn faults_at_a_rate_strike_some_calls() {
+    let app = common::sqlite().await;
+    let http = reqwest::Client::new();
+    let faults = format!("{}/sandbox/dodo/_sandbox/faults", app.base);
+    for bad in [0.0, 1.5, -0.2] {
+        let r = http
+            .post(&faults)
+            .bearer_auth("sandbox_key")
+            .json(&serde_json::json!({ "mode": "server_error", "rate": bad }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "rate {bad}");
+        let v: Value = r.json().await.unwrap();
+        assert!(v["message"].as_str().unwrap().contains("rate"), "{v}");
+    }
+    common::sandbox_post(
+        &app,
+        "/_sandbox/faults",
+        serde_json::json!({ "mode": "server_error", "rate": 0.5 }),
+    )
+    .await;
+    let (mut failed, mut charged) = (0, 0);
+    for _ in 0..40 {
+        let r = http
+            .post(format!("{}/sandbox/dodo/checkouts", app.base))
+            .bearer_auth("sandbox_key")
+            .json(&serde_json::json!({
+                "product_cart": [{ "product_id": "pdt_LpTemplatePack01", "quantity": 1 }],
+                "customer": { "customer_id": "cus_PriyaRaman0001" },
+                "payment_method_id": "pm_PriyaVisa4242", "confirm": true,
+            }))
+            .send()
+            .await
+            .unwrap();
+        match r.status() {
+            StatusCode::INTERNAL_SERVER_ERROR => failed += 1,
+            s if s.is_success() => charged += 1,
+            s => panic!("unexpected {s}"),
+        }
+    }
+    // Both outcomes: the chance that 40 fair draws all agree is 2^-39.
+    assert!(
+        failed > 0 && charged > 0,
+        "{failed} failed, {charged} charged"
+    );
+    assert_eq!(failed + charged, 40);
+}

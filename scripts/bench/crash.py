@@ -45,7 +45,8 @@ def sign(msg_id: str, ts: int, body: str) -> str:
     return "v1," + base64.b64encode(mac).decode()
 
 
-def purchase(port: int, i: int, customer: str) -> None:
+def purchase_body(i, customer: str, product: str = PRODUCT) -> tuple[str, str]:
+    """A signed-to-be `payment.succeeded` webhook of a purchase: (webhook id, body)."""
     msg_id = f"msg_crash_{i}_{time.time_ns()}"
     body = json.dumps({
         "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.succeeded", "timestamp": "2026-11-24T20:00:00Z",
@@ -53,8 +54,13 @@ def purchase(port: int, i: int, customer: str) -> None:
                  "total_amount": 2900, "currency": "USD",
                  "customer": {"customer_id": customer, "email": "c@example.com", "name": "C"},
                  "billing": {"country": "US", "zipcode": "94612"},
-                 "product_cart": [{"product_id": PRODUCT, "quantity": 1}], "metadata": {}},
+                 "product_cart": [{"product_id": product, "quantity": 1}], "metadata": {}},
     })
+    return msg_id, body
+
+
+def purchase(port: int, i: int, customer: str) -> None:
+    msg_id, body = purchase_body(i, customer)
     ts = int(time.time())
     status, data = request(port, "POST", "/webhooks/dodo", body.encode(), {
         "content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": str(ts),

@@ -39,6 +39,9 @@ pub struct Config {
     pub webhook_secret: Option<Secret>,
     pub sandbox_api_key: Secret,
     pub app_url: Option<String>,
+    /// Where the built-in sandbox delivers its webhooks (SANDBOX_WEBHOOK_URL); unset, to this
+    /// app's own `/webhooks/dodo`. Lets one process play Dodo for other instances (soak test).
+    pub sandbox_webhook_url: Option<String>,
     pub site_addr: SocketAddr,
     /// How long a one-click charge call may take before its outcome is left to the webhook.
     pub charge_timeout_ms: u64,
@@ -131,6 +134,7 @@ impl Config {
                 var("DODO_SANDBOX_API_KEY").unwrap_or_else(|| "sandbox_key".into()),
             ),
             app_url: var("APP_URL").map(|u| u.trim_end_matches('/').to_string()),
+            sandbox_webhook_url: var("SANDBOX_WEBHOOK_URL"),
             site_addr,
             charge_timeout_ms: match var("DODO_CHARGE_TIMEOUT_MS") {
                 Some(v) => v.parse().map_err(|_| {

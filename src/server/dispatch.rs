@@ -30,11 +30,21 @@ async fn apply_events(
         .filter_map(|j| j.data.pointer("/customer/customer_id")?.as_str())
         .collect();
     let mut held = offers::open_holdouts(tx, &buyers).await?;
+    let mut bought: Vec<&str> = jobs
+        .iter()
+        .filter(|j| j.event_type == "payment.succeeded")
+        .filter_map(|j| j.data.get("product_cart")?.as_array())
+        .flatten()
+        .filter_map(|i| i.get("product_id")?.as_str())
+        .collect();
+    bought.sort_unstable();
+    bought.dedup();
+    let book = offers::RuleBook::load(tx, &buyers, &bought).await?;
     for job in jobs {
         let (kind, data) = (job.event_type.as_str(), &job.data);
         match kind {
             "payment.succeeded" => {
-                offers::on_payment_succeeded(tx, products, data, &mut held).await?;
+                offers::on_payment_succeeded(tx, products, data, &mut held, &book).await?;
                 plan_changes::on_payment(tx, data, true).await?
             }
             "payment.failed" => {

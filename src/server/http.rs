@@ -280,7 +280,12 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
             .ok_or("the sandbox needs a webhook secret")?;
         router = router.nest_service(
             sandbox::MOUNT,
-            sandbox::router(state.config.sandbox_api_key.clone(), signer, &app_url),
+            sandbox::router(
+                state.config.sandbox_api_key.clone(),
+                signer,
+                &app_url,
+                state.config.sandbox_webhook_url.clone(),
+            ),
         );
     }
     let app = router
@@ -331,6 +336,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     });
     db::spawn_checkpoints(&state.db);
     super::offers::spawn_sweeper(state.clone());
+    super::reconcile::spawn(state.clone());
     super::auth::spawn_purge(state.db.clone());
     if state.config.demo_data && state.config.sandbox_enabled() {
         let (db, dodo) = (state.db.clone(), state.dodo.clone());

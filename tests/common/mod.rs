@@ -62,6 +62,7 @@ fn config(database_url: String) -> Config {
         metrics_token: Some(Secret::new(METRICS_TOKEN)),
         sandbox_api_key: Secret::new("sandbox_key"),
         app_url: None,
+        sandbox_webhook_url: None,
         site_addr: "127.0.0.1:0".parse().unwrap(),
     }
 }

@@ -73,6 +73,84 @@ async fn best_rule(
     Ok(best.map(|b| b.1))
 }
 
+/// A webhook batch's post-purchase rules for what its buyers bought, and their declines: two
+/// queries per batch instead of one per purchase (the ingest's hot path).
+pub struct RuleBook {
+    /// (trigger product, rule), by priority.
+    rules: Vec<(String, i64, RuleMatch)>,
+    declined: HashSet<(String, String)>,
+}
+
+impl RuleBook {
+    pub async fn load(tx: &mut Tx, buyers: &[&str], bought: &[&str]) -> Result<Self, sqlx::Error> {
+        let mut book = Self {
+            rules: Vec::new(),
+            declined: HashSet::new(),
+        };
+        if buyers.is_empty() || bought.is_empty() {
+            return Ok(book);
+        }
+        let marks = |from: usize, n: usize| {
+            (from..from + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "SELECT {MATCH_COLUMNS}, r.trigger_product_id FROM rules r \
+             WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2) AND r.timing = $3 \
+             AND r.trigger_product_id IN ({}) ORDER BY r.priority, r.id",
+            marks(4, bought.len())
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(RuleKind::Downsell.as_str())
+            .bind(RuleKind::Save.as_str())
+            .bind(Timing::PostPurchase.as_str());
+        for b in bought {
+            q = q.bind(*b);
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            book.rules.push((
+                r.try_get("trigger_product_id")?,
+                r.try_get("priority")?,
+                rule_match(&r)?,
+            ));
+        }
+        let sql = format!(
+            "SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({})",
+            marks(1, buyers.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for c in buyers {
+            q = q.bind(*c);
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            book.declined
+                .insert((r.try_get("customer_id")?, r.try_get("rule_id")?));
+        }
+        Ok(book)
+    }
+
+    /// What `best_rule` would answer for a purchase, from the book.
+    fn best(&self, customer_id: &str, triggers: &[String]) -> Option<&RuleMatch> {
+        let mut best: Option<(i64, &RuleMatch)> = None;
+        for trigger in triggers {
+            let first = self.rules.iter().find(|(t, _, r)| {
+                t == trigger
+                    && !self
+                        .declined
+                        .contains(&(customer_id.to_string(), r.id.clone()))
+            });
+            if let Some((_, priority, r)) = first {
+                if best.is_none_or(|(p, _)| *priority < p) {
+                    best = Some((*priority, r));
+                }
+            }
+        }
+        best.map(|b| b.1)
+    }
+}
+
 pub(super) fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
     Ok(RuleMatch {
         id: r.try_get("id")?,
@@ -224,6 +302,7 @@ pub async fn on_payment_succeeded(
     products: &[ProductSummary],
     data: &Value,
     held: &mut HashSet<String>,
+    book: &RuleBook,
 ) -> Result<(), sqlx::Error> {
     if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
         return settle(tx, offer_id, data, true).await;
@@ -252,7 +331,7 @@ pub async fn on_payment_succeeded(
         holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
     }
     let bought: Vec<String> = quantities.iter().map(|(p, _)| p.clone()).collect();
-    let Some(rule) = best_rule(tx, customer_id, &bought, Timing::PostPurchase).await? else {
+    let Some(rule) = book.best(customer_id, &bought) else {
         return Ok(());
     };
     if rule.holdout_percent > 0 {
@@ -274,7 +353,7 @@ pub async fn on_payment_succeeded(
     );
     insert_offer(
         tx,
-        &rule,
+        rule,
         products,
         NewOffer {
             customer_id,

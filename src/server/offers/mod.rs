@@ -21,7 +21,7 @@ mod settle;
 
 pub use accept::{accept, accept_timed, charged_method, one_click_method};
 pub use decline::decline;
-pub use engine::{on_payment_succeeded, open_for_customer, report_event, Reported};
+pub use engine::{on_payment_succeeded, open_for_customer, report_event, Reported, RuleBook};
 pub use holdout::{hold_out, holdout_subject, open_holdouts};
 pub use page::{peek, view};
 pub use save::{request_cancel, spawn_sweeper, sweep, CancelOutcome};

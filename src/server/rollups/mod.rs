@@ -14,7 +14,7 @@ use super::ids::new_id;
 mod range;
 mod sql;
 pub use range::load_range;
-use sql::{upsert, Arg};
+use sql::{insert, upsert, Arg};
 
 const COUNTERS: [&str; 13] = [
     "created",
@@ -33,6 +33,10 @@ const COUNTERS: [&str; 13] = [
 ];
 
 use crate::server::db::WriteTx as Tx;
+
+const EVENT_COLUMNS: [&str; 8] = [
+    "id", "offer_id", "rule_id", "kind", "at", "amount", "currency", "detail",
+];
 
 /// The offer (or hold-out record) an event belongs to.
 pub struct Subject<'a> {
@@ -57,17 +61,27 @@ pub async fn record(
     } else {
         0
     };
-    sqlx::query("INSERT INTO offer_events (id, offer_id, rule_id, kind, at, amount, currency, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(new_id("oev"))
-        .bind(s.id)
-        .bind(s.rule_id)
-        .bind(kind.as_str())
-        .bind(at)
-        .bind(amount)
-        .bind(amount.map(|_| s.currency))
-        .bind(detail)
-        .execute(&mut **tx)
-        .await?;
+    let row = || {
+        vec![
+            Arg::Text(new_id("oev")),
+            Arg::Text(s.id.into()),
+            Arg::Text(s.rule_id.into()),
+            Arg::Text(kind.as_str().into()),
+            Arg::Int(at),
+            Arg::OptInt(amount),
+            Arg::OptText(amount.map(|_| s.currency.to_string())),
+            Arg::OptText(detail.map(str::to_string)),
+        ]
+    };
+    // In a webhook batch, a `created` event is written with the batch's others at its end:
+    // nothing reads it back before then (settling and refunds read money moves only).
+    let deferred = kind == EventKind::Created
+        && BATCH
+            .try_with(|b| b.borrow_mut().events.push(row()))
+            .is_ok();
+    if !deferred {
+        insert(&mut **tx, "offer_events", &EVENT_COLUMNS, vec![row()]).await?;
+    }
     let c = Counts::for_event(kind, amount.unwrap_or(0), s.trigger_amount, net_before);
     let code = (kind == EventKind::Failed).then(|| detail.unwrap_or("UNKNOWN_ERROR"));
     let mut one = Pending::default();
@@ -139,6 +153,8 @@ impl Grain {
 /// Rollup changes summed over a batch of events, keyed in the order they are written.
 #[derive(Default)]
 pub struct Pending {
+    /// Offer events waiting for the batch's end (see `record`).
+    events: Vec<Vec<Arg>>,
     rollups: BTreeMap<(Grain, i64, String, Variant, String), Counts>,
     declines: BTreeMap<(Grain, i64, String, String), i64>,
     trend: BTreeMap<(Grain, i64, String), (i64, i64, i64)>,
@@ -204,6 +220,7 @@ pub async fn batch<T>(work: impl Future<Output = T>) -> (T, Pending) {
 /// in key order (the same order in every transaction, so concurrent batches cannot deadlock
 /// on each other's rows).
 pub async fn flush(tx: &mut Tx, p: Pending) -> Result<(), sqlx::Error> {
+    insert(&mut **tx, "offer_events", &EVENT_COLUMNS, p.events).await?;
     for g in Grain::ALL {
         let (offers, declines, trend, col) = g.tables();
         let rows = p

@@ -13,6 +13,9 @@ pub struct Sql {
 pub enum Arg {
     Int(i64),
     Text(String),
+    /// Nullable values keep their SQL type: PostgreSQL refuses an untyped NULL for a BIGINT.
+    OptInt(Option<i64>),
+    OptText(Option<String>),
 }
 
 impl Sql {
@@ -41,6 +44,8 @@ impl Sql {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.as_str()),
+                Arg::OptInt(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(v.as_deref()),
             };
         }
         q
@@ -71,23 +76,38 @@ pub async fn upsert(
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let columns = format!("{}, {}", keys.join(", "), counters.join(", "));
+    let tail = format!(" ON CONFLICT ({}) DO UPDATE SET {set}", keys.join(", "));
+    write_rows(conn, table, &columns, &tail, rows).await
+}
+
+/// Inserts `rows` (values in the order of `columns`) with one statement per 100 rows.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
+    write_rows(conn, table, &columns.join(", "), "", rows).await
+}
+
+async fn write_rows(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &str,
+    tail: &str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut sql = Sql::default();
-        sql.push(&format!(
-            "INSERT INTO {table} ({}, {}) VALUES ",
-            keys.join(", "),
-            counters.join(", ")
-        ));
+        sql.push(&format!("INSERT INTO {table} ({columns}) VALUES "));
         for (i, row) in rows.by_ref().take(100).enumerate() {
             sql.push(if i > 0 { ", (" } else { "(" });
             sql.list(row, |a| a);
             sql.push(")");
         }
-        sql.push(&format!(
-            " ON CONFLICT ({}) DO UPDATE SET {set}",
-            keys.join(", ")
-        ));
+        sql.push(tail);
         sql.execute(conn).await?;
     }
     Ok(())

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 /// What the next charge attempts should suffer. `remaining: None` means until switched off.
-/// What the next charge attempts should suffer. `remaining: None` means until switched off.
 #[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
 pub struct Fault {
-    /// `none`, `decline`, `timeout`, `server_error`, `rate_limited` or `slow`.
+    /// `none`, `decline`, `timeout`, `server_error`, `rate_limited`, `slow`, `drift`, or
+    /// `mixed` (each attempt one of decline, timeout, server_error, slow, at random).
     pub mode: String,
     /// Decline code for `decline` (e.g. `INSUFFICIENT_FUNDS`).
     #[serde(default)]
@@ -26,6 +26,24 @@ pub struct Fault {
     /// For `drift`: how much a plan change's charge differs from its preview (minor units).
     #[serde(default)]
     pub amount: Option<i64>,
+    /// The share of attempts (0–1] that suffer, drawn at random per attempt; none: every one.
+    /// Real outages hit some calls, not a counted run of them (the soak test uses 0.2).
+    #[serde(default)]
+    pub rate: Option<f64>,
+}
+
+const MIXED: [&str; 4] = ["decline", "timeout", "server_error", "slow"];
+
+impl Fault {
+    /// The fault one attempt suffers: `mixed` resolved to one of its kinds.
+    fn concrete(mut self) -> Self {
+        if self.mode == "mixed" {
+            use rand::seq::SliceRandom;
+            let pick = MIXED.choose(&mut rand::thread_rng()).copied();
+            self.mode = pick.unwrap_or("server_error").to_string();
+        }
+        self
+    }
 }
 
 impl Sandbox {
@@ -33,13 +51,16 @@ impl Sandbox {
     pub(super) fn take_fault(&self) -> Fault {
         let mut l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
         let f = l.fault.clone();
+        if f.rate.is_some_and(|r| rand::random::<f64>() >= r) {
+            return Fault::default();
+        }
         if let Some(n) = l.fault.remaining.as_mut() {
             *n = n.saturating_sub(1);
             if *n == 0 {
                 l.fault = Fault::default();
             }
         }
-        f
+        f.concrete()
     }
 
     /// Takes the current fault only if it is a `decline` (renewals and hosted payments have no
@@ -52,11 +73,11 @@ impl Sandbox {
             .fault
             .mode
             .clone();
-        (mode == "decline").then(|| {
-            self.take_fault()
-                .code
-                .unwrap_or_else(|| "CARD_DECLINED".into())
-        })
+        if mode != "decline" && mode != "mixed" {
+            return None;
+        }
+        let f = self.take_fault();
+        (f.mode == "decline").then(|| f.code.unwrap_or_else(|| "CARD_DECLINED".into()))
     }
 
     /// Takes the current fault only if it breaks the HTTP answer (`server_error`,
@@ -69,11 +90,12 @@ impl Sandbox {
             .fault
             .mode
             .clone();
-        match mode.as_str() {
-            "server_error" | "rate_limited" => {
-                self.take_fault();
-                Err(http_fault(&mode))
-            }
+        if !matches!(mode.as_str(), "server_error" | "rate_limited" | "mixed") {
+            return Ok(());
+        }
+        let f = self.take_fault();
+        match f.mode.as_str() {
+            "server_error" | "rate_limited" => Err(http_fault(&f.mode)),
             _ => Ok(()),
         }
     }
@@ -152,12 +174,16 @@ pub async fn set_fault(State(sb): State<Sandbox>, Json(f): Json<Fault>) -> Reply
         "rate_limited",
         "slow",
         "drift",
+        "mixed",
     ];
     if !known.contains(&f.mode.as_str()) {
         return Err(invalid(&format!(
             "mode must be one of {}",
             known.join(", ")
         )));
+    }
+    if f.rate.is_some_and(|r| !(r > 0.0 && r <= 1.0)) {
+        return Err(invalid("rate must be more than 0 and at most 1"));
     }
     sb.ledger.lock().unwrap_or_else(|e| e.into_inner()).fault = if f.mode == "none" {
         Fault::default()

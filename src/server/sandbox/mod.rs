@@ -159,11 +159,16 @@ async fn require_key(State(sb): State<Sandbox>, req: Request, next: Next) -> Res
 }
 
 /// The sandbox's routes, to be nested at [`MOUNT`].
-pub fn router(api_key: Secret, signer: standardwebhooks::Webhook, app_url: &str) -> Router {
+pub fn router(
+    api_key: Secret,
+    signer: standardwebhooks::Webhook,
+    app_url: &str,
+    webhook_url: Option<String>,
+) -> Router {
     let sb = Sandbox {
         api_key: Arc::new(api_key),
         signer: Arc::new(signer),
-        webhook_target: Some(format!("{app_url}/webhooks/dodo")),
+        webhook_target: Some(webhook_url.unwrap_or_else(|| format!("{app_url}/webhooks/dodo"))),
         base_url: format!("{app_url}{MOUNT}"),
         http: reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(15))
