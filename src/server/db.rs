@@ -141,6 +141,27 @@ pub async fn write<'q>(
     Ok(done)
 }
 
+/// The inside of `IN (…)` over `values`, its parameters numbered from `$from`, and what to bind
+/// to them. On PostgreSQL that is one JSON array: one statement text for any number of values,
+/// planned once per connection (a list of each length would be a new statement each time).
+pub fn in_list(postgres: bool, from: usize, values: &[&str]) -> (String, Vec<String>) {
+    if postgres {
+        let json = serde_json::Value::from(values.to_vec()).to_string();
+        (
+            format!("SELECT json_array_elements_text(${from}::json)"),
+            vec![json],
+        )
+    } else {
+        let marks: Vec<String> = (from..from + values.len())
+            .map(|i| format!("${i}"))
+            .collect();
+        (
+            marks.join(", "),
+            values.iter().map(|v| v.to_string()).collect(),
+        )
+    }
+}
+
 /// A write transaction. On SQLite it also holds this process's turn to write (see
 /// `begin_write`); the turn is given back when the transaction commits or drops.
 pub struct WriteTx {
@@ -151,6 +172,12 @@ pub struct WriteTx {
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
+    }
+
+    /// For the few statements written differently per backend (batch inserts on PostgreSQL
+    /// pass their rows as one JSON argument: one statement text, planned once).
+    pub fn is_postgres(&self) -> bool {
+        self.tx.backend_name() == "PostgreSQL"
     }
 }
 

@@ -141,31 +141,50 @@ async fn store_deliveries(
     tx: &mut crate::server::db::WriteTx,
     jobs: &[Job],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    let rows: Vec<String> = (0..jobs.len())
-        .map(|i| {
-            let b = 4 * i;
-            format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES {} \
-         ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
-        rows.join(", ")
-    );
     let now = now_ms();
-    let mut q = sqlx::query(&sql);
-    for job in jobs {
-        q = q
-            .bind(&job.webhook_id)
-            .bind(&job.event_type)
-            .bind(now)
-            .bind(String::from_utf8_lossy(&job.raw).into_owned());
-    }
-    q.fetch_all(&mut **tx)
+    let rows = if tx.is_postgres() {
+        // One statement text whatever the batch size: PostgreSQL plans it once per connection,
+        // where a VALUES list of each length is a new statement to parse and plan.
+        let rows: Vec<Value> = jobs
+            .iter()
+            .map(|j| {
+                serde_json::json!({
+                    "w": j.webhook_id, "t": j.event_type, "b": String::from_utf8_lossy(&j.raw),
+                })
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) \
+             SELECT x.w, x.t, $2, x.b FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
+             ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
+        )
+        .bind(Value::Array(rows).to_string())
+        .bind(now)
+        .fetch_all(&mut **tx)
         .await?
-        .iter()
-        .map(|r| r.try_get("webhook_id"))
-        .collect()
+    } else {
+        let rows: Vec<String> = (0..jobs.len())
+            .map(|i| {
+                let b = 4 * i;
+                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES {} \
+             ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for job in jobs {
+            q = q
+                .bind(&job.webhook_id)
+                .bind(&job.event_type)
+                .bind(now)
+                .bind(String::from_utf8_lossy(&job.raw).into_owned());
+        }
+        q.fetch_all(&mut **tx).await?
+    };
+    rows.iter().map(|r| r.try_get("webhook_id")).collect()
 }
 
 async fn apply_each(

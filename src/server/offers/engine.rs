@@ -90,24 +90,19 @@ impl RuleBook {
         if buyers.is_empty() || bought.is_empty() {
             return Ok(book);
         }
-        let marks = |from: usize, n: usize| {
-            (from..from + n)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let pg = tx.is_postgres();
+        let (list, binds) = crate::server::db::in_list(pg, 4, bought);
         let sql = format!(
             "SELECT {MATCH_COLUMNS}, r.trigger_product_id FROM rules r \
              WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2) AND r.timing = $3 \
-             AND r.trigger_product_id IN ({}) ORDER BY r.priority, r.id",
-            marks(4, bought.len())
+             AND r.trigger_product_id IN ({list}) ORDER BY r.priority, r.id"
         );
         let mut q = sqlx::query(&sql)
             .bind(RuleKind::Downsell.as_str())
             .bind(RuleKind::Save.as_str())
             .bind(Timing::PostPurchase.as_str());
-        for b in bought {
-            q = q.bind(*b);
+        for b in binds {
+            q = q.bind(b);
         }
         for r in q.fetch_all(&mut **tx).await? {
             book.rules.push((
@@ -116,13 +111,12 @@ impl RuleBook {
                 rule_match(&r)?,
             ));
         }
-        let sql = format!(
-            "SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({})",
-            marks(1, buyers.len())
-        );
+        let (list, binds) = crate::server::db::in_list(pg, 1, buyers);
+        let sql =
+            format!("SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({list})");
         let mut q = sqlx::query(&sql);
-        for c in buyers {
-            q = q.bind(*c);
+        for b in binds {
+            q = q.bind(b);
         }
         for r in q.fetch_all(&mut **tx).await? {
             book.declined

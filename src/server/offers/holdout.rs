@@ -65,15 +65,14 @@ pub async fn open_holdouts(
     if customers.is_empty() {
         return Ok(HashSet::new());
     }
-    let marks: Vec<String> = (2..customers.len() + 2).map(|i| format!("${i}")).collect();
+    let (list, binds) = crate::server::db::in_list(tx.is_postgres(), 2, customers);
     let sql = format!(
         "SELECT DISTINCT customer_id FROM holdouts WHERE converted_at IS NULL AND created_at > $1 \
-         AND customer_id IN ({})",
-        marks.join(", ")
+         AND customer_id IN ({list})"
     );
     let mut q = sqlx::query(&sql).bind(now_ms() - HOLDOUT_WINDOW_MS);
-    for c in customers {
-        q = q.bind(*c);
+    for b in binds {
+        q = q.bind(b);
     }
     q.fetch_all(&mut **tx)
         .await?

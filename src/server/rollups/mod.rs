@@ -34,8 +34,15 @@ const COUNTERS: [&str; 13] = [
 
 use crate::server::db::WriteTx as Tx;
 
-const EVENT_COLUMNS: [&str; 8] = [
-    "id", "offer_id", "rule_id", "kind", "at", "amount", "currency", "detail",
+const EVENT_COLUMNS: [(&str, &str); 8] = [
+    ("id", "text"),
+    ("offer_id", "text"),
+    ("rule_id", "text"),
+    ("kind", "text"),
+    ("at", "bigint"),
+    ("amount", "bigint"),
+    ("currency", "text"),
+    ("detail", "text"),
 ];
 
 /// The offer (or hold-out record) an event belongs to.

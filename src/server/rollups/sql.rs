@@ -81,14 +81,49 @@ pub async fn upsert(
     write_rows(conn, table, &columns, &tail, rows).await
 }
 
-/// Inserts `rows` (values in the order of `columns`) with one statement per 100 rows.
+/// Inserts `rows` (values in the order of `columns`: name and PostgreSQL type). On
+/// PostgreSQL the rows travel as one JSON argument, so the statement's text is the same for
+/// any number of rows and is planned once per connection; elsewhere, one VALUES statement per
+/// 100 rows.
 pub async fn insert(
     conn: &mut AnyConnection,
     table: &str,
-    columns: &[&str],
+    columns: &[(&str, &str)],
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), sqlx::Error> {
-    write_rows(conn, table, &columns.join(", "), "", rows).await
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+    if conn.backend_name() != "PostgreSQL" {
+        return write_rows(conn, table, &names.join(", "), "", rows).await;
+    }
+    let json: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|row| {
+            let object = names.iter().zip(row).map(|(name, a)| {
+                let v = match a {
+                    Arg::Int(v) => serde_json::Value::from(v),
+                    Arg::Text(v) => serde_json::Value::from(v),
+                    Arg::OptInt(v) => serde_json::Value::from(v),
+                    Arg::OptText(v) => serde_json::Value::from(v),
+                };
+                (name.to_string(), v)
+            });
+            serde_json::Value::Object(object.collect())
+        })
+        .collect();
+    let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset($1::json) AS x({typed})",
+        names = names.join(", "),
+        typed = typed.join(", ")
+    );
+    sqlx::query(&sql)
+        .bind(serde_json::Value::Array(json).to_string())
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 async fn write_rows(
