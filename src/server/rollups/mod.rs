@@ -87,7 +87,7 @@ pub async fn record(
             .try_with(|b| b.borrow_mut().events.push(row()))
             .is_ok();
     if !deferred {
-        insert(&mut **tx, "offer_events", &EVENT_COLUMNS, vec![row()]).await?;
+        insert(tx, "offer_events", &EVENT_COLUMNS, vec![row()]).await?;
     }
     let c = Counts::for_event(kind, amount.unwrap_or(0), s.trigger_amount, net_before);
     let code = (kind == EventKind::Failed).then(|| detail.unwrap_or("UNKNOWN_ERROR"));
@@ -227,7 +227,7 @@ pub async fn batch<T>(work: impl Future<Output = T>) -> (T, Pending) {
 /// in key order (the same order in every transaction, so concurrent batches cannot deadlock
 /// on each other's rows).
 pub async fn flush(tx: &mut Tx, p: Pending) -> Result<(), sqlx::Error> {
-    insert(&mut **tx, "offer_events", &EVENT_COLUMNS, p.events).await?;
+    insert(tx, "offer_events", &EVENT_COLUMNS, p.events).await?;
     for g in Grain::ALL {
         let (offers, declines, trend, col) = g.tables();
         let rows = p
