@@ -119,15 +119,18 @@ class Soak:
             s, v = self.api("POST", f"/offers/{token}/decline")
             self.t.add(f"decline:{s}")
         elif r < 0.30:
-            # A double click landing on both instances at once.
-            threads = [threading.Thread(target=self.accept, args=(token, a)) for a in self.apps]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            self.t.add("double_clicks")
+            self.double_click(token)
         else:
             self.accept(token, random.choice(self.apps))
+
+    def double_click(self, token: str) -> None:
+        """Two accepts of one offer landing on both instances at once."""
+        threads = [threading.Thread(target=self.accept, args=(token, a)) for a in self.apps]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.t.add("double_clicks")
 
     def view(self, token: str) -> None:
         """The customer opens the hosted offer page: that is when the offer is quoted."""
@@ -173,12 +176,7 @@ class Soak:
         with self.t.lock:
             self.t.clicked.add(token)
         if random.random() < 0.3:
-            threads = [threading.Thread(target=self.accept, args=(token, a)) for a in self.apps]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            self.t.add("double_clicks")
+            self.double_click(token)
         else:
             self.accept(token, random.choice(self.apps))
         with self.subs_lock:

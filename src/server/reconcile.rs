@@ -15,26 +15,18 @@ const PER_ROUND: i64 = 50;
 /// Settles what is overdue; returns how many it looked at.
 pub async fn overdue(state: &AppState) -> Result<usize, sqlx::Error> {
     let before = now_ms() - READ_BACK_AFTER_MS;
-    let offers: Vec<String> = sqlx::query(
-        "SELECT token FROM offers WHERE state = 'charging' AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+    let offers = overdue_ids(
+        state,
+        "SELECT token AS id FROM offers WHERE state = 'charging' AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+        before,
     )
-    .bind(before)
-    .bind(PER_ROUND)
-    .fetch_all(&state.db)
-    .await?
-    .iter()
-    .map(|r| r.try_get("token"))
-    .collect::<Result<_, _>>()?;
-    let changes: Vec<String> = sqlx::query(
+    .await?;
+    let changes = overdue_ids(
+        state,
         "SELECT id FROM plan_changes WHERE state = 'executing' AND executed_at < $1 ORDER BY executed_at LIMIT $2",
+        before,
     )
-    .bind(before)
-    .bind(PER_ROUND)
-    .fetch_all(&state.db)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     for token in &offers {
         if let Err(e) = super::offers::peek(state, token).await {
             tracing::info!(error = %e.message, "charging offer not settled yet");
@@ -46,6 +38,17 @@ pub async fn overdue(state: &AppState) -> Result<usize, sqlx::Error> {
         }
     }
     Ok(offers.len() + changes.len())
+}
+
+async fn overdue_ids(state: &AppState, sql: &str, before: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query(sql)
+        .bind(before)
+        .bind(PER_ROUND)
+        .fetch_all(&state.db)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect()
 }
 
 pub fn spawn(state: AppState) {
