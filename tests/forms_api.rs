@@ -12,7 +12,7 @@ const ICONS: &str = "pdt_IconSet04";
 
 /// A signed-in browser that shows us each redirect instead of following it.
 async fn browser(app: &TestApp, email: &str, password: &str) -> Client {
-    let c = Client::builder()
+    let c = common::http()
         .cookie_store(true)
         .redirect(Policy::none())
         .build()
@@ -265,7 +265,7 @@ async fn new_token_never_in_a_url(app: &TestApp) {
 }
 
 async fn language_switch(app: &TestApp) {
-    let no_redirect = Client::builder().redirect(Policy::none()).build().unwrap();
+    let no_redirect = common::http().redirect(Policy::none()).build().unwrap();
     let a = post_form(
         app,
         &no_redirect,

@@ -103,7 +103,7 @@ async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
         .sign("msg_t", now(), body.as_bytes())
         .unwrap();
     let post = |body: String, headers: Vec<(&'static str, String)>| {
-        let mut r = reqwest::Client::new()
+        let mut r = common::client()
             .post(format!("{}/webhooks/dodo", app.base))
             .body(body);
         for (k, v) in headers {
@@ -372,7 +372,7 @@ async fn concurrent_accepts_charge_once(app: &TestApp) {
         let token = token.clone();
         let key = api.key.clone();
         tasks.push(tokio::spawn(async move {
-            reqwest::Client::new()
+            common::client()
                 .post(format!("{base}/api/v1/offers/{token}/accept"))
                 .bearer_auth(key)
                 .send()
@@ -449,7 +449,7 @@ async fn api_requires_a_live_token(app: &TestApp) {
     let m = app.merchant().await;
     // The demo rules are seeded just after start; the usage event below needs one of them.
     common::settle(&m).await;
-    let r = reqwest::Client::new()
+    let r = common::client()
         .get(format!("{}/api/v1/customers/{PRIYA}/offer", app.base))
         .send()
         .await

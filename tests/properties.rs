@@ -10,8 +10,10 @@ use std::sync::LazyLock;
 use upsell_dashboard::api::codec::FormOrJsonEncoding;
 use upsell_dashboard::domain::money::format_money;
 use upsell_dashboard::domain::offer_action::CancelReason;
+use upsell_dashboard::domain::rule::target::{CustomerFilter, Schedule, ValueRange};
 use upsell_dashboard::domain::rule::{
-    validate, Experiment, PlanTerms, ProductSummary, RuleDraft, RuleKind, Timing,
+    normalize, validate, Experiment, PlanTerms, ProductSummary, RuleDraft, RuleKind, Targeting,
+    Timing,
 };
 
 fn catalogue() -> Vec<ProductSummary> {
@@ -43,6 +45,47 @@ fn product() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Conditions as a form could send them: codes of any shape, bounds of any sign and order,
+/// local times and zones that may not parse.
+fn targeting() -> impl Strategy<Value = Targeting> {
+    (
+        (
+            ".{0,5}",
+            proptest::option::of(any::<i64>()),
+            proptest::option::of(any::<i64>()),
+        ),
+        proptest::collection::vec(".{0,4}", 0..4),
+        proptest::collection::vec(".{0,4}", 0..4),
+        (any::<i32>(), any::<i32>(), 0usize..3),
+        (product(), ".{0,20}", ".{0,20}", ".{0,20}"),
+    )
+        .prop_map(
+            |(
+                (currency, min, max),
+                currencies,
+                countries,
+                (lo, hi, who),
+                (held, zone, start, end),
+            )| {
+                Targeting {
+                    order_values: vec![ValueRange { currency, min, max }],
+                    customer: CustomerFilter::ALL[who],
+                    currencies,
+                    countries,
+                    exclude_holders: vec![held],
+                    min_quantity: lo,
+                    max_quantity: hi,
+                    schedule: Schedule {
+                        zone,
+                        start_local: start,
+                        end_local: end,
+                        ..Schedule::default()
+                    },
+                }
+            },
+        )
+}
+
 fn draft() -> impl Strategy<Value = RuleDraft> {
     (
         (".{0,300}", 0usize..4, product(), product(), any::<i32>()),
@@ -55,6 +98,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
             any::<i32>(),
         ),
         (proptest::option::of(".{0,30}"), any::<bool>(), 0usize..6),
+        targeting(),
     )
         .prop_map(
             |(
@@ -62,6 +106,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
                 (headline, value_prop, badge, timing, expiry),
                 (b_product, b_headline, weight_b, holdout, free_days),
                 (parent, enabled, reason),
+                targeting,
             )| RuleDraft {
                 id: None,
                 version: None,
@@ -93,6 +138,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
                     free_days,
                     ..PlanTerms::default()
                 },
+                targeting,
             },
         )
 }
@@ -125,7 +171,11 @@ proptest! {
 
     #[test]
     fn rule_validation_takes_any_draft(d in draft()) {
-        let errors = validate(&d, &catalogue(), &[]);
+        let mut errors = validate(&d, &catalogue(), &[]);
+        // And as the server takes it: tidied, its schedule resolved in its time zone.
+        let mut tidy = normalize(d, &[]);
+        errors.extend(upsell_dashboard::server::schedule::resolve(&mut tidy.targeting.schedule));
+        errors.extend(validate(&tidy, &catalogue(), &[]));
         // Whatever it refuses, it says which field and why.
         for e in errors {
             prop_assert!(!e.field.is_empty() && !e.message.is_empty());

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn get(app: &common::TestApp, path: &str, key: Option<&str>) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new().get(format!("{}/sandbox/dodo{path}", app.base));
+    let mut r = common::client().get(format!("{}/sandbox/dodo{path}", app.base));
     if let Some(k) = key {
         r = r.bearer_auth(k);
     }
@@ -197,7 +197,7 @@ async fn simulated_purchase_of_a_plan_starts_a_subscription() {
 #[tokio::test]
 async fn faults_at_a_rate_strike_some_calls() {
     let app = common::sqlite().await;
-    let http = reqwest::Client::new();
+    let http = common::client();
     let faults = format!("{}/sandbox/dodo/_sandbox/faults", app.base);
     for bad in [0.0, 1.5, -0.2] {
         let r = http

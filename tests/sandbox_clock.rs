@@ -20,7 +20,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut r = reqwest::Client::new()
+    let mut r = common::client()
         .request(method, format!("{}/sandbox/dodo{path}", app.base))
         .bearer_auth("sandbox_key");
     if let Some(b) = body {
@@ -198,7 +198,7 @@ async fn hosted_checkout_of_a_plan_starts_a_subscription() {
     let url = co["checkout_url"].as_str().unwrap().to_string();
     let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
     assert!(page.contains("hosted-pay"), "the page offers to pay");
-    let no_redirect = reqwest::Client::builder()
+    let no_redirect = common::http()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -46,7 +46,7 @@ async fn responses_carry_security_headers() {
         );
     }
     // A refusal made before any page or server function runs carries them too.
-    let refused = reqwest::Client::new()
+    let refused = common::client()
         .post(format!("{}/api/rules/save", app.base))
         .header("origin", "https://evil.example")
         .send()
@@ -93,7 +93,7 @@ async fn a_page_csp_allows_only_its_own_nonced_scripts() {
 #[tokio::test]
 async fn pages_are_compressed_as_the_browser_asks() {
     let app = common::sqlite().await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let get = |enc: Option<&str>| {
         let mut r = client.get(format!("{}/login", app.base));
         if let Some(e) = enc {
@@ -135,7 +135,7 @@ async fn bundle_files_are_precompressed_and_immutable() {
     std::fs::write(pkg.join(format!("{name}.br")), b"brotli file").unwrap();
     std::fs::write(pkg.join(format!("{name}.gz")), b"gzip file").unwrap();
     let app = common::sqlite_site(&site, true).await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let get = |enc: &'static str| {
         client
             .get(format!("{}/pkg/{name}", app.base))
@@ -193,7 +193,7 @@ async fn metrics_need_their_token_and_never_name_a_token() {
     )
     .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let client = reqwest::Client::new();
+    let client = common::client();
     let url = format!("{}/metrics", app.base);
     let r = client.get(&url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);

@@ -39,12 +39,12 @@ async fn apply_events(
         .collect();
     bought.sort_unstable();
     bought.dedup();
-    let book = offers::RuleBook::load(tx, &buyers, &bought).await?;
+    let mut book = offers::RuleBook::load(tx, &buyers, &bought).await?;
     for job in jobs {
         let (kind, data) = (job.event_type.as_str(), &job.data);
         match kind {
             "payment.succeeded" => {
-                offers::on_payment_succeeded(tx, products, data, &mut held, &book).await?;
+                offers::on_payment_succeeded(tx, products, data, &mut held, &mut book).await?;
                 plan_changes::on_payment(tx, data, true).await?
             }
             "payment.failed" => {
@@ -67,5 +67,5 @@ async fn apply_events(
             _ => {}
         }
     }
-    Ok(())
+    book.store_purchases(tx).await
 }

@@ -21,6 +21,7 @@ pub mod reconcile;
 pub mod rollups;
 pub mod rules;
 pub mod sandbox;
+pub mod schedule;
 pub mod seed;
 pub mod state;
 pub mod subscriptions;

@@ -4,6 +4,7 @@ use super::audit;
 use super::db::{begin_write, is_unique_violation, Db};
 use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
+use super::schedule;
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::offer_action::CancelReason;
 use crate::domain::proration::ProrationMode;
@@ -18,7 +19,7 @@ use sqlx::{Any, Row};
 const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
     quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
     variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent, proration_mode, \
-    on_payment_failure, cancel_reason, free_days";
+    on_payment_failure, cancel_reason, free_days, targeting";
 
 fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
@@ -63,6 +64,8 @@ fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
                 .and_then(CancelReason::parse),
             free_days: r.try_get::<i64, _>("free_days")? as i32,
         },
+        targeting: serde_json::from_str(&r.try_get::<String, _>("targeting")?)
+            .map_err(|_| bad("targeting"))?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -111,6 +114,7 @@ pub async fn save(
     let rules = list(db).await?;
     let mut products = dodo.products().await?;
     let mut draft = normalize(draft, &rules);
+    let schedule_errs = schedule::resolve(&mut draft.targeting.schedule);
     let mut errs = validate(&draft, &products, &rules);
     if errs.iter().any(|e| e.code == "product_missing") {
         // A product created in Dodo a moment ago may not be in our cache yet.
@@ -118,6 +122,7 @@ pub async fn save(
         products = dodo.products().await?;
         errs = validate(&draft, &products, &rules);
     }
+    errs.extend(schedule_errs);
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
@@ -140,7 +145,7 @@ pub async fn save(
             };
             let res = bind_all(
                 sqlx::query(&format!(
-                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
                 )),
                 &rule,
             )
@@ -180,7 +185,7 @@ pub async fn save(
                  offer_product_id = $6, quantity = $7, headline = $8, value_prop = $9, badge = $10, timing = $11, \
                  expiry_minutes = $12, enabled = $13, version = $14, updated_at = $15, variant_b_product_id = $16, \
                  variant_b_headline = $17, variant_b_weight = $18, holdout_percent = $19, proration_mode = $20, \
-                 on_payment_failure = $21, cancel_reason = $22, free_days = $23 WHERE id = $24 AND version = $25",
+                 on_payment_failure = $21, cancel_reason = $22, free_days = $23, targeting = $24 WHERE id = $25 AND version = $26",
             )
             .bind(&rule.name)
             .bind(name_key(&rule.name))
@@ -205,6 +210,7 @@ pub async fn save(
             .bind(rule.terms.on_payment_failure.as_str())
             .bind(rule.terms.cancel_reason.map(CancelReason::as_str))
             .bind(rule.terms.free_days as i64)
+            .bind(targeting_json(&rule))
             .bind(&id)
             .bind(expected)
             .execute(&mut *tx)
@@ -251,6 +257,7 @@ fn from_draft(d: &RuleDraft) -> Rule {
         enabled: d.enabled,
         experiment: d.experiment.clone(),
         terms: d.terms.clone(),
+        targeting: d.targeting.clone(),
         created_at: 0,
         updated_at: 0,
     }
@@ -285,7 +292,12 @@ fn bind_all<'q>(
         .bind(r.terms.on_payment_failure.as_str())
         .bind(r.terms.cancel_reason.map(CancelReason::as_str))
         .bind(r.terms.free_days as i64)
+        .bind(targeting_json(r))
         .bind(name_key(&r.name))
+}
+
+fn targeting_json(r: &Rule) -> String {
+    serde_json::to_string(&r.targeting).unwrap_or_else(|_| "{}".into())
 }
 
 fn non_empty(s: &str) -> Option<&str> {

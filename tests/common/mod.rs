@@ -160,6 +160,16 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// Every test client is bounded: a server that never answers fails that test within a minute
+/// instead of holding the whole run until CI's time limit (and the failure names the request).
+pub fn http() -> reqwest::ClientBuilder {
+    Client::builder().timeout(Duration::from_secs(60))
+}
+
+pub fn client() -> Client {
+    http().build().unwrap()
+}
+
 pub struct User {
     pub http: Client,
     pub base: String,
@@ -168,12 +178,7 @@ pub struct User {
 impl TestApp {
     pub fn anonymous(&self) -> User {
         User {
-            // A bound on every call: a server that never answers fails the test, not the run.
-            http: Client::builder()
-                .cookie_store(true)
-                .timeout(Duration::from_secs(60))
-                .build()
-                .unwrap(),
+            http: http().cookie_store(true).build().unwrap(),
             base: self.base.clone(),
         }
     }

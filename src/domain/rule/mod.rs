@@ -6,6 +6,9 @@ use super::proration::ProrationMode;
 use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
+pub mod target;
+pub use target::{Targeting, ANY_PRODUCT};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
@@ -111,6 +114,8 @@ pub struct RuleDraft {
     pub experiment: Experiment,
     #[serde(default)]
     pub terms: PlanTerms,
+    #[serde(default)]
+    pub targeting: Targeting,
 }
 
 /// How a plan change the rule offers is billed and, for a save rule, which cancel reason it
@@ -233,6 +238,7 @@ impl Default for RuleDraft {
             enabled: true,
             experiment: Experiment::default(),
             terms: PlanTerms::default(),
+            targeting: Targeting::default(),
         }
     }
 }
@@ -258,6 +264,8 @@ pub struct Rule {
     pub experiment: Experiment,
     #[serde(default)]
     pub terms: PlanTerms,
+    #[serde(default)]
+    pub targeting: Targeting,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -281,6 +289,7 @@ impl Rule {
             enabled: self.enabled,
             experiment: self.experiment.clone(),
             terms: self.terms.clone(),
+            targeting: self.targeting.clone(),
         }
     }
 }
@@ -312,6 +321,13 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
     d.offer_product_id = d.offer_product_id.trim().to_string();
     d.experiment.product_id = d.experiment.product_id.trim().to_string();
     d.experiment.headline = d.experiment.headline.trim().to_string();
+    // Conditions choose between rules that follow a purchase; a downsell follows its rule's
+    // decline and a save offer a cancellation, so they carry none.
+    d.targeting = if matches!(d.kind, RuleKind::Downsell | RuleKind::Save) {
+        Targeting::default()
+    } else {
+        target::normalize(d.targeting)
+    };
     d.parent_rule_id = d
         .parent_rule_id
         .map(|p| p.trim().to_string())
@@ -396,7 +412,17 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
         ));
     }
 
-    let trigger = if d.trigger_product_id.is_empty() {
+    let catch_all = d.trigger_product_id == ANY_PRODUCT;
+    if catch_all && !matches!(d.kind, RuleKind::Upsell | RuleKind::CrossSell) {
+        errs.push(FieldError::new(
+            "trigger_product_id",
+            "catch_all_kind",
+            "Only an upsell or a cross-sell can follow any product; a downsell follows its rule and a save offer a plan.",
+        ));
+    }
+    let trigger = if catch_all {
+        None
+    } else if d.trigger_product_id.is_empty() {
         errs.push(FieldError::new(
             "trigger_product_id",
             "required",
@@ -468,6 +494,9 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
         validate_save(d, trigger, offer, &mut errs);
     }
     validate_experiment(d, products, offer, &mut errs);
+    errs.extend(target::validate(&d.targeting, |id| {
+        product(products, id).is_some()
+    }));
     errs
 }
 

@@ -51,6 +51,7 @@ fn stored(id: &str, d: &RuleDraft) -> Rule {
         enabled: true,
         experiment: d.experiment.clone(),
         terms: d.terms.clone(),
+        targeting: d.targeting.clone(),
         created_at: 0,
         updated_at: 0,
     }

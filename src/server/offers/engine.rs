@@ -8,7 +8,9 @@ use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{OfferState, OfferView};
 use crate::domain::offer_action::{choose, NoOffer, OfferAction};
+use crate::domain::rule::target::{winner, Candidate, CustomerFilter, Purchase};
 use crate::domain::rule::{ProductSummary, RuleKind, Timing};
+use crate::domain::rule::{Targeting, ANY_PRODUCT};
 use crate::server::db::begin_write;
 use crate::server::ids::{new_id, now_ms};
 use crate::server::rollups::{self, Subject};
@@ -16,7 +18,7 @@ use crate::server::state::AppState;
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A matching rule, read inside the transaction.
 pub(super) struct RuleMatch {
@@ -41,107 +43,195 @@ pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quan
     r.expiry_minutes, r.priority, r.variant_b_product_id, r.variant_b_headline, r.variant_b_weight, r.holdout_percent, \
     r.proration_mode, r.on_payment_failure, r.free_days";
 
-async fn best_rule(
-    conn: &mut sqlx::AnyConnection,
-    customer_id: &str,
-    triggers: &[String],
-    timing: Timing,
-) -> Result<Option<RuleMatch>, sqlx::Error> {
-    // Few rules per trigger: one query per purchased product keeps the SQL portable.
-    let mut best: Option<(i64, RuleMatch)> = None;
-    for trigger in triggers {
-        let row = sqlx::query(&format!(
-            "SELECT {MATCH_COLUMNS} FROM rules r \
-             WHERE r.enabled = 1 AND r.kind NOT IN ($1, $5) AND r.timing = $2 AND r.trigger_product_id = $3 \
-             AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $4 AND d.rule_id = r.id) \
-             ORDER BY r.priority LIMIT 1"
-        ))
-        .bind(RuleKind::Downsell.as_str())
-        .bind(timing.as_str())
-        .bind(trigger)
-        .bind(customer_id)
-        .bind(RuleKind::Save.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(r) = row {
-            let priority: i64 = r.try_get("priority")?;
-            if best.as_ref().is_none_or(|(p, _)| priority < *p) {
-                best = Some((priority, rule_match(&r)?));
-            }
-        }
-    }
-    Ok(best.map(|b| b.1))
+/// The rules that may follow a batch of purchases (or one reported moment): those for what was
+/// bought and the catch-alls, with their conditions; the buyers' declines; and, when a rule
+/// asks about it, what each buyer bought before. Three queries per batch at most, instead of
+/// some per purchase (the ingest's hot path); the choice itself is `domain::rule::target`.
+pub struct RuleBook {
+    rules: Vec<BookRule>,
+    declined: HashSet<(String, String)>,
+    /// Per buyer: the payments seen and the products bought (only when a rule needs them).
+    history: Option<HashMap<String, History>>,
+    /// This batch's purchases, to record ([`RuleBook::store_purchases`]).
+    bought: Vec<(String, Purchase)>,
 }
 
-/// A webhook batch's post-purchase rules for what its buyers bought, and their declines: two
-/// queries per batch instead of one per purchase (the ingest's hot path).
-pub struct RuleBook {
-    /// (trigger product, rule), by priority.
-    rules: Vec<(String, i64, RuleMatch)>,
-    declined: HashSet<(String, String)>,
+struct BookRule {
+    trigger: String,
+    priority: i64,
+    name: String,
+    targeting: Targeting,
+    m: RuleMatch,
+}
+
+#[derive(Default)]
+struct History {
+    payments: HashSet<String>,
+    holds: HashSet<String>,
 }
 
 impl RuleBook {
     pub async fn load(tx: &mut Tx, buyers: &[&str], bought: &[&str]) -> Result<Self, sqlx::Error> {
+        Self::load_for(tx, Timing::PostPurchase, buyers, bought).await
+    }
+
+    async fn load_for(
+        conn: &mut sqlx::AnyConnection,
+        timing: Timing,
+        buyers: &[&str],
+        bought: &[&str],
+    ) -> Result<Self, sqlx::Error> {
         let mut book = Self {
             rules: Vec::new(),
             declined: HashSet::new(),
+            history: None,
+            bought: Vec::new(),
         };
         if buyers.is_empty() || bought.is_empty() {
             return Ok(book);
         }
-        let pg = tx.is_postgres();
-        let (list, binds) = crate::server::db::in_list(pg, 4, bought);
+        let pg = conn.backend_name() == "PostgreSQL";
+        let mut triggers = bought.to_vec();
+        triggers.push(ANY_PRODUCT);
+        let (list, binds) = crate::server::db::in_list(pg, 4, &triggers);
         let sql = format!(
-            "SELECT {MATCH_COLUMNS}, r.trigger_product_id FROM rules r \
+            "SELECT {MATCH_COLUMNS}, r.trigger_product_id, r.name, r.targeting FROM rules r \
              WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2) AND r.timing = $3 \
              AND r.trigger_product_id IN ({list}) ORDER BY r.priority, r.id"
         );
         let mut q = sqlx::query(&sql)
             .bind(RuleKind::Downsell.as_str())
             .bind(RuleKind::Save.as_str())
-            .bind(Timing::PostPurchase.as_str());
+            .bind(timing.as_str());
         for b in binds {
             q = q.bind(b);
         }
-        for r in q.fetch_all(&mut **tx).await? {
-            book.rules.push((
-                r.try_get("trigger_product_id")?,
-                r.try_get("priority")?,
-                rule_match(&r)?,
-            ));
+        for r in q.fetch_all(&mut *conn).await? {
+            let targeting: String = r.try_get("targeting")?;
+            book.rules.push(BookRule {
+                trigger: r.try_get("trigger_product_id")?,
+                priority: r.try_get("priority")?,
+                name: r.try_get("name")?,
+                // A rule whose conditions cannot be read must not fire for everyone.
+                targeting: serde_json::from_str(&targeting)
+                    .map_err(|e| sqlx::Error::Decode(e.into()))?,
+                m: rule_match(&r)?,
+            });
+        }
+        if book.rules.is_empty() {
+            return Ok(book);
         }
         let (list, binds) = crate::server::db::in_list(pg, 1, buyers);
         let sql =
             format!("SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({list})");
         let mut q = sqlx::query(&sql);
-        for b in binds {
+        for b in binds.iter() {
             q = q.bind(b);
         }
-        for r in q.fetch_all(&mut **tx).await? {
+        for r in q.fetch_all(&mut *conn).await? {
             book.declined
                 .insert((r.try_get("customer_id")?, r.try_get("rule_id")?));
+        }
+        let needs_history = book.rules.iter().any(|r| {
+            r.targeting.customer != CustomerFilter::Any || !r.targeting.exclude_holders.is_empty()
+        });
+        if needs_history {
+            let sql = format!(
+                "SELECT customer_id, payment_id, products FROM purchases WHERE customer_id IN ({list})"
+            );
+            let mut q = sqlx::query(&sql);
+            for b in binds {
+                q = q.bind(b);
+            }
+            let mut history: HashMap<String, History> = HashMap::new();
+            for r in q.fetch_all(&mut *conn).await? {
+                let h = history.entry(r.try_get("customer_id")?).or_default();
+                h.payments.insert(r.try_get("payment_id")?);
+                let products: String = r.try_get("products")?;
+                h.holds
+                    .extend(serde_json::from_str::<Vec<String>>(&products).unwrap_or_default());
+            }
+            book.history = Some(history);
         }
         Ok(book)
     }
 
-    /// What `best_rule` would answer for a purchase, from the book.
-    fn best(&self, customer_id: &str, triggers: &[String]) -> Option<&RuleMatch> {
-        let mut best: Option<(i64, &RuleMatch)> = None;
-        for trigger in triggers {
-            let first = self.rules.iter().find(|(t, _, r)| {
-                t == trigger
-                    && !self
-                        .declined
-                        .contains(&(customer_id.to_string(), r.id.clone()))
-            });
-            if let Some((_, priority, r)) = first {
-                if best.is_none_or(|(p, _)| *priority < p) {
-                    best = Some((*priority, r));
-                }
-            }
+    /// Completes what the trigger said with the buyer's history, and notes this purchase so a
+    /// later one in the same batch sees it.
+    fn know(&mut self, p: &mut Purchase, payment_id: &str) {
+        let Some(history) = self.history.as_mut() else {
+            return;
+        };
+        let h = history.entry(p.customer_id.clone()).or_default();
+        p.returning = h.payments.iter().any(|x| x != payment_id);
+        p.holds.extend(h.holds.iter().cloned());
+        h.payments.insert(payment_id.to_string());
+        h.holds.extend(p.products.iter().cloned());
+    }
+
+    /// The rule that fires for the purchase, if any (`domain::rule::target::choose`).
+    fn best(&self, p: &Purchase, products: &[ProductSummary]) -> Option<(&str, &RuleMatch)> {
+        let candidates: Vec<Candidate<'_>> = self
+            .rules
+            .iter()
+            .map(|r| Candidate {
+                id: &r.m.id,
+                name: &r.name,
+                trigger: &r.trigger,
+                priority: r.priority,
+                enabled: true,
+                declined: self
+                    .declined
+                    .contains(&(p.customer_id.clone(), r.m.id.clone())),
+                offer_currency: products
+                    .iter()
+                    .find(|x| x.id == r.m.offer_product_id)
+                    .map(|x| x.currency.as_str()),
+                targeting: &r.targeting,
+            })
+            .collect();
+        let id = winner(&candidates, p)?;
+        self.rules
+            .iter()
+            .find(|r| r.m.id == id)
+            .map(|r| (r.trigger.as_str(), &r.m))
+    }
+
+    /// Records the batch's purchases (one statement): the history later conditions and the
+    /// replay read. A redelivered purchase is recorded once.
+    pub async fn store_purchases(&self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        if self.bought.is_empty() {
+            return Ok(());
         }
-        best.map(|b| b.1)
+        let rows: Vec<Value> = self
+            .bought
+            .iter()
+            .map(|(id, p)| {
+                serde_json::json!({
+                    "i": id, "c": p.customer_id,
+                    "p": serde_json::to_string(&p.products).unwrap_or_default(),
+                    "t": p.total.unwrap_or(0), "u": p.currency, "n": p.country,
+                    "q": p.quantity, "a": p.at_ms,
+                })
+            })
+            .collect();
+        let sql = if tx.is_postgres() {
+            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
+             SELECT x.i, x.c, x.p, x.t, x.u, x.n, x.q, x.a FROM json_to_recordset($1::json) \
+             AS x(i text, c text, p text, t bigint, u text, n text, q bigint, a bigint) \
+             ON CONFLICT (payment_id) DO NOTHING"
+        } else {
+            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
+             SELECT json_extract(j.value, '$.i'), json_extract(j.value, '$.c'), json_extract(j.value, '$.p'), \
+             json_extract(j.value, '$.t'), json_extract(j.value, '$.u'), json_extract(j.value, '$.n'), \
+             json_extract(j.value, '$.q'), json_extract(j.value, '$.a') FROM json_each($1) AS j \
+             WHERE true ON CONFLICT (payment_id) DO NOTHING"
+        };
+        sqlx::query(sql)
+            .bind(Value::Array(rows).to_string())
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 }
 
@@ -296,7 +386,7 @@ pub async fn on_payment_succeeded(
     products: &[ProductSummary],
     data: &Value,
     held: &mut HashSet<String>,
-    book: &RuleBook,
+    book: &mut RuleBook,
 ) -> Result<(), sqlx::Error> {
     if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
         return settle(tx, offer_id, data, true).await;
@@ -325,14 +415,37 @@ pub async fn on_payment_succeeded(
         holdout_conversions(tx, customer_id, payment_id, &quantities, products).await?;
     }
     let bought: Vec<String> = quantities.iter().map(|(p, _)| p.clone()).collect();
-    let Some(rule) = book.best(customer_id, &bought) else {
+    let country = data
+        .pointer("/billing/country")
+        .and_then(Value::as_str)
+        .map(str::to_uppercase);
+    let mut purchase = Purchase {
+        customer_id: customer_id.to_string(),
+        products: bought.clone(),
+        total: data.get("total_amount").and_then(Value::as_i64),
+        currency: data
+            .get("currency")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_uppercase(),
+        country,
+        quantity: quantities.iter().map(|(_, q)| *q).max().unwrap_or(1),
+        returning: false,
+        holds: bought.clone(),
+        at_ms: now_ms(),
+    };
+    book.know(&mut purchase, payment_id);
+    book.bought.push((payment_id.to_string(), purchase.clone()));
+    let Some((rule_trigger, rule)) = book.best(&purchase, products) else {
         return Ok(());
     };
     if rule.holdout_percent > 0 {
         held.insert(customer_id.to_string());
     }
+    // The product the rule follows (any bought product for a catch-all).
     let Some(trigger) = bought
         .iter()
+        .filter(|b| rule_trigger == ANY_PRODUCT || *b == rule_trigger)
         .find_map(|b| products.iter().find(|p| &p.id == b))
     else {
         return Ok(());
@@ -412,9 +525,22 @@ pub async fn report_event(
         })?;
     // Read first, outside the write lock: a plan offer asks Dodo what the customer holds.
     let mut read = state.db.begin().await?;
-    let rule = best_rule(&mut read, customer_id, &[product_id.to_string()], timing).await?;
+    let mut book = RuleBook::load_for(&mut read, timing, &[customer_id], &[product_id]).await?;
     drop(read);
-    let Some(rule) = rule else {
+    // A reported moment has no order: rules with an order-value condition do not fire.
+    let mut moment = Purchase {
+        customer_id: customer_id.to_string(),
+        products: vec![product_id.to_string()],
+        total: None,
+        currency: trigger.currency.clone(),
+        country: None,
+        quantity: 1,
+        returning: false,
+        holds: vec![product_id.to_string()],
+        at_ms: now_ms(),
+    };
+    book.know(&mut moment, "");
+    let Some((_, rule)) = book.best(&moment, &products) else {
         return Ok(Reported::NoRule);
     };
     let offered = products.iter().find(|p| p.id == rule.offer_product_id);
