@@ -33,7 +33,7 @@ mod tempdir {
     }
 }
 
-fn unique() -> String {
+pub fn unique() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     format!(
@@ -326,7 +326,7 @@ pub async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
 }
 
 pub async fn sandbox_post(app: &TestApp, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new()
+    let r = client()
         .post(format!("{}/sandbox/dodo{path}", app.base))
         .bearer_auth("sandbox_key")
         .json(&body)
@@ -338,7 +338,7 @@ pub async fn sandbox_post(app: &TestApp, path: &str, body: Value) -> Value {
 }
 
 pub async fn sandbox_get(app: &TestApp, path: &str) -> Value {
-    reqwest::Client::new()
+    client()
         .get(format!("{}/sandbox/dodo{path}", app.base))
         .bearer_auth("sandbox_key")
         .send()
@@ -371,7 +371,7 @@ pub async fn api_client(app: &TestApp, merchant: &User) -> Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = reqwest::Client::new()
+        let r = client()
             .get(format!("{}/api/v1/{path}", self.base))
             .bearer_auth(&self.key)
             .send()
@@ -380,7 +380,7 @@ impl Api {
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = reqwest::Client::new()
+        let r = client()
             .post(format!("{}/api/v1/{path}", self.base))
             .bearer_auth(&self.key)
             .json(&body)
@@ -403,7 +403,7 @@ pub async fn deliver(
         .unwrap()
         .sign(id, ts, body.as_bytes())
         .unwrap();
-    let r = reqwest::Client::new()
+    let r = client()
         .post(format!("{}/webhooks/dodo", app.base))
         .header("content-type", "application/json")
         .header("webhook-id", id)

@@ -1,0 +1,218 @@
+//! Upsell map v2, targeting, over real HTTP on both backends: a rule with conditions fires
+//! only for the purchases that meet them, a catch-all only when no rule for the product does,
+//! a scheduled rule only inside its window, and a refused condition changes nothing.
+mod common;
+
+use common::{count, deliver, draft, now, scalar, settle, TestApp, TEST_WEBHOOK_SECRET};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const ICONS: &str = "pdt_IconSet04";
+const EMAILS: &str = "pdt_EmailBundle03";
+const COURSE: &str = "pdt_CopyCourse02";
+
+struct Buy<'a> {
+    customer: &'a str,
+    product: &'a str,
+    total: i64,
+    country: &'a str,
+    quantity: i64,
+}
+
+/// Delivers a signed `payment.succeeded` and returns the offer it made, if any.
+async fn buy(app: &TestApp, b: Buy<'_>) -> Option<String> {
+    let payment_id = format!("pay_t{}", common::unique());
+    let body = json!({
+        "business_id": "bus_DemoShop7Qm2Rk4TfW9x", "type": "payment.succeeded", "timestamp": "2026-12-03T20:00:00Z",
+        "data": { "payload_type": "Payment", "payment_id": payment_id, "status": "succeeded", "total_amount": b.total,
+                  "currency": "USD", "customer": { "customer_id": b.customer, "email": "x@example.com", "name": "X" },
+                  "billing": { "country": b.country, "zipcode": "94612" },
+                  "product_cart": [{ "product_id": b.product, "quantity": b.quantity }], "metadata": {} }
+    })
+    .to_string();
+    let (s, v) = deliver(
+        app,
+        TEST_WEBHOOK_SECRET,
+        &format!("msg_{payment_id}"),
+        now(),
+        &body,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        count(
+            app,
+            &format!("SELECT COUNT(*) FROM purchases WHERE payment_id = '{payment_id}'")
+        )
+        .await,
+        1,
+        "the purchase is recorded"
+    );
+    scalar(
+        app,
+        &format!("SELECT offer_product_id FROM offers WHERE trigger_payment_id = '{payment_id}'"),
+    )
+    .await
+}
+
+fn with_targeting(mut d: Value, targeting: Value) -> Value {
+    d["targeting"] = targeting;
+    d
+}
+
+async fn conditions_decide_which_purchases_get_the_offer(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let d = with_targeting(
+        draft("Big US orders of icons", ICONS, EMAILS),
+        json!({
+            "order_values": [{ "currency": "usd", "min": 5000 }],
+            "countries": ["us", "CA"],
+            "min_quantity": 1, "max_quantity": 3
+        }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["targeting"]["countries"],
+        json!(["US", "CA"]),
+        "codes are tidied"
+    );
+    let small = Buy {
+        customer: "cus_T1",
+        product: ICONS,
+        total: 2900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, small).await, None, "order value below $50.00");
+    let big = Buy {
+        customer: "cus_T2",
+        product: ICONS,
+        total: 6000,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, big).await.as_deref(), Some(EMAILS));
+    let german = Buy {
+        customer: "cus_T3",
+        product: ICONS,
+        total: 6000,
+        country: "DE",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, german).await, None, "billing country not listed");
+    let bulk = Buy {
+        customer: "cus_T4",
+        product: ICONS,
+        total: 9000,
+        country: "CA",
+        quantity: 5,
+    };
+    assert_eq!(buy(app, bulk).await, None, "quantity above 3");
+}
+
+async fn a_catch_all_waits_for_the_products_own_rules_and_new_customers(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let catch_all = with_targeting(
+        draft("Icons after anything, first purchase", "*", ICONS),
+        json!({ "customer": "new" }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": catch_all })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // The course has no rule of its own: the catch-all fires, for a first purchase only.
+    let first = Buy {
+        customer: "cus_New1",
+        product: COURSE,
+        total: 4900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, first).await.as_deref(), Some(ICONS));
+    let again = Buy {
+        customer: "cus_New1",
+        product: COURSE,
+        total: 4900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, again).await, None, "a returning customer");
+    // The template pack has its own rule (the demo map's): that one fires, not the catch-all.
+    let pack = Buy {
+        customer: "cus_New2",
+        product: "pdt_LpTemplatePack01",
+        total: 2900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, pack).await.as_deref(), Some("pdt_CopyCourse02"));
+}
+
+async fn a_scheduled_rule_is_inert_outside_its_window(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let d = with_targeting(
+        draft("Icons next year", ICONS, EMAILS),
+        json!({ "schedule": { "zone": "Europe/Berlin", "start_local": "2099-01-01T00:00" } }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // 2099-01-01T00:00 in Berlin (UTC+1 in winter).
+    assert_eq!(
+        v["targeting"]["schedule"]["starts_at"],
+        json!(4_070_905_200_000_i64)
+    );
+    let now_buy = Buy {
+        customer: "cus_S1",
+        product: ICONS,
+        total: 900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, now_buy).await, None, "not started yet");
+}
+
+async fn bad_conditions_are_refused_by_field_and_change_nothing(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let before = m.rules().await.len();
+    let d = with_targeting(
+        draft("Bad conditions", ICONS, EMAILS),
+        json!({
+            "countries": ["USA"],
+            "order_values": [{ "currency": "USD", "min": 9000, "max": 100 }],
+            "exclude_holders": ["pdt_Nope"],
+            "schedule": { "zone": "Mars/Olympus", "start_local": "2026-01-01T00:00" }
+        }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for want in [
+        "targeting.countries",
+        "targeting.order_values.USD",
+        "targeting.exclude_holders",
+        "targeting.schedule.zone",
+    ] {
+        assert!(fields.contains(&want), "{want} in {fields:?}");
+    }
+    assert_eq!(m.rules().await.len(), before, "nothing saved");
+    // A catch-all downsell makes no sense and is refused too.
+    let mut d = draft("Catch-all downsell", "*", EMAILS);
+    d["kind"] = json!("save");
+    let (s, _) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+on_both_backends!(
+    conditions_decide_which_purchases_get_the_offer,
+    a_catch_all_waits_for_the_products_own_rules_and_new_customers,
+    a_scheduled_rule_is_inert_outside_its_window,
+    bad_conditions_are_refused_by_field_and_change_nothing,
+);
