@@ -470,6 +470,38 @@ pub enum Msg {
     SubsSaveSaved,
     SubsSaveCancelling,
     SubsSaveCancelled,
+    TgTitle,
+    TgHelp,
+    TgOrderValue,
+    TgFrom,
+    TgUpTo,
+    TgCustomer,
+    TgAnyone,
+    TgNew,
+    TgReturning,
+    TgCurrencies,
+    TgCountries,
+    TgExclude,
+    TgQuantity,
+    TgStart,
+    TgEnd,
+    TgZone,
+    AnyProduct,
+    TgNewCustomers,
+    TgReturningCustomers,
+    TgNotHolders,
+    TgEnded,
+    PvTitle,
+    PvIntro,
+    PvCustomer,
+    PvProduct,
+    PvTotal,
+    PvCountry,
+    PvQuantity,
+    PvRun,
+    PvFires,
+    PvNone,
+    PvCatchAll,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -1222,6 +1254,53 @@ fn en(m: Msg) -> &'static str {
         SubsSaveCancelling => "Being set to cancel",
         #[cfg(feature = "ssr")]
         SubsSaveCancelled => "Cancelled at the end of the period",
+        TgTitle => "Who sees it (optional)",
+        TgHelp => "Every condition must hold. Leave a field empty for anyone; 0 means no bound.",
+        TgOrderValue => "Order value",
+        TgFrom => "from",
+        TgUpTo => "up to",
+        TgCustomer => "Customer",
+        TgAnyone => "Anyone",
+        TgNew => "New (first purchase)",
+        TgReturning => "Returning (bought before)",
+        TgCurrencies => "Currencies (e.g. USD, EUR)",
+        TgCountries => "Billing countries (e.g. US, DE)",
+        TgExclude => "Not for customers who already hold",
+        TgQuantity => "Quantity bought",
+        TgStart => "Starts",
+        TgEnd => "Ends",
+        TgZone => "Time zone",
+        AnyProduct => "Any product (catch-all: only when no other rule fires)",
+        #[cfg(feature = "ssr")]
+        TgNewCustomers => "new customers",
+        #[cfg(feature = "ssr")]
+        TgReturningCustomers => "returning customers",
+        #[cfg(feature = "ssr")]
+        TgNotHolders => "not for holders of",
+        #[cfg(feature = "ssr")]
+        TgEnded => "ended",
+        #[cfg(feature = "ssr")]
+        PvTitle => "Preview as customer",
+        #[cfg(feature = "ssr")]
+        PvIntro => "Say who buys what: see which rule fires, and why each other rule does not.",
+        #[cfg(feature = "ssr")]
+        PvCustomer => "Customer ID (empty: a new customer)",
+        #[cfg(feature = "ssr")]
+        PvProduct => "Product bought",
+        #[cfg(feature = "ssr")]
+        PvTotal => "Order value",
+        #[cfg(feature = "ssr")]
+        PvCountry => "Billing country",
+        #[cfg(feature = "ssr")]
+        PvQuantity => "Quantity",
+        #[cfg(feature = "ssr")]
+        PvRun => "Show what fires",
+        #[cfg(feature = "ssr")]
+        PvFires => "Fires: this offer is made",
+        #[cfg(feature = "ssr")]
+        PvNone => "No rule fires for this purchase.",
+        #[cfg(feature = "ssr")]
+        PvCatchAll => "Any product",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -1975,6 +2054,53 @@ fn zh(m: Msg) -> &'static str {
         SubsSaveCancelling => "正在设为取消",
         #[cfg(feature = "ssr")]
         SubsSaveCancelled => "已取消（本期结束时终止）",
+        TgTitle => "谁会看到（可选）",
+        TgHelp => "所有条件须同时满足。留空表示不限；0 表示不设上下限。",
+        TgOrderValue => "订单金额",
+        TgFrom => "最低",
+        TgUpTo => "最高",
+        TgCustomer => "客户",
+        TgAnyone => "不限",
+        TgNew => "新客户（首次购买）",
+        TgReturning => "回头客（曾经购买）",
+        TgCurrencies => "币种（如 USD、EUR）",
+        TgCountries => "账单国家/地区（如 US、DE）",
+        TgExclude => "不向已拥有以下商品的客户展示",
+        TgQuantity => "购买数量",
+        TgStart => "开始时间",
+        TgEnd => "结束时间",
+        TgZone => "时区",
+        AnyProduct => "任意商品（兜底：仅当没有其他规则触发时）",
+        #[cfg(feature = "ssr")]
+        TgNewCustomers => "新客户",
+        #[cfg(feature = "ssr")]
+        TgReturningCustomers => "回头客",
+        #[cfg(feature = "ssr")]
+        TgNotHolders => "排除已拥有",
+        #[cfg(feature = "ssr")]
+        TgEnded => "已结束",
+        #[cfg(feature = "ssr")]
+        PvTitle => "以客户身份预览",
+        #[cfg(feature = "ssr")]
+        PvIntro => "填写谁购买了什么：查看哪条规则会触发，以及其他规则为何没有触发。",
+        #[cfg(feature = "ssr")]
+        PvCustomer => "客户 ID（留空：新客户）",
+        #[cfg(feature = "ssr")]
+        PvProduct => "购买的商品",
+        #[cfg(feature = "ssr")]
+        PvTotal => "订单金额",
+        #[cfg(feature = "ssr")]
+        PvCountry => "账单国家/地区",
+        #[cfg(feature = "ssr")]
+        PvQuantity => "数量",
+        #[cfg(feature = "ssr")]
+        PvRun => "查看触发结果",
+        #[cfg(feature = "ssr")]
+        PvFires => "触发：将展示此优惠",
+        #[cfg(feature = "ssr")]
+        PvNone => "此次购买不会触发任何规则。",
+        #[cfg(feature = "ssr")]
+        PvCatchAll => "任意商品",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

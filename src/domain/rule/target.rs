@@ -440,10 +440,10 @@ pub fn normalize(mut t: Targeting) -> Targeting {
 pub fn validate(t: &Targeting, known_product: impl Fn(&str) -> bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for r in &t.order_values {
-        let field = format!("targeting.order_values.{}", r.currency);
+        let field = "targeting.order_values";
         if r.currency.len() != 3 || !r.currency.chars().all(|c| c.is_ascii_alphabetic()) {
             errs.push(FieldError::new(
-                &field,
+                field,
                 "currency_code",
                 format!(
                     "\"{}\" is not a currency code; use three letters such as USD.",
@@ -453,14 +453,14 @@ pub fn validate(t: &Targeting, known_product: impl Fn(&str) -> bool) -> Vec<Fiel
         }
         if r.min.is_some_and(|m| m < 0) || r.max.is_some_and(|m| m < 0) {
             errs.push(FieldError::new(
-                &field,
+                field,
                 "value_negative",
                 "An order value cannot be negative.",
             ));
         } else if let (Some(min), Some(max)) = (r.min, r.max) {
             if min > max {
                 errs.push(FieldError::new(
-                    &field,
+                    field,
                     "value_range",
                     format!(
                         "The lowest order value ({}) is above the highest ({}); swap them.",

@@ -556,7 +556,7 @@ pub async fn report_event(
     let key = new_id("evt");
     let token = insert_offer(
         &mut tx,
-        &rule,
+        rule,
         &products,
         NewOffer {
             customer_id,

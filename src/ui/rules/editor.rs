@@ -1,6 +1,7 @@
 use super::picker::ProductPicker;
 use super::preview::Preview;
 use super::table::{kind_msg, timing_msg};
+use super::targeting::TargetingFields;
 use crate::api::rules::SaveRule;
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
@@ -33,6 +34,14 @@ fn control_id(field: &str) -> &'static str {
         "experiment.weight_b" => "rule-b-weight",
         "experiment.holdout" => "rule-holdout",
         "terms.free_days" => "rule-free-days",
+        "targeting.order_values" => "tg-values-error",
+        "targeting.min_quantity" => "tg-qty-min",
+        "targeting.currencies" => "tg-currencies",
+        "targeting.countries" => "tg-countries",
+        "targeting.exclude_holders" => "tg-holders-error",
+        "targeting.schedule.start_local" => "tg-start",
+        "targeting.schedule.end_local" => "tg-end",
+        "targeting.schedule.zone" => "tg-zone",
         _ => "rule-name",
     }
 }
@@ -207,7 +216,7 @@ pub(super) fn RuleEditor(
                     </div>
                 </Show>
                 <Show when=move || !is_downsell()>
-                    <ProductPicker id="rule-trigger" label=Msg::FieldTrigger products
+                    <ProductPicker id="rule-trigger" label=Msg::FieldTrigger products any=true
                         value=Signal::derive(get(|d| d.trigger_product_id.clone()))
                         on_pick=move |v| { edit(|d, v| d.trigger_product_id = v, v); touch("trigger_product_id"); }
                         error=field_error("trigger_product_id")/>
@@ -308,6 +317,9 @@ pub(super) fn RuleEditor(
                         </div>
                     </Show>
                 </fieldset>
+                <Show when=move || !is_downsell() && !is_save()>
+                    <TargetingFields editing products field_error/>
+                </Show>
                 <details class="experiment-fields" open=experiment_open>
                     <summary>{i18n.t(Msg::FieldExperiment)}</summary>
                     <p class="help">{i18n.t(Msg::FieldExperimentHelp)}</p>
@@ -433,19 +445,64 @@ fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
     if let Some(r) = d.terms.cancel_reason {
         fields.push(("draft[terms][cancel_reason]", r.as_str().into()));
     }
+    let mut fields: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    targeting_fields(&d.targeting, &mut fields);
     if let Some(id) = &d.id {
-        fields.push(("draft[id]", id.clone()));
+        fields.push(("draft[id]".into(), id.clone()));
     }
     if let Some(v) = d.version {
-        fields.push(("draft[version]", v.to_string()));
+        fields.push(("draft[version]".into(), v.to_string()));
     }
     if let Some(p) = &d.parent_rule_id {
-        fields.push(("draft[parent_rule_id]", p.clone()));
+        fields.push(("draft[parent_rule_id]".into(), p.clone()));
     }
     fields
         .into_iter()
         .map(|(name, value)| view! { <input type="hidden" name=name value=value/> }.into_any())
         .collect()
+}
+
+/// The conditions as fields (`draft[targeting][countries][0]`); empty lists and absent bounds
+/// are left out, so the server's defaults apply. The schedule's instants are not sent: the
+/// server works them out from the local times and the zone.
+fn targeting_fields(t: &crate::domain::rule::Targeting, out: &mut Vec<(String, String)>) {
+    let p = "draft[targeting]";
+    for (i, r) in t.order_values.iter().enumerate() {
+        out.push((
+            format!("{p}[order_values][{i}][currency]"),
+            r.currency.clone(),
+        ));
+        if let Some(v) = r.min {
+            out.push((format!("{p}[order_values][{i}][min]"), v.to_string()));
+        }
+        if let Some(v) = r.max {
+            out.push((format!("{p}[order_values][{i}][max]"), v.to_string()));
+        }
+    }
+    out.push((format!("{p}[customer]"), t.customer.as_str().into()));
+    for (name, list) in [
+        ("currencies", &t.currencies),
+        ("countries", &t.countries),
+        ("exclude_holders", &t.exclude_holders),
+    ] {
+        for (i, v) in list.iter().enumerate() {
+            out.push((format!("{p}[{name}][{i}]"), v.clone()));
+        }
+    }
+    out.push((format!("{p}[min_quantity]"), t.min_quantity.to_string()));
+    out.push((format!("{p}[max_quantity]"), t.max_quantity.to_string()));
+    out.push((format!("{p}[schedule][zone]"), t.schedule.zone.clone()));
+    out.push((
+        format!("{p}[schedule][start_local]"),
+        t.schedule.start_local.clone(),
+    ));
+    out.push((
+        format!("{p}[schedule][end_local]"),
+        t.schedule.end_local.clone(),
+    ));
 }
 
 /// The draft being sent, kept in the tab's session storage for the case the server refuses

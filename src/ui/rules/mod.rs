@@ -9,6 +9,7 @@ pub(crate) use editor::reason_msg;
 mod picker;
 mod preview;
 mod table;
+mod targeting;
 
 pub(crate) use table::kind_msg;
 

@@ -1,5 +1,5 @@
 use crate::domain::error::FieldError;
-use crate::domain::rule::ProductSummary;
+use crate::domain::rule::{ProductSummary, ANY_PRODUCT};
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::FieldMsg;
 use leptos::prelude::*;
@@ -14,6 +14,9 @@ pub(super) fn ProductPicker(
     #[prop(into)] value: Signal<String>,
     on_pick: impl Fn(String) + Send + Sync + 'static,
     #[prop(into)] error: Signal<Option<FieldError>>,
+    /// Offers "any product" first (a catch-all rule's trigger).
+    #[prop(optional)]
+    any: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
@@ -32,10 +35,14 @@ pub(super) fn ProductPicker(
                 })
                 .cloned()
                 .collect();
-            if shown.is_empty() {
+            let catch_all = (any && q.is_empty()).then(|| {
+                let is_sel = selected == ANY_PRODUCT;
+                view! { <option value=ANY_PRODUCT selected=is_sel>{i18n.now(Msg::AnyProduct)}</option> }
+            });
+            if shown.is_empty() && catch_all.is_none() {
                 return view! { <option value="" disabled=true>{i18n.now(Msg::NoProductMatch)}</option> }.into_any();
             }
-            shown
+            let listed = shown
                 .into_iter()
                 .map(|p| {
                     let kind = if p.is_recurring { String::new() } else { format!(", {}", i18n.now(Msg::OneTime)) };
@@ -43,8 +50,8 @@ pub(super) fn ProductPicker(
                     let is_sel = p.id == selected;
                     view! { <option value=p.id selected=is_sel>{text}</option> }
                 })
-                .collect_view()
-                .into_any()
+                .collect_view();
+            view! { {catch_all} {listed} }.into_any()
         })
     };
     view! {
