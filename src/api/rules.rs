@@ -11,6 +11,8 @@ pub struct RulesData {
     pub rules: Vec<Rule>,
     pub products: Vec<ProductSummary>,
     pub audit: Vec<AuditEntry>,
+    /// The server's clock, for "starts in 3 days" (the map renders on the server).
+    pub now_ms: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -28,6 +30,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 rules: rules::list(&state.db).await?,
                 products: state.dodo.products().await?.to_vec(),
                 audit: audit::recent(&state.db, "rule", 50).await?,
+                now_ms: crate::server::ids::now_ms(),
             })
         }
         .await,
@@ -108,6 +111,37 @@ pub async fn move_rule(id: String, up: bool) -> Result<Vec<Rule>, AppError> {
             let rules = crate::server::rules::move_one(&state.db, &user, &id, up).await?;
             super::guard::form_redirect("/rules?done=order");
             Ok(rules)
+        }
+        .await,
+    )
+}
+
+/// "Preview as customer": which rule fires for the purchase described, and why each other
+/// rule does not. Reads only; the screen calls it from a plain GET form.
+#[server(endpoint = "rules/preview_as")]
+pub async fn preview_as(
+    customer_id: String,
+    product_id: String,
+    total: String,
+    country: String,
+    quantity: String,
+) -> Result<Vec<crate::domain::rule::target::Verdict>, AppError> {
+    use crate::server::targeting::{preview, Ask};
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            preview(
+                &state.db,
+                &state.dodo,
+                Ask {
+                    customer_id: &customer_id,
+                    product_id: &product_id,
+                    total: &total,
+                    country: &country,
+                    quantity: &quantity,
+                },
+            )
+            .await
         }
         .await,
     )

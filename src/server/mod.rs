@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod seed;
 pub mod state;
 pub mod subscriptions;
+pub mod targeting;
 pub mod throttle;
 pub mod users;
 pub mod webhooks;

@@ -385,6 +385,33 @@ pub fn winner<'a>(candidates: &[Candidate<'a>], p: &Purchase) -> Option<&'a str>
         .map(|(c, _)| c.id)
 }
 
+/// One rule's verdict in "preview as customer".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub rule_id: String,
+    pub name: String,
+    pub trigger: String,
+    /// `None`: this rule fires.
+    pub miss: Option<Miss>,
+}
+
+/// The verdicts worth showing: every rule that could have answered this purchase (its
+/// product's rules and the catch-alls), the one that fires first.
+pub fn explain(candidates: &[Candidate<'_>], p: &Purchase) -> Vec<Verdict> {
+    let mut out: Vec<Verdict> = choose(candidates, p)
+        .into_iter()
+        .filter(|(_, v)| *v != Err(Miss::OtherTrigger))
+        .map(|(c, v)| Verdict {
+            rule_id: c.id.to_string(),
+            name: c.name.to_string(),
+            trigger: c.trigger.to_string(),
+            miss: v.err(),
+        })
+        .collect();
+    out.sort_by_key(|v| v.miss.is_some());
+    out
+}
+
 pub const LIST_MAX: usize = 50;
 
 /// Upper-cases and de-duplicates codes typed as "us, de ,FR".

@@ -10,6 +10,7 @@ mod picker;
 mod preview;
 mod table;
 mod targeting;
+mod who;
 
 pub(crate) use table::kind_msg;
 
@@ -77,6 +78,7 @@ pub fn RulesPage() -> impl IntoView {
                                     <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
                                 </div>
                             })}
+                            <who::PreviewAs products=data.products.clone()/>
                             <audit::AuditLog entries=data.audit.clone()/>
                         }.into_any()
                     }

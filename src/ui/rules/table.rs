@@ -107,7 +107,14 @@ fn move_form(id: &str, up: bool, disabled: bool, label: String) -> impl IntoView
 
 fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let trigger = product_label(&data.products, &rule.trigger_product_id);
+    let trigger = if rule.trigger_product_id == crate::domain::rule::ANY_PRODUCT {
+        i18n.now(Msg::PvCatchAll).to_string()
+    } else {
+        product_label(&data.products, &rule.trigger_product_id)
+    };
+    let lang = i18n.now_lang();
+    let conditions = super::who::conditions_text(lang, &rule.targeting, &data.products);
+    let window = super::who::window_text(lang, &rule.targeting, data.now_ms);
     let find = |id: &str| data.products.iter().find(|p| p.id == id);
     let action = rule_action(
         rule.kind,
@@ -165,6 +172,8 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
                 {rule.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
                 {parent.map(|p| view! { <div class="sub">"↳ " {p}</div> })}
                 {reason.map(|r| view! { <div class="sub">{r}</div> })}
+                {conditions.map(|c| view! { <div class="sub conditions" data-testid="rule-conditions">{c}</div> })}
+                {window.map(|(w, live)| view! { <div class=if live { "sub window live" } else { "sub window inert" } data-testid="rule-window">{w}</div> })}
             </td>
             <td>{trigger} " → " <strong>{offer}</strong> {(rule.quantity > 1).then(|| format!(" × {}", rule.quantity))}</td>
             <td class=format!("action action-{}", action_class(action)) data-testid="rule-action">{i18n.t(action_msg(action))}</td>

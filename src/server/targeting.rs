@@ -1,0 +1,133 @@
+//! "Preview as customer": which rule of the live map fires for a purchase the merchant
+//! describes, and why each other rule does not. The same `domain::rule::target::choose` the
+//! offer engine runs, over the same history (purchases recorded, declines).
+use super::db::Db;
+use super::dodo::Dodo;
+use super::ids::now_ms;
+use super::rules;
+use crate::domain::error::{AppError, FieldError};
+use crate::domain::rule::target::{codes, explain, Candidate, Purchase, Verdict};
+use crate::domain::rule::{RuleKind, Timing, QUANTITY_MAX};
+use crate::domain::subscription::parse_major;
+use sqlx::Row;
+
+/// What the merchant typed: a customer id (empty for a new customer), the product, the order
+/// value in major units (empty: the product's price), a billing country, a quantity.
+pub struct Ask<'a> {
+    pub customer_id: &'a str,
+    pub product_id: &'a str,
+    pub total: &'a str,
+    pub country: &'a str,
+    pub quantity: &'a str,
+}
+
+pub async fn preview(db: &Db, dodo: &Dodo, ask: Ask<'_>) -> Result<Vec<Verdict>, AppError> {
+    let products = dodo.products().await?;
+    let mut errs = Vec::new();
+    let product = products.iter().find(|p| p.id == ask.product_id.trim());
+    if product.is_none() {
+        errs.push(FieldError::new(
+            "product_id",
+            "product_missing",
+            "Pick the product the customer buys.",
+        ));
+    }
+    let quantity = match ask.quantity.trim() {
+        "" => Some(1),
+        q => q
+            .parse::<i64>()
+            .ok()
+            .filter(|q| (1..=QUANTITY_MAX as i64).contains(q)),
+    };
+    if quantity.is_none() {
+        errs.push(FieldError::new(
+            "quantity",
+            "quantity_range",
+            format!("The quantity must be a whole number from 1 to {QUANTITY_MAX}."),
+        ));
+    }
+    let country = codes(ask.country).into_iter().next();
+    if country
+        .as_ref()
+        .is_some_and(|c| c.len() != 2 || !c.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        errs.push(FieldError::new(
+            "country",
+            "code",
+            "Enter the billing country as two letters, such as US or DE, or leave it empty.",
+        ));
+    }
+    let total = match (product, ask.total.trim()) {
+        (Some(p), "") => Some(p.price.saturating_mul(quantity.unwrap_or(1))),
+        (Some(p), t) => parse_major(t, &p.currency),
+        (None, _) => None,
+    };
+    if product.is_some() && total.is_none() {
+        errs.push(FieldError::new(
+            "total",
+            "amount",
+            "Enter the order value as an amount such as 49.00, or leave it empty for the product's price.",
+        ));
+    }
+    let (Some(product), Some(quantity), Some(total), true) =
+        (product, quantity, total, errs.is_empty())
+    else {
+        return Err(AppError::validation(errs));
+    };
+
+    let customer_id = ask.customer_id.trim();
+    let mut holds = vec![product.id.clone()];
+    let mut returning = false;
+    let mut declined = Vec::new();
+    if !customer_id.is_empty() {
+        for r in sqlx::query("SELECT products FROM purchases WHERE customer_id = $1")
+            .bind(customer_id)
+            .fetch_all(db)
+            .await?
+        {
+            returning = true;
+            let list: String = r.try_get("products")?;
+            holds.extend(serde_json::from_str::<Vec<String>>(&list).unwrap_or_default());
+        }
+        for r in sqlx::query("SELECT rule_id FROM declines WHERE customer_id = $1")
+            .bind(customer_id)
+            .fetch_all(db)
+            .await?
+        {
+            declined.push(r.try_get::<String, _>("rule_id")?);
+        }
+    }
+    let purchase = Purchase {
+        customer_id: customer_id.to_string(),
+        products: vec![product.id.clone()],
+        total: Some(total),
+        currency: product.currency.clone(),
+        country,
+        quantity,
+        returning,
+        holds,
+        at_ms: now_ms(),
+    };
+    let map = rules::list(db).await?;
+    let candidates: Vec<Candidate<'_>> = map
+        .iter()
+        .filter(|r| {
+            matches!(r.kind, RuleKind::Upsell | RuleKind::CrossSell)
+                && r.timing == Timing::PostPurchase
+        })
+        .map(|r| Candidate {
+            id: &r.id,
+            name: &r.name,
+            trigger: &r.trigger_product_id,
+            priority: r.priority,
+            enabled: r.enabled,
+            declined: declined.contains(&r.id),
+            offer_currency: products
+                .iter()
+                .find(|p| p.id == r.offer_product_id)
+                .map(|p| p.currency.as_str()),
+            targeting: &r.targeting,
+        })
+        .collect();
+    Ok(explain(&candidates, &purchase))
+}
