@@ -210,7 +210,75 @@ async fn bad_conditions_are_refused_by_field_and_change_nothing(app: &TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn preview_as_customer_explains_each_rule(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let d = with_targeting(
+        draft("Icons for returning customers", ICONS, EMAILS),
+        json!({ "customer": "returning", "order_values": [{ "currency": "USD", "min": 1000 }] }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let ask = |customer: &'static str, total: &'static str| {
+        let m = &m;
+        async move {
+            let r = m
+                .http
+                .post(format!("{}/api/rules/preview_as", m.base))
+                .form(&[
+                    ("customer_id", customer),
+                    ("product_id", ICONS),
+                    ("total", total),
+                    ("country", "us"),
+                    ("quantity", "1"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    // A new customer with a $5 order: the rule does not fire, and says the first reason.
+    let (s, v) = ask("", "5").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let ours = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "Icons for returning customers")
+        .cloned()
+        .unwrap();
+    assert_eq!(ours["miss"]["why"], "order_below", "{ours}");
+    // A customer who bought before, with a $20 order: it fires.
+    let bought = Buy {
+        customer: "cus_Back1",
+        product: COURSE,
+        total: 4900,
+        country: "US",
+        quantity: 1,
+    };
+    buy(app, bought).await;
+    let (_, v) = ask("cus_Back1", "20").await;
+    let first = &v.as_array().unwrap()[0];
+    assert_eq!(first["name"], "Icons for returning customers", "{v}");
+    assert!(first["miss"].is_null(), "{v}");
+    let (_, v) = ask("", "20").await;
+    let ours = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "Icons for returning customers")
+        .cloned()
+        .unwrap();
+    assert_eq!(ours["miss"]["why"], "not_returning_customer", "{v}");
+    // Bad input: a clear error per field, nothing else.
+    let (s, v) = ask("", "lots").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["fields"][0]["field"], "total", "{v}");
+}
+
 on_both_backends!(
+    preview_as_customer_explains_each_rule,
     conditions_decide_which_purchases_get_the_offer,
     a_catch_all_waits_for_the_products_own_rules_and_new_customers,
     a_scheduled_rule_is_inert_outside_its_window,

@@ -6,7 +6,8 @@ use super::{rules, users};
 use crate::domain::error::AppError;
 use crate::domain::offer_action::CancelReason;
 use crate::domain::role::{CurrentUser, Role};
-use crate::domain::rule::{PlanTerms, RuleDraft, RuleKind, Timing};
+use crate::domain::rule::target::{CustomerFilter, Schedule, ValueRange};
+use crate::domain::rule::{PlanTerms, RuleDraft, RuleKind, Targeting, Timing, ANY_PRODUCT};
 use sqlx::Row;
 
 /// Well-known demo logins. They only exist where demo data is switched on.
@@ -123,14 +124,14 @@ const DEMO_RULES: [DemoRule; 8] = [
 
 /// A small upsell map, saved through the same validation as the editor (once).
 pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
-    if flag(db, "demo_rules").await? {
-        return Ok(());
-    }
     let system = CurrentUser {
         id: "system".into(),
         email: "demo data".into(),
         role: Role::Merchant,
     };
+    if flag(db, "demo_rules").await? {
+        return demo_targeting(db, dodo, &system).await;
+    }
     let mut previous: Option<String> = None;
     for (name, kind, trigger, offer, headline, value_prop, badge, timing) in DEMO_RULES {
         let save_terms = PlanTerms {
@@ -164,5 +165,64 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
         };
         previous = Some(rules::save(db, dodo, &system, draft).await?.id);
     }
-    set_flag(db, "demo_rules").await
+    set_flag(db, "demo_rules").await?;
+    demo_targeting(db, dodo, &system).await
+}
+
+/// Rules with conditions (a yen order value, a country) and a scheduled catch-all for first
+/// purchases, so the map's targeting shows from the first start. Added once, also to a demo
+/// database made before targeting existed.
+async fn demo_targeting(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<(), AppError> {
+    if flag(db, "demo_rules_v2").await? {
+        return Ok(());
+    }
+    let japan = RuleDraft {
+        name: "Sticker fans in Japan → Studio plan".into(),
+        kind: RuleKind::CrossSell,
+        trigger_product_id: "pdt_StickerPackJp13".into(),
+        offer_product_id: "pdt_StudioJp14".into(),
+        headline: "Design your own stickers".into(),
+        value_prop: "Studio gives you every template and print-ready exports.".into(),
+        targeting: Targeting {
+            order_values: vec![ValueRange {
+                currency: "JPY".into(),
+                min: Some(2_400),
+                max: None,
+            }],
+            countries: vec!["JP".into()],
+            ..Targeting::default()
+        },
+        ..Default::default()
+    };
+    // Starts a month after the demo was made: the map shows "starts in 30 days".
+    let start = jiff::Timestamp::from_millisecond(super::ids::now_ms() + 30 * 86_400_000)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::UTC)
+                .strftime("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let catch_all = RuleDraft {
+        name: "Any first purchase → icon set (next month)".into(),
+        kind: RuleKind::CrossSell,
+        trigger_product_id: ANY_PRODUCT.into(),
+        offer_product_id: "pdt_IconSet04".into(),
+        headline: "Welcome! Add two hundred icons".into(),
+        value_prop: "Line icons in SVG that match everything in the shop.".into(),
+        targeting: Targeting {
+            customer: CustomerFilter::New,
+            exclude_holders: vec!["pdt_IconSet04".into()],
+            schedule: Schedule {
+                zone: "UTC".into(),
+                start_local: start,
+                ..Schedule::default()
+            },
+            ..Targeting::default()
+        },
+        ..Default::default()
+    };
+    for draft in [japan, catch_all] {
+        rules::save(db, dodo, system, draft).await?;
+    }
+    set_flag(db, "demo_rules_v2").await
 }

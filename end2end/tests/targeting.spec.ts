@@ -1,0 +1,63 @@
+import { test, expect } from '@playwright/test';
+import { signIn, hydrated, markPage, expectSamePage } from './helpers';
+
+test('merchant adds conditions to a rule and previews it as a customer', async ({ page }) => {
+  const name = `E2E big EU starter orders ${Date.now()}`;
+  await signIn(page, 'merchant');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+
+  // The demo map shows its own conditions and a scheduled catch-all.
+  await expect(page.locator('tr', { hasText: 'Sticker fans in Japan' }).getByTestId('rule-conditions'))
+    .toContainText('¥2,400');
+  await expect(page.locator('tr', { hasText: 'Any first purchase' }).getByTestId('rule-window'))
+    .toContainText('starts in 30 days');
+
+  await page.getByTestId('new-rule').click();
+  await hydrated(page);
+  await markPage(page);
+  await page.locator('#rule-name').fill(name);
+  await page.locator('#rule-trigger-search').fill('starter');
+  await page.locator('#rule-trigger').selectOption('pdt_StarterKitEu09');
+  await page.locator('#rule-offer-search').fill('playbook');
+  await page.locator('#rule-offer').selectOption('pdt_GrowthPlaybook10');
+  await page.locator('#rule-headline').fill('Grow with the playbook');
+  await page.locator('#rule-value-prop').fill('Worksheets for your first thousand customers.');
+
+  // Who sees it: orders of €100 or more, billed in Germany or France.
+  await page.getByTestId('targeting').locator('summary').click();
+  // The schedule's zone starts as the browser's own (filled by the island).
+  await expect(page.locator('#tg-zone')).not.toHaveValue('');
+  await page.locator('#tg-min-EUR').fill('100');
+  await page.locator('#tg-countries').fill('usa');
+  // Refused in the browser, with the reason, before anything is sent.
+  await page.getByTestId('save-rule').click();
+  await expect(page.locator('#tg-countries-error')).toContainText('2-letter');
+  await expect(page.locator('#tg-countries')).toBeFocused();
+  await expectSamePage(page);
+  await page.locator('#tg-countries').fill('de, fr');
+  await expect(page.locator('#tg-countries-error')).toBeEmpty();
+
+  await page.getByTestId('save-rule').click();
+  await expect(page.getByRole('status').first()).toContainText('Rule saved');
+  const row = page.locator('tr', { hasText: name });
+  await expect(row.getByTestId('rule-conditions')).toContainText('order ≥ €100.00 · DE, FR');
+
+  // Preview as customer: a €30 German order. The demo rule for the starter kit fires; ours
+  // says why not.
+  const preview = page.getByTestId('preview-as');
+  await preview.locator('#pv-product').selectOption('pdt_StarterKitEu09');
+  await preview.locator('#pv-total').fill('30');
+  await preview.locator('#pv-country').fill('DE');
+  await preview.getByTestId('preview-as-run').click();
+  const result = page.getByTestId('preview-as-result');
+  await expect(result).toBeVisible();
+  await expect(result.locator('li.fires')).toContainText('Starter kit → growth playbook (EU)');
+  await expect(result.locator('li', { hasText: name })).toContainText('order value €30.00 is below €100.00');
+
+  // A €150 French order: both match; ours is lower in the map.
+  await preview.locator('#pv-total').fill('150');
+  await preview.locator('#pv-country').fill('FR');
+  await preview.getByTestId('preview-as-run').click();
+  await expect(page.getByTestId('preview-as-result').locator('li', { hasText: name }))
+    .toContainText('is higher in the map and fires first');
+});
