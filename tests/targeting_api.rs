@@ -277,7 +277,81 @@ async fn preview_as_customer_explains_each_rule(app: &TestApp) {
     assert_eq!(v["fields"][0]["field"], "total", "{v}");
 }
 
+async fn the_frequency_cap_holds_under_concurrent_purchases(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    // Bad input is refused by field and changes nothing.
+    let (s, v) = m
+        .call("rules/cap", json!({ "max_offers": "lots", "days": "30" }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["fields"][0]["field"], "max_offers");
+    let (s, v) = m
+        .call("rules/cap", json!({ "max_offers": "2", "days": "0" }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["fields"][0]["field"], "days");
+    let (s, v) = m
+        .call("rules/cap", json!({ "max_offers": "1", "days": "30" }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = 'frequency_cap'"
+        )
+        .await,
+        1,
+        "the change is audited once (the refused ones are not)"
+    );
+
+    // Ten purchases of the template pack (the demo map offers the course after it) by one
+    // customer, at once, through two app instances on one database: one offer.
+    let other = common::second_instance(app).await.unwrap();
+    let sends = (0..10).map(|i| {
+        let target = if i % 2 == 0 { app } else { &other };
+        buy(
+            target,
+            Buy {
+                customer: "cus_Capped",
+                product: "pdt_LpTemplatePack01",
+                total: 2900,
+                country: "US",
+                quantity: 1,
+            },
+        )
+    });
+    futures::future::join_all(sends).await;
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM offers WHERE customer_id = 'cus_Capped'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM purchases WHERE customer_id = 'cus_Capped'"
+        )
+        .await,
+        10,
+        "every purchase is still recorded"
+    );
+    // Another customer has their own allowance.
+    let fresh = Buy {
+        customer: "cus_Free",
+        product: "pdt_LpTemplatePack01",
+        total: 2900,
+        country: "US",
+        quantity: 1,
+    };
+    assert!(buy(app, fresh).await.is_some());
+}
+
 on_both_backends!(
+    the_frequency_cap_holds_under_concurrent_purchases,
     preview_as_customer_explains_each_rule,
     conditions_decide_which_purchases_get_the_offer,
     a_catch_all_waits_for_the_products_own_rules_and_new_customers,

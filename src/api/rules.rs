@@ -13,6 +13,7 @@ pub struct RulesData {
     pub audit: Vec<AuditEntry>,
     /// The server's clock, for "starts in 3 days" (the map renders on the server).
     pub now_ms: i64,
+    pub cap: crate::domain::rule::target::FrequencyCap,
 }
 
 #[cfg(feature = "ssr")]
@@ -31,6 +32,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 products: state.dodo.products().await?.to_vec(),
                 audit: audit::recent(&state.db, "rule", 50).await?,
                 now_ms: crate::server::ids::now_ms(),
+                cap: crate::server::targeting::get_cap(&state.db).await?,
             })
         }
         .await,
@@ -142,6 +144,45 @@ pub async fn preview_as(
                 },
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// The map's frequency cap: at most `max_offers` offers per customer every `days` days (both
+/// 0 for none). Plain form post; typed text that is not a number is refused by field.
+#[server(endpoint = "rules/cap", input = FormOrJson)]
+pub async fn set_frequency_cap(
+    max_offers: String,
+    days: String,
+) -> Result<crate::domain::rule::target::FrequencyCap, AppError> {
+    use crate::domain::error::FieldError;
+    use crate::domain::rule::target::FrequencyCap;
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let number = |field: &str, text: &str, errs: &mut Vec<FieldError>| match text.trim() {
+                "" => 0,
+                t => t.parse::<i32>().unwrap_or_else(|_| {
+                    errs.push(FieldError::new(
+                        field,
+                        "number",
+                        "Enter a whole number (0 for no cap).",
+                    ));
+                    0
+                }),
+            };
+            let mut errs = Vec::new();
+            let cap = FrequencyCap {
+                max_offers: number("max_offers", &max_offers, &mut errs),
+                days: number("days", &days, &mut errs),
+            };
+            if !errs.is_empty() {
+                return Err(AppError::validation(errs));
+            }
+            let saved = crate::server::targeting::set_cap(&state.db, &user, cap).await?;
+            super::guard::form_redirect("/rules?done=cap#frequency-cap");
+            Ok(saved)
         }
         .await,
     )

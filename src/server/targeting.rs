@@ -1,12 +1,14 @@
 //! "Preview as customer": which rule of the live map fires for a purchase the merchant
 //! describes, and why each other rule does not. The same `domain::rule::target::choose` the
 //! offer engine runs, over the same history (purchases recorded, declines).
+use super::db::begin_write;
 use super::db::Db;
 use super::dodo::Dodo;
 use super::ids::now_ms;
 use super::rules;
 use crate::domain::error::{AppError, FieldError};
-use crate::domain::rule::target::{codes, explain, Candidate, Purchase, Verdict};
+use crate::domain::role::CurrentUser;
+use crate::domain::rule::target::{codes, explain, Candidate, FrequencyCap, Purchase, Verdict};
 use crate::domain::rule::{RuleKind, Timing, QUANTITY_MAX};
 use crate::domain::subscription::parse_major;
 use sqlx::Row;
@@ -130,4 +132,98 @@ pub async fn preview(db: &Db, dodo: &Dodo, ask: Ask<'_>) -> Result<Vec<Verdict>,
         })
         .collect();
     Ok(explain(&candidates, &purchase))
+}
+
+const CAP_KEY: &str = "frequency_cap";
+
+/// The map's frequency cap (none when never set).
+pub async fn cap(conn: &mut sqlx::AnyConnection) -> Result<FrequencyCap, sqlx::Error> {
+    let text: Option<String> = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(CAP_KEY)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("value"))
+        .transpose()?;
+    Ok(text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+pub async fn get_cap(db: &Db) -> Result<FrequencyCap, AppError> {
+    let mut conn = db.acquire().await?;
+    Ok(cap(&mut conn).await?)
+}
+
+/// Sets the cap (both 0: none), audited with what it was.
+pub async fn set_cap(
+    db: &Db,
+    user: &CurrentUser,
+    new: FrequencyCap,
+) -> Result<FrequencyCap, AppError> {
+    let errs = new.validate();
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let mut tx = begin_write(db).await?;
+    let before = cap(&mut tx).await?;
+    let text = serde_json::to_string(&new).map_err(|_| AppError::internal())?;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+        .bind(CAP_KEY)
+        .bind(&text)
+        .execute(&mut *tx)
+        .await?;
+    super::audit::record(
+        &mut tx,
+        user,
+        "settings",
+        CAP_KEY,
+        "update",
+        Some(&before),
+        Some(&new),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// Serialises offer-making per customer for the rest of the transaction, so two instances (or
+/// two batches) cannot both count "one left" and both make it. PostgreSQL only: on SQLite a
+/// write transaction already holds the whole database. Locks are taken in one order (sorted)
+/// so two batches cannot deadlock over them.
+pub async fn lock_customers(
+    conn: &mut sqlx::AnyConnection,
+    customers: &[&str],
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    let mut sorted: Vec<&str> = customers.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for c in sorted {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)) IS NULL AS x")
+            .bind(format!("offer-cap:{c}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether the cap lets this customer get one more offer now.
+pub async fn under_cap(
+    conn: &mut sqlx::AnyConnection,
+    cap: FrequencyCap,
+    customer_id: &str,
+) -> Result<bool, sqlx::Error> {
+    if !cap.is_set() {
+        return Ok(true);
+    }
+    let made: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM offers WHERE customer_id = $1 AND created_at > $2")
+            .bind(customer_id)
+            .bind(now_ms() - cap.window_ms())
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?;
+    Ok(cap.allows(made))
 }

@@ -502,6 +502,13 @@ pub enum Msg {
     PvFires,
     PvNone,
     PvCatchAll,
+    CapTitle,
+    CapIntro,
+    CapOffers,
+    CapDays,
+    CapSaved,
+    CapNow,
+    CapNone,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -1301,6 +1308,20 @@ fn en(m: Msg) -> &'static str {
         PvNone => "No rule fires for this purchase.",
         #[cfg(feature = "ssr")]
         PvCatchAll => "Any product",
+        #[cfg(feature = "ssr")]
+        CapTitle => "Frequency cap",
+        #[cfg(feature = "ssr")]
+        CapIntro => "Across the whole map, on top of \"never again after a decline\". Leave both at 0 for no cap.",
+        #[cfg(feature = "ssr")]
+        CapOffers => "Offers per customer, at most",
+        #[cfg(feature = "ssr")]
+        CapDays => "Every … days",
+        #[cfg(feature = "ssr")]
+        CapSaved => "Frequency cap saved",
+        #[cfg(feature = "ssr")]
+        CapNow => "Now:",
+        #[cfg(feature = "ssr")]
+        CapNone => "no cap",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -2101,6 +2122,20 @@ fn zh(m: Msg) -> &'static str {
         PvNone => "此次购买不会触发任何规则。",
         #[cfg(feature = "ssr")]
         PvCatchAll => "任意商品",
+        #[cfg(feature = "ssr")]
+        CapTitle => "频次上限",
+        #[cfg(feature = "ssr")]
+        CapIntro => "作用于整张规则表，并且在“拒绝后不再展示”之外生效。两项均为 0 表示不设上限。",
+        #[cfg(feature = "ssr")]
+        CapOffers => "每位客户最多优惠数",
+        #[cfg(feature = "ssr")]
+        CapDays => "每 … 天",
+        #[cfg(feature = "ssr")]
+        CapSaved => "频次上限已保存",
+        #[cfg(feature = "ssr")]
+        CapNow => "当前：",
+        #[cfg(feature = "ssr")]
+        CapNone => "未设上限",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

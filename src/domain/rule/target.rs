@@ -412,6 +412,53 @@ pub fn explain(candidates: &[Candidate<'_>], p: &Purchase) -> Vec<Verdict> {
     out
 }
 
+/// At most `max_offers` offers per customer per `days` days across the whole map, on top of
+/// "never again after a decline". Both 0: no cap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrequencyCap {
+    pub max_offers: i32,
+    pub days: i32,
+}
+
+pub const CAP_OFFERS_MAX: i32 = 100;
+pub const CAP_DAYS_MAX: i32 = 365;
+
+impl FrequencyCap {
+    pub fn is_set(&self) -> bool {
+        self.max_offers > 0 && self.days > 0
+    }
+
+    /// The window's length in milliseconds.
+    pub fn window_ms(&self) -> i64 {
+        self.days as i64 * 86_400_000
+    }
+
+    /// Whether one more offer is allowed after `made` in the window.
+    pub fn allows(&self, made: i64) -> bool {
+        !self.is_set() || made < self.max_offers as i64
+    }
+
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        let off = self.max_offers == 0 && self.days == 0;
+        if !off && !(1..=CAP_OFFERS_MAX).contains(&self.max_offers) {
+            errs.push(FieldError::new(
+                "max_offers",
+                "cap_offers_range",
+                format!("Allow 1 to {CAP_OFFERS_MAX} offers per customer (both 0 for no cap)."),
+            ));
+        }
+        if !off && !(1..=CAP_DAYS_MAX).contains(&self.days) {
+            errs.push(FieldError::new(
+                "days",
+                "cap_days_range",
+                format!("Count offers over 1 to {CAP_DAYS_MAX} days (both 0 for no cap)."),
+            ));
+        }
+        errs
+    }
+}
+
 pub const LIST_MAX: usize = 50;
 
 /// Upper-cases and de-duplicates codes typed as "us, de ,FR".

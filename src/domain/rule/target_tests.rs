@@ -363,3 +363,25 @@ fn normalize_and_validate() {
     };
     assert_eq!(validate(&backwards, |_| true)[0].code, "schedule_order");
 }
+
+#[test]
+fn frequency_cap() {
+    let off = FrequencyCap::default();
+    assert!(off.allows(1_000) && off.validate().is_empty());
+    let cap = FrequencyCap {
+        max_offers: 2,
+        days: 7,
+    };
+    assert!(cap.allows(0) && cap.allows(1) && !cap.allows(2));
+    assert_eq!(cap.window_ms(), 7 * 86_400_000);
+    let bad = FrequencyCap {
+        max_offers: 0,
+        days: 7,
+    };
+    assert_eq!(bad.validate()[0].field, "max_offers");
+    let bad = FrequencyCap {
+        max_offers: 3,
+        days: 400,
+    };
+    assert_eq!(bad.validate()[0].field, "days");
+}

@@ -8,7 +8,7 @@ use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{OfferState, OfferView};
 use crate::domain::offer_action::{choose, NoOffer, OfferAction};
-use crate::domain::rule::target::{winner, Candidate, CustomerFilter, Purchase};
+use crate::domain::rule::target::{winner, Candidate, CustomerFilter, FrequencyCap, Purchase};
 use crate::domain::rule::{ProductSummary, RuleKind, Timing};
 use crate::domain::rule::{Targeting, ANY_PRODUCT};
 use crate::server::db::begin_write;
@@ -54,6 +54,7 @@ pub struct RuleBook {
     history: Option<HashMap<String, History>>,
     /// This batch's purchases, to record ([`RuleBook::store_purchases`]).
     bought: Vec<(String, Purchase)>,
+    cap: FrequencyCap,
 }
 
 struct BookRule {
@@ -72,7 +73,11 @@ struct History {
 
 impl RuleBook {
     pub async fn load(tx: &mut Tx, buyers: &[&str], bought: &[&str]) -> Result<Self, sqlx::Error> {
-        Self::load_for(tx, Timing::PostPurchase, buyers, bought).await
+        let book = Self::load_for(tx, Timing::PostPurchase, buyers, bought).await?;
+        if book.cap.is_set() {
+            crate::server::targeting::lock_customers(tx, buyers).await?;
+        }
+        Ok(book)
     }
 
     async fn load_for(
@@ -86,6 +91,7 @@ impl RuleBook {
             declined: HashSet::new(),
             history: None,
             bought: Vec::new(),
+            cap: FrequencyCap::default(),
         };
         if buyers.is_empty() || bought.is_empty() {
             return Ok(book);
@@ -121,6 +127,7 @@ impl RuleBook {
         if book.rules.is_empty() {
             return Ok(book);
         }
+        book.cap = crate::server::targeting::cap(conn).await?;
         let (list, binds) = crate::server::db::in_list(pg, 1, buyers);
         let sql =
             format!("SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({list})");
@@ -442,6 +449,10 @@ pub async fn on_payment_succeeded(
     if rule.holdout_percent > 0 {
         held.insert(customer_id.to_string());
     }
+    if !crate::server::targeting::under_cap(tx, book.cap, customer_id).await? {
+        tracing::info!(rule_id = %rule.id, "offer not made: the customer reached the frequency cap");
+        return Ok(());
+    }
     // The product the rule follows (any bought product for a catch-all).
     let Some(trigger) = bought
         .iter()
@@ -552,6 +563,12 @@ pub async fn report_event(
         }
     }
     let mut tx = begin_write(&state.db).await?;
+    if book.cap.is_set() {
+        crate::server::targeting::lock_customers(&mut tx, &[customer_id]).await?;
+        if !crate::server::targeting::under_cap(&mut tx, book.cap, customer_id).await? {
+            return Ok(Reported::NoRule);
+        }
+    }
     // Not a purchase: a fresh key per report, so reports of the same moment do not collide.
     let key = new_id("evt");
     let token = insert_offer(

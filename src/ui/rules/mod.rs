@@ -31,6 +31,7 @@ fn done_text(done: &str, rule: Option<String>, i18n: super::i18n::I18n) -> Optio
         "order" => Msg::OrderSaved,
         "enabled" => Msg::ActEnable,
         "disabled" => Msg::ActDisable,
+        "cap" => Msg::CapSaved,
         _ => return None,
     };
     Some(match rule {
@@ -79,6 +80,7 @@ pub fn RulesPage() -> impl IntoView {
                                 </div>
                             })}
                             <who::PreviewAs products=data.products.clone()/>
+                            <who::CapForm cap=data.cap/>
                             <audit::AuditLog entries=data.audit.clone()/>
                         }.into_any()
                     }

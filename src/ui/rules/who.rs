@@ -1,14 +1,17 @@
 //! Who a rule is for, in words: the map's one-line summary of a rule's conditions and
 //! schedule, the reasons "preview as customer" gives, and that preview's form. All server
 //! rendered (plain GET form): it works without JavaScript.
-use crate::api::rules::preview_as;
+use crate::api::rules::{preview_as, SetFrequencyCap};
 use crate::domain::money::format_money;
-use crate::domain::rule::target::{CustomerFilter, Miss, Targeting, Window, ANY_PRODUCT};
+use crate::domain::rule::target::{
+    CustomerFilter, FrequencyCap, Miss, Targeting, Window, ANY_PRODUCT,
+};
 use crate::domain::rule::ProductSummary;
 use crate::domain::time::format_utc;
 use crate::ui::i18n::{use_i18n, Lang, Msg};
-use crate::ui::widgets::ErrorBanner;
+use crate::ui::widgets::{form_error, ErrorBanner, FieldMsg};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 fn name(products: &[ProductSummary], id: &str) -> String {
@@ -263,6 +266,50 @@ pub(super) fn PreviewAs(products: Vec<ProductSummary>) -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The map's frequency cap, a plain form.
+#[component]
+pub(super) fn CapForm(cap: FrequencyCap) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = form_error::<SetFrequencyCap>();
+    let field = |f: &str| error.as_ref().and_then(|e| e.field(f).cloned());
+    let (offers_err, days_err) = (field("max_offers"), field("days"));
+    let other = error.clone().filter(|e| e.fields.is_empty());
+    let now = if cap.is_set() {
+        match i18n.now_lang() {
+            Lang::En => format!(
+                "at most {} offers per customer every {} days",
+                cap.max_offers, cap.days
+            ),
+            Lang::Zh => format!("每位客户每 {} 天最多 {} 个优惠", cap.days, cap.max_offers),
+        }
+    } else {
+        i18n.now(Msg::CapNone).to_string()
+    };
+    view! {
+        <section class="frequency-cap" id="frequency-cap" aria-labelledby="cap-title">
+            <h2 id="cap-title">{i18n.t(Msg::CapTitle)}</h2>
+            <p class="help">{i18n.t(Msg::CapIntro)}</p>
+            <p data-testid="cap-now">{i18n.t(Msg::CapNow)} " " <strong>{now}</strong></p>
+            {other.map(|e| view! { <ErrorBanner error=e/> })}
+            <form method="post" action=SetFrequencyCap::PATH class="form row cap-form">
+                <div class="field">
+                    <label for="cap-offers">{i18n.t(Msg::CapOffers)}</label>
+                    <input id="cap-offers" name="max_offers" type="number" min="0" max="100" inputmode="numeric"
+                        value=cap.max_offers.to_string() aria-describedby="cap-offers-error"/>
+                    <FieldMsg id="cap-offers-error".into() error=Signal::stored(offers_err)/>
+                </div>
+                <div class="field">
+                    <label for="cap-days">{i18n.t(Msg::CapDays)}</label>
+                    <input id="cap-days" name="days" type="number" min="0" max="365" inputmode="numeric"
+                        value=cap.days.to_string() aria-describedby="cap-days-error"/>
+                    <FieldMsg id="cap-days-error".into() error=Signal::stored(days_err)/>
+                </div>
+                <button type="submit" class="primary" data-testid="save-cap" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::Save)}</button>
+            </form>
         </section>
     }
 }
