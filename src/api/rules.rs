@@ -14,6 +14,8 @@ pub struct RulesData {
     /// The server's clock, for "starts in 3 days" (the map renders on the server).
     pub now_ms: i64,
     pub cap: crate::domain::rule::target::FrequencyCap,
+    /// The newest versions of the map, newest first.
+    pub versions: Vec<crate::domain::rule::versions::VersionInfo>,
 }
 
 #[cfg(feature = "ssr")]
@@ -33,6 +35,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 audit: audit::recent(&state.db, "rule", 50).await?,
                 now_ms: crate::server::ids::now_ms(),
                 cap: crate::server::targeting::get_cap(&state.db).await?,
+                versions: crate::server::versions::list(&state.db, 30).await?,
             })
         }
         .await,
@@ -183,6 +186,109 @@ pub async fn set_frequency_cap(
             let saved = crate::server::targeting::set_cap(&state.db, &user, cap).await?;
             super::guard::form_redirect("/rules?done=cap#frequency-cap");
             Ok(saved)
+        }
+        .await,
+    )
+}
+
+/// What changed from version `from` to version `to` (0: the live map), field by field.
+#[server(endpoint = "rules/compare", input = FormOrJson)]
+pub async fn compare_versions(
+    from: i64,
+    to: i64,
+) -> Result<Vec<crate::domain::rule::versions::RuleChange>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            crate::server::versions::compare(&state.db, from, Some(to)).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn number(field: &str, text: &str) -> Result<i64, AppError> {
+    text.trim().parse().map_err(|_| {
+        AppError::validation(vec![crate::domain::error::FieldError::new(
+            field,
+            "number",
+            "Pick a version from the list.",
+        )])
+    })
+}
+
+/// Restores version `number`; `latest` is the newest version the merchant saw (a newer one
+/// means someone changed the map meanwhile: refused, nothing changes).
+#[server(endpoint = "rules/rollback", input = FormOrJson)]
+pub async fn rollback_map(number: String, latest: String) -> Result<i64, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let (n, l) = (
+                self::number("number", &number)?,
+                self::number("latest", &latest)?,
+            );
+            let v = crate::server::versions::rollback(&state.db, &user, n, l).await?;
+            super::guard::form_redirect(&format!("/rules?done=rolled_back&version={n}#versions"));
+            Ok(v)
+        }
+        .await,
+    )
+}
+
+/// The live map as JSON (to keep, edit, or import elsewhere).
+#[server(endpoint = "rules/export", input = leptos::server_fn::codec::GetUrl)]
+pub async fn export_map() -> Result<crate::domain::rule::versions::MapExport, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            crate::server::versions::export(&state.db).await
+        }
+        .await,
+    )
+}
+
+/// Checks a map to import and keeps it for this user; the answer (or, for a plain form, the
+/// page it redirects to) shows what would change. Nothing changes until it is applied.
+#[server(endpoint = "rules/import_check", input = FormOrJson)]
+pub async fn check_import(json: String) -> Result<String, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let token =
+                crate::server::versions::stage_import(&state.db, &state.dodo, &user, &json).await?;
+            super::guard::form_redirect(&format!("/rules?import={token}#import"));
+            Ok(token)
+        }
+        .await,
+    )
+}
+
+/// The changes a staged import would make to the live map.
+#[server(endpoint = "rules/import_changes")]
+pub async fn import_changes(
+    token: String,
+) -> Result<(i64, Vec<crate::domain::rule::versions::RuleChange>), AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::versions::staged_changes(&state.db, &user, &token).await
+        }
+        .await,
+    )
+}
+
+/// Applies a staged import if the map is still at `latest`.
+#[server(endpoint = "rules/import_apply", input = FormOrJson)]
+pub async fn apply_import(token: String, latest: String) -> Result<i64, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let l = self::number("latest", &latest)?;
+            let v = crate::server::versions::apply_staged(&state.db, &state.dodo, &user, &token, l)
+                .await?;
+            super::guard::form_redirect("/rules?done=imported#versions");
+            Ok(v)
         }
         .await,
     )

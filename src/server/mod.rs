@@ -28,6 +28,7 @@ pub mod subscriptions;
 pub mod targeting;
 pub mod throttle;
 pub mod users;
+pub mod versions;
 pub mod webhooks;
 
 pub use http::{start, Running};

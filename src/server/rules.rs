@@ -16,12 +16,12 @@ use crate::domain::subscription::OnPaymentFailure;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
-const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
+pub(super) const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
     quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
     variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent, proration_mode, \
     on_payment_failure, cancel_reason, free_days, targeting";
 
-fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
+pub(super) fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     let timing: String = r.try_get("timing")?;
     let bad = |what: &str| sqlx::Error::Decode(format!("unknown rule {what}").into());
@@ -162,6 +162,8 @@ pub async fn save(
                 Some(&rule),
             )
             .await?;
+            super::versions::snapshot(&mut tx, actor, &format!("Created \"{}\"", rule.name))
+                .await?;
             rule
         }
         Some(id) => {
@@ -230,6 +232,7 @@ pub async fn save(
                 Some(&rule),
             )
             .await?;
+            super::versions::snapshot(&mut tx, actor, &format!("Edited \"{}\"", rule.name)).await?;
             rule
         }
     };
@@ -263,7 +266,7 @@ fn from_draft(d: &RuleDraft) -> Rule {
     }
 }
 
-fn bind_all<'q>(
+pub(super) fn bind_all<'q>(
     q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     r: &'q Rule,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
@@ -350,6 +353,12 @@ pub async fn set_enabled(
         Some(&after),
     )
     .await?;
+    let verb = if enabled {
+        "Switched on"
+    } else {
+        "Switched off"
+    };
+    super::versions::snapshot(&mut tx, actor, &format!("{verb} \"{}\"", after.name)).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -379,6 +388,7 @@ pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Res
         return Err(changed_since());
     }
     audit::record(&mut tx, actor, "rule", id, "delete", Some(&before), None).await?;
+    super::versions::snapshot(&mut tx, actor, &format!("Deleted \"{}\"", before.name)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -453,6 +463,7 @@ async fn set_order(
         Some(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
     )
     .await?;
+    super::versions::snapshot(&mut tx, actor, "Changed the order").await?;
     tx.commit().await?;
     list(db).await
 }

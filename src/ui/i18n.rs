@@ -509,6 +509,31 @@ pub enum Msg {
     CapSaved,
     CapNow,
     CapNone,
+    VerTitle,
+    VerIntro,
+    VerNumber,
+    VerWhen,
+    VerWho,
+    VerWhat,
+    VerCompare,
+    VerRollback,
+    VerRollingBack,
+    VerLive,
+    VerDiffTitle,
+    VerNoChanges,
+    VerAdded,
+    VerRemoved,
+    VerField,
+    VerBefore,
+    VerAfter,
+    VerExport,
+    VerImportTitle,
+    VerImportHelp,
+    VerImportCheck,
+    VerImportApply,
+    VerImportChanges,
+    MapRolledBack,
+    MapImported,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -1322,6 +1347,56 @@ fn en(m: Msg) -> &'static str {
         CapNow => "Now:",
         #[cfg(feature = "ssr")]
         CapNone => "no cap",
+        #[cfg(feature = "ssr")]
+        VerTitle => "Versions",
+        #[cfg(feature = "ssr")]
+        VerIntro => "Every change to the map is a version. Compare any version with the live map, or roll back to it in one click.",
+        #[cfg(feature = "ssr")]
+        VerNumber => "Version",
+        #[cfg(feature = "ssr")]
+        VerWhen => "When (UTC)",
+        #[cfg(feature = "ssr")]
+        VerWho => "Who",
+        #[cfg(feature = "ssr")]
+        VerWhat => "What changed",
+        #[cfg(feature = "ssr")]
+        VerCompare => "Compare with live",
+        #[cfg(feature = "ssr")]
+        VerRollback => "Roll back to this",
+        #[cfg(feature = "ssr")]
+        VerRollingBack => "Rolling back…",
+        #[cfg(feature = "ssr")]
+        VerLive => "live",
+        #[cfg(feature = "ssr")]
+        VerDiffTitle => "From this version to the live map",
+        #[cfg(feature = "ssr")]
+        VerNoChanges => "No differences.",
+        #[cfg(feature = "ssr")]
+        VerAdded => "added",
+        #[cfg(feature = "ssr")]
+        VerRemoved => "removed",
+        #[cfg(feature = "ssr")]
+        VerField => "Field",
+        #[cfg(feature = "ssr")]
+        VerBefore => "Before",
+        #[cfg(feature = "ssr")]
+        VerAfter => "After",
+        #[cfg(feature = "ssr")]
+        VerExport => "Export the map (JSON)",
+        #[cfg(feature = "ssr")]
+        VerImportTitle => "Import a map",
+        #[cfg(feature = "ssr")]
+        VerImportHelp => "Paste an exported map. You see every change before anything is applied.",
+        #[cfg(feature = "ssr")]
+        VerImportCheck => "Show changes",
+        #[cfg(feature = "ssr")]
+        VerImportApply => "Apply this map",
+        #[cfg(feature = "ssr")]
+        VerImportChanges => "Applying this map would make these changes:",
+        #[cfg(feature = "ssr")]
+        MapRolledBack => "Map rolled back",
+        #[cfg(feature = "ssr")]
+        MapImported => "Map imported",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -2136,6 +2211,56 @@ fn zh(m: Msg) -> &'static str {
         CapNow => "当前：",
         #[cfg(feature = "ssr")]
         CapNone => "未设上限",
+        #[cfg(feature = "ssr")]
+        VerTitle => "版本",
+        #[cfg(feature = "ssr")]
+        VerIntro => "规则表的每次更改都是一个版本。可将任一版本与当前规则表比较，或一键回滚到该版本。",
+        #[cfg(feature = "ssr")]
+        VerNumber => "版本",
+        #[cfg(feature = "ssr")]
+        VerWhen => "时间（UTC）",
+        #[cfg(feature = "ssr")]
+        VerWho => "操作人",
+        #[cfg(feature = "ssr")]
+        VerWhat => "更改内容",
+        #[cfg(feature = "ssr")]
+        VerCompare => "与当前比较",
+        #[cfg(feature = "ssr")]
+        VerRollback => "回滚到此版本",
+        #[cfg(feature = "ssr")]
+        VerRollingBack => "正在回滚…",
+        #[cfg(feature = "ssr")]
+        VerLive => "当前",
+        #[cfg(feature = "ssr")]
+        VerDiffTitle => "从此版本到当前规则表",
+        #[cfg(feature = "ssr")]
+        VerNoChanges => "没有差异。",
+        #[cfg(feature = "ssr")]
+        VerAdded => "新增",
+        #[cfg(feature = "ssr")]
+        VerRemoved => "删除",
+        #[cfg(feature = "ssr")]
+        VerField => "字段",
+        #[cfg(feature = "ssr")]
+        VerBefore => "之前",
+        #[cfg(feature = "ssr")]
+        VerAfter => "之后",
+        #[cfg(feature = "ssr")]
+        VerExport => "导出规则表（JSON）",
+        #[cfg(feature = "ssr")]
+        VerImportTitle => "导入规则表",
+        #[cfg(feature = "ssr")]
+        VerImportHelp => "粘贴导出的规则表。应用前会先显示所有更改。",
+        #[cfg(feature = "ssr")]
+        VerImportCheck => "显示更改",
+        #[cfg(feature = "ssr")]
+        VerImportApply => "应用此规则表",
+        #[cfg(feature = "ssr")]
+        VerImportChanges => "应用此规则表将进行以下更改：",
+        #[cfg(feature = "ssr")]
+        MapRolledBack => "规则表已回滚",
+        #[cfg(feature = "ssr")]
+        MapImported => "规则表已导入",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

@@ -265,10 +265,13 @@ pub fn draft(name: &str, trigger: &str, offer: &str) -> Value {
     })
 }
 
+/// The demo map: eight rules, then two with targeting (`seed::demo_targeting`).
+pub const DEMO_RULES: usize = 10;
+
 /// Waits until the demo rules (seeded just after start) are in, so counts are stable.
 pub async fn settle(u: &User) {
     for _ in 0..100 {
-        if u.rules().await.len() >= 8 {
+        if u.rules().await.len() >= DEMO_RULES {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -7,6 +7,7 @@ use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
 pub mod target;
+pub mod versions;
 pub use target::{Targeting, ANY_PRODUCT};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ mod picker;
 mod preview;
 mod table;
 mod targeting;
+mod versions;
 mod who;
 
 pub(crate) use table::kind_msg;
@@ -32,6 +33,8 @@ fn done_text(done: &str, rule: Option<String>, i18n: super::i18n::I18n) -> Optio
         "enabled" => Msg::ActEnable,
         "disabled" => Msg::ActDisable,
         "cap" => Msg::CapSaved,
+        "rolled_back" => Msg::MapRolledBack,
+        "imported" => Msg::MapImported,
         _ => return None,
     };
     Some(match rule {
@@ -81,6 +84,7 @@ pub fn RulesPage() -> impl IntoView {
                             })}
                             <who::PreviewAs products=data.products.clone()/>
                             <who::CapForm cap=data.cap/>
+                            <versions::Versions versions=data.versions.clone()/>
                             <audit::AuditLog entries=data.audit.clone()/>
                         }.into_any()
                     }

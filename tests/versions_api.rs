@@ -1,0 +1,218 @@
+//! Versions of the upsell map over real HTTP on both backends: each change is a version,
+//! roll back restores the exact earlier map (audited, guarded by the version seen), export and
+//! import round-trip, and an import with a downsell cycle is refused and changes nothing.
+mod common;
+
+use common::{count, draft, settle, TestApp, User};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn page(m: &User) -> Value {
+    let (s, v) = m.call0("rules/page").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+fn latest(p: &Value) -> i64 {
+    p["versions"][0]["number"].as_i64().unwrap()
+}
+
+/// The map without its bookkeeping (versions and times move on every save).
+fn shape(rules: &Value) -> Vec<Value> {
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            for k in ["version", "updated_at"] {
+                r.as_object_mut().unwrap().remove(k);
+            }
+            r
+        })
+        .collect()
+}
+
+async fn roll_back_restores_the_exact_earlier_map(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let before = page(&m).await;
+    let v0 = latest(&before);
+    assert!(v0 >= 1, "the demo map's saves are versions");
+
+    // Three changes: a new rule, an edit, a deletion of a demo rule.
+    let (s, added) = m
+        .call(
+            "rules/save",
+            json!({ "draft": draft("Icons → emails", "pdt_IconSet04", "pdt_EmailBundle03") }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{added}");
+    let mut edit = added.clone();
+    edit["headline"] = json!("Changed headline");
+    let (s, v) = m.call("rules/save", json!({ "draft": edit })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let japan = before["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().starts_with("Sticker fans"))
+        .unwrap()
+        .clone();
+    let (s, v) = m
+        .call(
+            "rules/delete",
+            json!({ "id": japan["id"], "version": japan["version"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let after = page(&m).await;
+    assert_eq!(latest(&after), v0 + 3);
+    assert_eq!(
+        after["versions"][0]["summary"],
+        "Deleted \"Sticker fans in Japan → Studio plan\""
+    );
+
+    // Field by field, from the version before the changes to the live map.
+    let (s, changes) = m
+        .call("rules/compare", json!({ "from": v0, "to": 0 }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{changes}");
+    let kinds: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"added") && kinds.contains(&"removed"),
+        "{changes}"
+    );
+
+    // A roll back that saw an older version is refused and changes nothing.
+    let (s, v) = m
+        .call(
+            "rules/rollback",
+            json!({ "number": v0.to_string(), "latest": v0.to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(latest(&page(&m).await), v0 + 3);
+
+    let audits = count(
+        app,
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'map' AND action = 'rollback'",
+    )
+    .await;
+    let (s, v) = m
+        .call(
+            "rules/rollback",
+            json!({ "number": v0.to_string(), "latest": (v0 + 3).to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let restored = page(&m).await;
+    assert_eq!(
+        shape(&restored["rules"]),
+        shape(&before["rules"]),
+        "the exact earlier map"
+    );
+    assert_eq!(latest(&restored), v0 + 4, "a roll back is itself a version");
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'map' AND action = 'rollback'"
+        )
+        .await,
+        audits + 1
+    );
+    // An editor still holding a rule's old version cannot overwrite the restored map.
+    let stale = before["rules"][0].clone();
+    let (s, _) = m.call("rules/save", json!({ "draft": stale })).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
+async fn import_checks_shows_changes_and_refuses_cycles(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    // The export is a GET, as the page's download link makes it.
+    let r = m
+        .http
+        .get(format!("{}/api/rules/export", m.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    import_with(app, &m, r.json().await.unwrap()).await
+}
+
+async fn import_with(app: &TestApp, m: &User, exported: Value) {
+    let live = latest(&page(m).await);
+    assert_eq!(exported["version"], live);
+    let rules = exported["rules"].as_array().unwrap();
+    // Make the demo downsell's parent a downsell of it: a cycle over the decline edge.
+    let down = rules.iter().position(|r| r["kind"] == "downsell").unwrap();
+    let parent_id = rules[down]["parent_rule_id"].as_str().unwrap().to_string();
+    let parent = rules.iter().position(|r| r["id"] == parent_id).unwrap();
+    let mut cyclic = exported.clone();
+    cyclic["rules"][parent]["kind"] = json!("downsell");
+    cyclic["rules"][parent]["parent_rule_id"] = rules[down]["id"].clone();
+    let before = count(app, "SELECT COUNT(*) FROM map_versions").await;
+    let (s, v) = m
+        .call("rules/import_check", json!({ "json": cyclic.to_string() }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("loop of downsells"), "{v}");
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM map_versions").await,
+        before,
+        "nothing changed"
+    );
+    let (s, v) = m
+        .call("rules/import_check", json!({ "json": "not json" }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
+    // A good import: rename one rule; the staged import shows exactly that, then applies.
+    let mut renamed = exported.clone();
+    renamed["rules"][0]["name"] = json!("Renamed by import");
+    let (s, token) = m
+        .call("rules/import_check", json!({ "json": renamed.to_string() }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{token}");
+    let r = m
+        .http
+        .post(format!("{}/api/rules/import_changes", m.base))
+        .form(&[("token", token.as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    let (version, changes): (i64, Value) = r.json().await.unwrap();
+    assert_eq!(version, live);
+    assert_eq!(changes[0]["change"], "changed", "{changes}");
+    assert_eq!(changes[0]["fields"][0]["field"], "name");
+    assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
+    let (s, v) = m
+        .call(
+            "rules/import_apply",
+            json!({ "token": token, "latest": live.to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let p = page(m).await;
+    assert_eq!(p["rules"][0]["name"], "Renamed by import");
+    assert_eq!(p["versions"][0]["summary"], "Imported a map");
+    // A staged import is applied once.
+    let (s, _) = m
+        .call(
+            "rules/import_apply",
+            json!({ "token": token, "latest": latest(&p).to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+on_both_backends!(
+    roll_back_restores_the_exact_earlier_map,
+    import_checks_shows_changes_and_refuses_cycles,
+);
