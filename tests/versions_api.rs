@@ -212,7 +212,91 @@ async fn import_with(app: &TestApp, m: &User, exported: Value) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
+async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let deliver = |i: usize, customer: String, product: &'static str| async move {
+        let payment = format!("pay_rp{i}_{}", common::unique());
+        let body = common::purchase_event(&payment, &customer, product);
+        let (s, v) = common::deliver(
+            app,
+            common::TEST_WEBHOOK_SECRET,
+            &format!("msg_{payment}"),
+            common::now(),
+            &body,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    };
+    for i in 0..6 {
+        deliver(i, format!("cus_Rp{i}"), "pdt_LpTemplatePack01").await;
+    }
+    for i in 0..3 {
+        deliver(10 + i, format!("cus_Rq{i}"), "pdt_IconSet04").await;
+    }
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM offers WHERE customer_id LIKE 'cus_Rp%'"
+        )
+        .await,
+        6
+    );
+    let replay = |version: i64| {
+        let m = &m;
+        async move {
+            let (s, v) = m.call("rules/replay", json!({ "version": version })).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    let line = |v: &Value, name: &str| {
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let live = replay(0).await;
+    assert_eq!(live["purchases"], 9);
+    let pack = line(&live, "Template pack → copy course");
+    // The replay of the live map decides as the engine did, purchase by purchase.
+    assert_eq!(pack["offers"], 6, "{pack}");
+    assert_eq!(pack["actual_offers"], 6, "{pack}");
+
+    // Switch the rule off: the live map would make none; the version before still would.
+    let p = page(&m).await;
+    let before = latest(&p);
+    let rule = p["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Template pack → copy course")
+        .unwrap()
+        .clone();
+    let (s, v) = m
+        .call(
+            "rules/enable",
+            json!({ "id": rule["id"], "version": rule["version"], "enabled": false }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        line(&replay(0).await, "Template pack → copy course")["offers"],
+        0
+    );
+    assert_eq!(
+        line(&replay(before).await, "Template pack → copy course")["offers"],
+        6
+    );
+    let (s, v) = m.call("rules/replay", json!({ "version": 9999 })).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
 on_both_backends!(
+    replay_agrees_with_the_engine_and_compares_versions,
     roll_back_restores_the_exact_earlier_map,
     import_checks_shows_changes_and_refuses_cycles,
 );

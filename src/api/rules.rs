@@ -293,3 +293,19 @@ pub async fn apply_import(token: String, latest: String) -> Result<i64, AppError
         .await,
     )
 }
+
+/// Replays version `version` of the map (0: the live one) over the last 30 days of recorded
+/// purchases: offers it would have made and the revenue to expect, per rule, next to what the
+/// live map did.
+#[server(endpoint = "rules/replay", input = FormOrJson)]
+pub async fn replay_map(
+    version: i64,
+) -> Result<crate::domain::rule::replay::ReplayResult, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            crate::server::replay::run(&state.db, &state.dodo, version).await
+        }
+        .await,
+    )
+}

@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod offers;
 pub mod reconcile;
+pub mod replay;
 pub mod rollups;
 pub mod rules;
 pub mod sandbox;

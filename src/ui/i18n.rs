@@ -534,6 +534,21 @@ pub enum Msg {
     VerImportChanges,
     MapRolledBack,
     MapImported,
+    RpTitle,
+    RpIntro,
+    RpVersion,
+    RpLive,
+    RpRun,
+    RpRunning,
+    RpPurchases,
+    RpRule,
+    RpOffers,
+    RpRate,
+    RpExpected,
+    RpActualOffers,
+    RpActualRevenue,
+    RpTotal,
+    RpNoRate,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -1397,6 +1412,36 @@ fn en(m: Msg) -> &'static str {
         MapRolledBack => "Map rolled back",
         #[cfg(feature = "ssr")]
         MapImported => "Map imported",
+        #[cfg(feature = "ssr")]
+        RpTitle => "Replay",
+        #[cfg(feature = "ssr")]
+        RpIntro => "Run a version of the map over the last 30 days of purchases: the offers it would have made and the revenue to expect (each offered product's take rate, with its 95% interval, times its price), next to what the live map did.",
+        #[cfg(feature = "ssr")]
+        RpVersion => "Map to replay",
+        #[cfg(feature = "ssr")]
+        RpLive => "The live map",
+        #[cfg(feature = "ssr")]
+        RpRun => "Replay",
+        #[cfg(feature = "ssr")]
+        RpRunning => "Replaying…",
+        #[cfg(feature = "ssr")]
+        RpPurchases => "purchases replayed",
+        #[cfg(feature = "ssr")]
+        RpRule => "Rule",
+        #[cfg(feature = "ssr")]
+        RpOffers => "Offers it would make",
+        #[cfg(feature = "ssr")]
+        RpRate => "Take rate (95% interval)",
+        #[cfg(feature = "ssr")]
+        RpExpected => "Expected revenue",
+        #[cfg(feature = "ssr")]
+        RpActualOffers => "Live map: offers",
+        #[cfg(feature = "ssr")]
+        RpActualRevenue => "Live map: revenue",
+        #[cfg(feature = "ssr")]
+        RpTotal => "Total",
+        #[cfg(feature = "ssr")]
+        RpNoRate => "not offered yet",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -2261,6 +2306,36 @@ fn zh(m: Msg) -> &'static str {
         MapRolledBack => "规则表已回滚",
         #[cfg(feature = "ssr")]
         MapImported => "规则表已导入",
+        #[cfg(feature = "ssr")]
+        RpTitle => "回放",
+        #[cfg(feature = "ssr")]
+        RpIntro => "用某个版本的规则表回放过去 30 天的购买：它会展示多少优惠、预计收入（每个优惠商品的接受率及其 95% 区间乘以价格），并与当前规则表的实际结果对比。",
+        #[cfg(feature = "ssr")]
+        RpVersion => "要回放的规则表",
+        #[cfg(feature = "ssr")]
+        RpLive => "当前规则表",
+        #[cfg(feature = "ssr")]
+        RpRun => "开始回放",
+        #[cfg(feature = "ssr")]
+        RpRunning => "正在回放…",
+        #[cfg(feature = "ssr")]
+        RpPurchases => "次购买已回放",
+        #[cfg(feature = "ssr")]
+        RpRule => "规则",
+        #[cfg(feature = "ssr")]
+        RpOffers => "将展示的优惠",
+        #[cfg(feature = "ssr")]
+        RpRate => "接受率（95% 区间）",
+        #[cfg(feature = "ssr")]
+        RpExpected => "预计收入",
+        #[cfg(feature = "ssr")]
+        RpActualOffers => "当前：优惠数",
+        #[cfg(feature = "ssr")]
+        RpActualRevenue => "当前：收入",
+        #[cfg(feature = "ssr")]
+        RpTotal => "合计",
+        #[cfg(feature = "ssr")]
+        RpNoRate => "尚未展示过",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

@@ -6,6 +6,7 @@ use super::proration::ProrationMode;
 use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
+pub mod replay;
 pub mod target;
 pub mod versions;
 pub use target::{Targeting, ANY_PRODUCT};

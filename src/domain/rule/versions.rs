@@ -142,15 +142,15 @@ pub fn diff(before: &[Rule], after: &[Rule]) -> Vec<RuleChange> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::rule::{RuleDraft, RuleKind, Targeting};
+pub(crate) mod tests_support {
+    use crate::domain::rule::{Rule, RuleDraft, RuleKind, Targeting};
 
-    fn rule(id: &str, name: &str) -> Rule {
+    /// A plain enabled upsell, priority 1, for the domain's tests.
+    pub(crate) fn rule(id: &str, name: &str, trigger: &str, offer: &str) -> Rule {
         let d = RuleDraft {
             name: name.into(),
-            trigger_product_id: "pdt_A".into(),
-            offer_product_id: "pdt_B".into(),
+            trigger_product_id: trigger.into(),
+            offer_product_id: offer.into(),
             headline: "H".into(),
             value_prop: "V".into(),
             ..Default::default()
@@ -177,6 +177,15 @@ mod tests {
             created_at: 1,
             updated_at: 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: &str, name: &str) -> Rule {
+        tests_support::rule(id, name, "pdt_A", "pdt_B")
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod editor;
 pub(crate) use editor::reason_msg;
 mod picker;
 mod preview;
+mod replay;
 mod table;
 mod targeting;
 mod versions;
@@ -84,6 +85,7 @@ pub fn RulesPage() -> impl IntoView {
                             })}
                             <who::PreviewAs products=data.products.clone()/>
                             <who::CapForm cap=data.cap/>
+                            <replay::Replay versions=data.versions.clone()/>
                             <versions::Versions versions=data.versions.clone()/>
                             <audit::AuditLog entries=data.audit.clone()/>
                         }.into_any()

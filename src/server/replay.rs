@@ -1,0 +1,98 @@
+//! Replay a version of the map (or the live one) over the last 30 days of recorded purchases
+//! (`domain::rule::replay`): four reads (purchases, who bought before, take rates, what the
+//! live map did), then pure arithmetic.
+use super::db::Db;
+use super::dodo::Dodo;
+use super::ids::now_ms;
+use crate::domain::error::AppError;
+use crate::domain::offer::OfferState;
+use crate::domain::rule::replay::{replay, PastPurchase, ReplayResult, Taken};
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+
+pub const WINDOW_DAYS: i64 = 30;
+/// Take rates come from a longer window than the replay: more offers, a narrower interval.
+const RATE_DAYS: i64 = 90;
+
+/// `version` 0 (or none): the live map.
+pub async fn run(db: &Db, dodo: &Dodo, version: i64) -> Result<ReplayResult, AppError> {
+    let rules = if version > 0 {
+        super::versions::get(db, version).await?
+    } else {
+        super::rules::list(db).await?
+    };
+    let products = dodo.products().await?;
+    let now = now_ms();
+    let start = now - WINDOW_DAYS * 86_400_000;
+    let rows = sqlx::query(
+        "SELECT customer_id, products, total, currency, country, quantity, created_at FROM purchases \
+         WHERE created_at >= $1 ORDER BY created_at",
+    )
+    .bind(start)
+    .fetch_all(db)
+    .await?;
+    let mut purchases = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let list: String = r.try_get("products")?;
+        purchases.push(PastPurchase {
+            customer_id: r.try_get("customer_id")?,
+            products: serde_json::from_str(&list).unwrap_or_default(),
+            total: r.try_get("total")?,
+            currency: r.try_get("currency")?,
+            country: r.try_get("country")?,
+            quantity: r.try_get("quantity")?,
+            at_ms: r.try_get("created_at")?,
+        });
+    }
+    let returning: HashSet<String> = sqlx::query(
+        "SELECT DISTINCT customer_id FROM purchases WHERE created_at < $1 \
+         AND customer_id IN (SELECT customer_id FROM purchases WHERE created_at >= $1)",
+    )
+    .bind(start)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| r.try_get("customer_id"))
+    .collect::<Result<_, _>>()?;
+    let mut taken: HashMap<String, Taken> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT offer_product_id, COUNT(*) AS offers, \
+         CAST(SUM(CASE WHEN state = $2 THEN 1 ELSE 0 END) AS BIGINT) AS paid FROM offers \
+         WHERE created_at >= $1 GROUP BY offer_product_id",
+    )
+    .bind(now - RATE_DAYS * 86_400_000)
+    .bind(OfferState::Paid.as_str())
+    .fetch_all(db)
+    .await?
+    {
+        taken.insert(
+            r.try_get("offer_product_id")?,
+            Taken {
+                offers: r.try_get("offers")?,
+                paid: r.try_get::<Option<i64>, _>("paid")?.unwrap_or(0),
+            },
+        );
+    }
+    let mut actual: HashMap<String, (i64, i64)> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT rule_id, COUNT(*) AS offers, \
+         CAST(SUM(CASE WHEN state = $2 THEN amount ELSE 0 END) AS BIGINT) AS revenue FROM offers \
+         WHERE created_at >= $1 GROUP BY rule_id",
+    )
+    .bind(start)
+    .bind(OfferState::Paid.as_str())
+    .fetch_all(db)
+    .await?
+    {
+        actual.insert(
+            r.try_get("rule_id")?,
+            (
+                r.try_get("offers")?,
+                r.try_get::<Option<i64>, _>("revenue")?.unwrap_or(0),
+            ),
+        );
+    }
+    Ok(replay(
+        &rules, &products, &purchases, &returning, &taken, &actual,
+    ))
+}
