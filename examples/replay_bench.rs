@@ -50,9 +50,21 @@ fn rules() -> Vec<Rule> {
                     })
                     .into_iter()
                     .collect(),
-                customer: [CustomerFilter::Any, CustomerFilter::New, CustomerFilter::Returning][i % 3],
-                countries: if i % 4 == 0 { vec!["US".into(), "DE".into()] } else { vec![] },
-                exclude_holders: if i % 5 == 0 { vec![format!("pdt_{:02}", (i + 1) % 20)] } else { vec![] },
+                customer: [
+                    CustomerFilter::Any,
+                    CustomerFilter::New,
+                    CustomerFilter::Returning,
+                ][i % 3],
+                countries: if i % 4 == 0 {
+                    vec!["US".into(), "DE".into()]
+                } else {
+                    vec![]
+                },
+                exclude_holders: if i % 5 == 0 {
+                    vec![format!("pdt_{:02}", (i + 1) % 20)]
+                } else {
+                    vec![]
+                },
                 ..Targeting::default()
             };
             Rule {
@@ -108,7 +120,10 @@ async fn fresh(backend: &str, target: &str) -> Db {
 async fn generate(db: &Db, pg: bool, now: i64) {
     let day = 86_400_000i64;
     let series = if pg {
-        format!("SELECT g AS n FROM generate_series(0, {}) AS g", PURCHASES - 1)
+        format!(
+            "SELECT g AS n FROM generate_series(0, {}) AS g",
+            PURCHASES - 1
+        )
     } else {
         format!(
             "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {}) SELECT n FROM s",
@@ -116,7 +131,11 @@ async fn generate(db: &Db, pg: bool, now: i64) {
         )
     };
     let cat = if pg { "||" } else { "||" };
-    let pad = if pg { "lpad(CAST(n % 20 AS TEXT), 2, '0')" } else { "printf('%02d', n % 20)" };
+    let pad = if pg {
+        "lpad(CAST(n % 20 AS TEXT), 2, '0')"
+    } else {
+        "printf('%02d', n % 20)"
+    };
     sqlx::query(&format!(
         "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
          SELECT 'pay_' {cat} CAST(n AS TEXT), 'cus_' {cat} CAST(n % {CUSTOMERS} AS TEXT), \
@@ -145,7 +164,11 @@ async fn generate(db: &Db, pg: bool, now: i64) {
     .execute(db)
     .await
     .unwrap();
-    let settle = if pg { "VACUUM ANALYZE" } else { "PRAGMA wal_checkpoint(TRUNCATE)" };
+    let settle = if pg {
+        "VACUUM ANALYZE"
+    } else {
+        "PRAGMA wal_checkpoint(TRUNCATE)"
+    };
     sqlx::query(settle).execute(db).await.unwrap();
 }
 
@@ -178,7 +201,11 @@ async fn main() {
         }
         let r = last.unwrap();
         let offers: i64 = r.lines.iter().map(|l| l.offers).sum();
-        eprintln!("{backend}: {} purchases, {offers} offers, median {:.0} ms", r.purchases, median(times.clone()));
+        eprintln!(
+            "{backend}: {} purchases, {offers} offers, median {:.0} ms",
+            r.purchases,
+            median(times.clone())
+        );
         results.push(json!({
             "backend": backend,
             "purchases": r.purchases,

@@ -61,3 +61,40 @@ test('merchant adds conditions to a rule and previews it as a customer', async (
   await expect(page.getByTestId('preview-as-result').locator('li', { hasText: name }))
     .toContainText('is higher in the map and fires first');
 });
+
+test('merchant compares a version, rolls a change back, and replays the map', async ({ page }) => {
+  await signIn(page, 'merchant');
+  await expect(page.getByTestId('rules-table')).toBeVisible();
+  const versions = page.getByTestId('versions');
+  const newest = async () => Number(await versions.locator('tbody tr').first().getAttribute('data-version'));
+  const start = await newest();
+
+  // A change: switch the first rule off. It becomes a new version, named.
+  const first = page.locator('[data-testid="rules-table"] tbody tr').first();
+  const name = (await first.locator('.rule-name').textContent())!.trim();
+  const wasOn = await first.getByRole('switch').isChecked();
+  await first.getByRole('switch').click();
+  await expect(page.locator('[data-testid="rules-table"] tbody tr').first().getByRole('switch'))
+    .toBeChecked({ checked: !wasOn });
+  expect(await newest()).toBe(start + 1);
+  await expect(versions.locator('tbody tr').first()).toContainText(name);
+
+  // Compare the version before with the live map: the switch, field by field.
+  await versions.locator(`tr[data-version="${start}"]`).getByRole('link', { name: 'Compare with live' }).click();
+  const diff = page.getByTestId('diff-view');
+  await expect(diff).toContainText(name);
+  await expect(diff.locator('tr', { hasText: 'enabled' })).toContainText(String(wasOn));
+
+  // Roll back to it in one click: the rule is as it was, and the roll back is a version.
+  await page.getByTestId('versions').locator(`tr[data-version="${start}"]`).getByTestId('rollback').click();
+  await expect(page.getByRole('status').first()).toContainText('Map rolled back');
+  await expect(page.locator('[data-testid="rules-table"] tbody tr').first().getByRole('switch'))
+    .toBeChecked({ checked: wasOn });
+  await expect(page.getByTestId('versions').locator('tbody tr').first()).toContainText(`Rolled back to version ${start}`);
+
+  // Replay the live map over the recorded purchases.
+  await page.getByTestId('replay-run').click();
+  const result = page.getByTestId('replay-result');
+  await expect(result).toContainText('purchases replayed');
+  await expect(result.locator('tr.total')).toBeVisible();
+});

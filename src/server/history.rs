@@ -154,6 +154,20 @@ async fn seed_day(
         };
         let start = day * DAY_MS + (8 * 3_600_000) + (rng.next() % (14 * 3_600_000)) as i64;
         let trigger_payment = format!("pay_demo{day}x{index}x{n}");
+        // The purchase itself, as the ingest records it: what the replay runs maps over.
+        sqlx::query(
+            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (payment_id) DO NOTHING",
+        )
+        .bind(&trigger_payment)
+        .bind(&customer)
+        .bind(serde_json::json!([trigger.id]).to_string())
+        .bind(trigger.price)
+        .bind(&trigger.currency)
+        .bind(if index % 3 == 0 { "DE" } else { "US" })
+        .bind(start)
+        .execute(&mut **tx)
+        .await?;
         if variant == Variant::Holdout {
             let Some(id) =
                 offers::hold_out(tx, &rule.id, &customer, &trigger_payment, offered, start).await?

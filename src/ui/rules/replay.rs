@@ -72,7 +72,7 @@ pub(super) fn Replay(versions: Vec<VersionInfo>) -> impl IntoView {
                 </div>
                 <button type="submit" class="primary" data-testid="replay-run" data-pending=i18n.now(Msg::RpRunning)>{i18n.t(Msg::RpRun)}</button>
             </form>
-            <Suspense fallback=move || view! { <p class="loading" role="status">{i18n.t(Msg::RpRunning)}</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::RpRunning)}</p> }>
                 {move || answer.get().flatten().map(|r| match r {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(result) => {
