@@ -16,6 +16,16 @@ pub struct RulesData {
     pub cap: crate::domain::rule::target::FrequencyCap,
     /// The newest versions of the map, newest first.
     pub versions: Vec<crate::domain::rule::versions::VersionInfo>,
+    /// Each rule's offers, paid offers and revenue over the last 30 days (the map picture).
+    pub stats: Vec<RuleStats>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleStats {
+    pub rule_id: String,
+    pub offers: i64,
+    pub paid: i64,
+    pub revenue: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -36,6 +46,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 now_ms: crate::server::ids::now_ms(),
                 cap: crate::server::targeting::get_cap(&state.db).await?,
                 versions: crate::server::versions::list(&state.db, 30).await?,
+                stats: crate::server::replay::rule_stats(&state.db).await?,
             })
         }
         .await,

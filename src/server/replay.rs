@@ -107,3 +107,28 @@ pub async fn run_with(
         rules, products, &purchases, &returning, &taken, &actual,
     ))
 }
+
+/// Each rule's offers, paid offers and revenue over the replay window (the map picture).
+pub async fn rule_stats(db: &Db) -> Result<Vec<crate::api::rules::RuleStats>, AppError> {
+    let rows = sqlx::query(
+        "SELECT rule_id, COUNT(*) AS offers, \
+         CAST(SUM(CASE WHEN state = $2 THEN 1 ELSE 0 END) AS BIGINT) AS paid, \
+         CAST(SUM(CASE WHEN state = $2 THEN amount ELSE 0 END) AS BIGINT) AS revenue \
+         FROM offers WHERE created_at >= $1 GROUP BY rule_id",
+    )
+    .bind(now_ms() - WINDOW_DAYS * 86_400_000)
+    .bind(OfferState::Paid.as_str())
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::api::rules::RuleStats {
+                rule_id: r.try_get("rule_id")?,
+                offers: r.try_get("offers")?,
+                paid: r.try_get::<Option<i64>, _>("paid")?.unwrap_or(0),
+                revenue: r.try_get::<Option<i64>, _>("revenue")?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}

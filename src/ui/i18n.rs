@@ -549,6 +549,11 @@ pub enum Msg {
     RpActualRevenue,
     RpTotal,
     RpNoRate,
+    GraphTaken,
+    GraphNoOffers,
+    GraphBought,
+    GraphDeclined,
+    GraphCaption,
 }
 
 pub fn tr(lang: Lang, m: Msg) -> &'static str {
@@ -1442,6 +1447,16 @@ fn en(m: Msg) -> &'static str {
         RpTotal => "Total",
         #[cfg(feature = "ssr")]
         RpNoRate => "not offered yet",
+        #[cfg(feature = "ssr")]
+        GraphTaken => "taken",
+        #[cfg(feature = "ssr")]
+        GraphNoOffers => "no offers in 30 days",
+        #[cfg(feature = "ssr")]
+        GraphBought => "bought",
+        #[cfg(feature = "ssr")]
+        GraphDeclined => "declined",
+        #[cfg(feature = "ssr")]
+        GraphCaption => "The map as a picture: what was bought, the offer it leads to, and the downsell shown when that offer is declined, with take rate and revenue over 30 days. Click an offer to edit it; the table above lists the same rules.",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -2336,6 +2351,16 @@ fn zh(m: Msg) -> &'static str {
         RpTotal => "合计",
         #[cfg(feature = "ssr")]
         RpNoRate => "尚未展示过",
+        #[cfg(feature = "ssr")]
+        GraphTaken => "接受",
+        #[cfg(feature = "ssr")]
+        GraphNoOffers => "30 天内无优惠",
+        #[cfg(feature = "ssr")]
+        GraphBought => "购买后",
+        #[cfg(feature = "ssr")]
+        GraphDeclined => "拒绝后",
+        #[cfg(feature = "ssr")]
+        GraphCaption => "规则表示意图：购买的商品、随后展示的优惠，以及拒绝后展示的降级优惠，并显示 30 天内的接受率和收入。点击优惠即可编辑；上方表格列出了相同的规则。",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

@@ -4,6 +4,7 @@
 //! URL: `?new`, `?edit=ID`, `?delete=ID` (the confirmation), `?done=…` (the last result).
 mod audit;
 mod editor;
+mod graph;
 
 pub(crate) use editor::reason_msg;
 mod picker;
@@ -78,6 +79,7 @@ pub fn RulesPage() -> impl IntoView {
                                 <a class="button primary" href="/rules?new#editor" data-testid="new-rule">{i18n.t(Msg::NewRule)}</a>
                             </div>
                             {table::rule_table(&data, confirm)}
+                            <graph::MapGraph data=data.clone()/>
                             {draft.map(|draft| view! {
                                 <div id="editor">
                                     <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
