@@ -130,7 +130,7 @@ async fn generate(db: &Db, pg: bool, now: i64) {
             PURCHASES - 1
         )
     };
-    let cat = if pg { "||" } else { "||" };
+    let cat = "||";
     let pad = if pg {
         "lpad(CAST(n % 20 AS TEXT), 2, '0')"
     } else {

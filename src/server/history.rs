@@ -164,7 +164,7 @@ async fn seed_day(
         .bind(serde_json::json!([trigger.id]).to_string())
         .bind(trigger.price)
         .bind(&trigger.currency)
-        .bind(if index % 3 == 0 { "DE" } else { "US" })
+        .bind(if index.is_multiple_of(3) { "DE" } else { "US" })
         .bind(start)
         .execute(&mut **tx)
         .await?;
