@@ -50,12 +50,20 @@ fn rules() -> Vec<Rule> {
                     })
                     .into_iter()
                     .collect(),
-                customer: [
-                    CustomerFilter::Any,
-                    CustomerFilter::New,
-                    CustomerFilter::Returning,
-                ][i % 3],
-                countries: if i % 4 == 0 {
+                // Catch-alls only for first purchases billed in Germany: most purchases get
+                // an offer from their product's rules, or none.
+                customer: if trigger == ANY_PRODUCT {
+                    CustomerFilter::New
+                } else {
+                    [
+                        CustomerFilter::Any,
+                        CustomerFilter::New,
+                        CustomerFilter::Returning,
+                    ][i % 3]
+                },
+                countries: if trigger == ANY_PRODUCT {
+                    vec!["DE".into()]
+                } else if i % 4 == 0 {
                     vec!["US".into(), "DE".into()]
                 } else {
                     vec![]
@@ -121,7 +129,7 @@ async fn generate(db: &Db, pg: bool, now: i64) {
     let day = 86_400_000i64;
     let series = if pg {
         format!(
-            "SELECT g AS n FROM generate_series(0, {}) AS g",
+            "SELECT g AS n FROM generate_series(CAST(0 AS BIGINT), {}) AS g",
             PURCHASES - 1
         )
     } else {
@@ -141,13 +149,16 @@ async fn generate(db: &Db, pg: bool, now: i64) {
          SELECT 'pay_' {cat} CAST(n AS TEXT), 'cus_' {cat} CAST(n % {CUSTOMERS} AS TEXT), \
          '[\"pdt_' {cat} {pad} {cat} '\"]', 900 + (n % 97) * 53, 'USD', \
          CASE WHEN n % 3 = 0 THEN 'DE' ELSE 'US' END, 1 + n % 3, \
-         {now} - (n % 31) * {day} - n % 1000 FROM ({series}) AS s"
+         {now} - (n % 30) * {day} - n % 1000 FROM ({series}) AS s"
     ))
     .execute(db)
     .await
     .unwrap();
     let offers = if pg {
-        format!("SELECT g AS n FROM generate_series(0, {}) AS g", OFFERS - 1)
+        format!(
+            "SELECT g AS n FROM generate_series(CAST(0 AS BIGINT), {}) AS g",
+            OFFERS - 1
+        )
     } else {
         format!(
             "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < {}) SELECT n FROM s",

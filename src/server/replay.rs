@@ -37,7 +37,7 @@ pub async fn run_with(
     let start = now - WINDOW_DAYS * 86_400_000;
     let rows = sqlx::query(
         "SELECT customer_id, products, total, currency, country, quantity, created_at FROM purchases \
-         WHERE created_at >= $1 ORDER BY created_at",
+         WHERE created_at >= $1 ORDER BY created_at, payment_id",
     )
     .bind(start)
     .fetch_all(db)
