@@ -98,3 +98,16 @@ test('merchant compares a version, rolls a change back, and replays the map', as
   await expect(result).toContainText('purchases replayed');
   await expect(result.locator('tr.total')).toBeVisible();
 });
+
+test('the map picture is drawn on the server and a node opens its editor', async ({ page }) => {
+  await signIn(page, 'merchant');
+  const graph = page.getByTestId('map-graph');
+  await expect(graph.locator('svg')).toBeVisible();
+  const node = graph.getByTestId('graph-node').filter({ hasText: 'Copywriting' }).first();
+  await expect(node).toContainText('Template pack');
+  await node.click();
+  await expect(page).toHaveURL(/\/rules\?edit=rul_/);
+  await hydrated(page);
+  await expect(page.getByTestId('rule-editor')).toBeVisible();
+  await expect(page.locator('#rule-name')).toHaveValue('Template pack → copy course');
+});
