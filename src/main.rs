@@ -3,8 +3,19 @@ use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 use upsell_dashboard::server::{config::Config, seed, seed::DEMO_ACCOUNTS, start};
 
-#[tokio::main]
-async fn main() {
+/// Worker threads get 8 MiB of stack rather than tokio's 2 MiB: rendering a large page (the
+/// rules screen: map, picture, preview, replay, versions) walks a deep tree of views on the
+/// stack, and a release build overflowed 2 MiB there.
+fn main() {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 << 20)
+        .build()
+        .expect("the async runtime starts")
+        .block_on(serve());
+}
+
+async fn serve() {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     // LOG_FORMAT=json: one JSON object per line, for a log collector.
