@@ -42,7 +42,7 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   // Saving goes through the server function, then loads the list, which says so.
   await page.getByTestId('save-rule').click();
   await expect(page.getByRole('status')).toContainText('Rule saved');
-  const row = page.locator('tr', { hasText: name });
+  const row = page.getByTestId('rules-table').locator('tr', { hasText: name });
   await expect(row).toBeVisible();
 
   // Edit it.
@@ -55,7 +55,7 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   // Reload: it persisted, with the edit.
   await page.reload();
   await hydrated(page);
-  const saved = page.locator('tr', { hasText: name });
+  const saved = page.getByTestId('rules-table').locator('tr', { hasText: name });
   await expect(saved).toBeVisible();
   await saved.getByRole('link', { name: 'Edit' }).click();
   await expect(page.locator('#rule-headline')).toHaveValue('Forty launch emails, ready to send');
@@ -67,7 +67,7 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   await expect(saved).toContainText('cannot be undone');
   await saved.getByTestId('confirm-delete').click();
   await expect(page.getByRole('status')).toContainText('Rule deleted');
-  await expect(page.locator('tr', { hasText: name })).toHaveCount(0);
+  await expect(page.getByTestId('rules-table').locator('tr', { hasText: name })).toHaveCount(0);
   await expect(page.getByTestId('audit-log')).toContainText(`deleted “${name}”`);
 });
 

@@ -185,7 +185,7 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="map-graph" data-testid="map-graph">
-            <svg viewBox=format!("0 0 820 {height}") width="100%" role="img" aria-labelledby="map-graph-caption">
+            <svg viewBox=format!("0 0 820 {height}") width="100%" role="group" aria-labelledby="map-graph-caption">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow"/>
