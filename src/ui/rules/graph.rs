@@ -113,7 +113,7 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
                 row,
                 title: short(&format!("→ {offer}"), 34),
                 lines: vec![
-                    format!("{} · {}", short(&r.name, 22), action_text(r)),
+                    short(&format!("{} · {}", short(&r.name, 22), action_text(r)), 44),
                     stats_line(stats, &currency, i18n),
                 ],
                 href: Some(format!("/rules?edit={}#editor", r.id)),
