@@ -77,3 +77,29 @@ pub async fn recent(db: &Db, entity: &str, limit: i64) -> Result<Vec<AuditEntry>
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
+
+/// Writes one settings value (JSON) and its audit line, in the caller's transaction.
+pub async fn put_setting<T: Serialize>(
+    tx: &mut crate::server::db::WriteTx,
+    actor: &CurrentUser,
+    key: &str,
+    before: &T,
+    after: &T,
+) -> Result<(), AppError> {
+    let text = serde_json::to_string(after).map_err(|_| AppError::internal())?;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+        .bind(key)
+        .bind(&text)
+        .execute(&mut **tx)
+        .await?;
+    record(
+        tx,
+        actor,
+        "settings",
+        key,
+        "update",
+        Some(before),
+        Some(after),
+    )
+    .await
+}

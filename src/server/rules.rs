@@ -143,15 +143,7 @@ pub async fn save(
                 updated_at: now,
                 ..from_draft(&draft)
             };
-            let res = bind_all(
-                sqlx::query(&format!(
-                    "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
-                )),
-                &rule,
-            )
-            .execute(&mut *tx)
-            .await;
-            map_unique(res)?;
+            map_unique(insert(&mut tx, &rule).await)?;
             audit::record(
                 &mut tx,
                 actor,
@@ -266,7 +258,23 @@ fn from_draft(d: &RuleDraft) -> Rule {
     }
 }
 
-pub(super) fn bind_all<'q>(
+/// Inserts a whole rule as it is (its id, version and priority included).
+pub(super) async fn insert(
+    tx: &mut crate::server::db::WriteTx,
+    rule: &Rule,
+) -> Result<(), sqlx::Error> {
+    bind_all(
+        sqlx::query(&format!(
+            "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+        )),
+        rule,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn bind_all<'q>(
     q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     r: &'q Rule,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {

@@ -9,7 +9,7 @@ use super::rules;
 use crate::domain::error::{AppError, FieldError};
 use crate::domain::role::CurrentUser;
 use crate::domain::rule::target::{codes, explain, Candidate, FrequencyCap, Purchase, Verdict};
-use crate::domain::rule::{RuleKind, Timing, QUANTITY_MAX};
+use crate::domain::rule::QUANTITY_MAX;
 use crate::domain::subscription::parse_major;
 use sqlx::Row;
 
@@ -111,26 +111,7 @@ pub async fn preview(db: &Db, dodo: &Dodo, ask: Ask<'_>) -> Result<Vec<Verdict>,
         at_ms: now_ms(),
     };
     let map = rules::list(db).await?;
-    let candidates: Vec<Candidate<'_>> = map
-        .iter()
-        .filter(|r| {
-            matches!(r.kind, RuleKind::Upsell | RuleKind::CrossSell)
-                && r.timing == Timing::PostPurchase
-        })
-        .map(|r| Candidate {
-            id: &r.id,
-            name: &r.name,
-            trigger: &r.trigger_product_id,
-            priority: r.priority,
-            enabled: r.enabled,
-            declined: declined.contains(&r.id),
-            offer_currency: products
-                .iter()
-                .find(|p| p.id == r.offer_product_id)
-                .map(|p| p.currency.as_str()),
-            targeting: &r.targeting,
-        })
-        .collect();
+    let candidates = Candidate::of_map(&map, &products, |id| declined.iter().any(|d| d == id));
     Ok(explain(&candidates, &purchase))
 }
 
@@ -166,22 +147,7 @@ pub async fn set_cap(
     }
     let mut tx = begin_write(db).await?;
     let before = cap(&mut tx).await?;
-    let text = serde_json::to_string(&new).map_err(|_| AppError::internal())?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
-        .bind(CAP_KEY)
-        .bind(&text)
-        .execute(&mut *tx)
-        .await?;
-    super::audit::record(
-        &mut tx,
-        user,
-        "settings",
-        CAP_KEY,
-        "update",
-        Some(&before),
-        Some(&new),
-    )
-    .await?;
+    super::audit::put_setting(&mut tx, user, CAP_KEY, &before, &new).await?;
     tx.commit().await?;
     Ok(new)
 }

@@ -5,7 +5,7 @@ use super::audit;
 use super::db::{begin_write, Db, WriteTx};
 use super::dodo::Dodo;
 use super::ids::{new_id, now_ms};
-use super::rules::{bind_all, from_row, COLUMNS};
+use super::rules::{from_row, COLUMNS};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::role::CurrentUser;
 use crate::domain::rule::versions::{diff, MapExport, RuleChange, VersionInfo};
@@ -58,20 +58,18 @@ pub async fn snapshot(
 
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<VersionInfo>, AppError> {
     let rows = sqlx::query(
-        "SELECT number, at, actor_email, summary, rules_json FROM map_versions ORDER BY number DESC LIMIT $1",
+        "SELECT number, at, actor_email, summary FROM map_versions ORDER BY number DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
     .await?;
     rows.iter()
         .map(|r| {
-            let json: String = r.try_get("rules_json")?;
             Ok(VersionInfo {
                 number: r.try_get("number")?,
                 at: r.try_get("at")?,
                 actor: r.try_get("actor_email")?,
                 summary: r.try_get("summary")?,
-                rules: serde_json::from_str::<Vec<serde_json::Value>>(&json).map_or(0, |v| v.len()),
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -156,14 +154,7 @@ async fn replace(
         restored.push(r);
     }
     for r in &restored {
-        bind_all(
-            sqlx::query(&format!(
-                "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
-            )),
-            r,
-        )
-        .execute(&mut *tx)
-        .await?;
+        super::rules::insert(&mut tx, r).await?;
     }
     audit::record(
         &mut tx,
@@ -264,9 +255,14 @@ const STAGE_TTL_MS: i64 = 3_600_000;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Staged {
-    user_id: String,
+    token: String,
     at: i64,
     json: String,
+}
+
+/// One staged import per user: a new check replaces the last.
+fn stage_key(actor: &CurrentUser) -> String {
+    format!("import:{}", actor.id)
 }
 
 pub async fn stage_import(
@@ -276,25 +272,20 @@ pub async fn stage_import(
     json: &str,
 ) -> Result<String, AppError> {
     check_import(dodo, json).await?;
-    let token = new_id("imp");
     let staged = Staged {
-        user_id: actor.id.clone(),
+        token: new_id("imp"),
         at: now_ms(),
         json: json.to_string(),
     };
-    let mut tx = begin_write(db).await?;
-    // One staged import per user: a new check replaces the last.
-    sqlx::query("DELETE FROM settings WHERE key LIKE 'import:%' AND value LIKE $1")
-        .bind(format!("%\"user_id\":\"{}\"%", actor.id))
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-        .bind(format!("import:{token}"))
-        .bind(serde_json::to_string(&staged).map_err(|_| AppError::internal())?)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(token)
+    let value = serde_json::to_string(&staged).map_err(|_| AppError::internal())?;
+    super::db::write(
+        db,
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+            .bind(stage_key(actor))
+            .bind(value),
+    )
+    .await?;
+    Ok(staged.token)
 }
 
 async fn staged(db: &Db, actor: &CurrentUser, token: &str) -> Result<String, AppError> {
@@ -305,13 +296,13 @@ async fn staged(db: &Db, actor: &CurrentUser, token: &str) -> Result<String, App
         )
     };
     let text: String = sqlx::query("SELECT value FROM settings WHERE key = $1")
-        .bind(format!("import:{token}"))
+        .bind(stage_key(actor))
         .fetch_optional(db)
         .await?
         .ok_or_else(gone)?
         .try_get("value")?;
     let s: Staged = serde_json::from_str(&text).map_err(|_| gone())?;
-    if s.user_id != actor.id || now_ms() - s.at > STAGE_TTL_MS {
+    if s.token != token || now_ms() - s.at > STAGE_TTL_MS {
         return Err(gone());
     }
     Ok(s.json)
@@ -340,7 +331,7 @@ pub async fn apply_staged(
     let v = import(db, dodo, actor, &json, expected_latest).await?;
     super::db::write(
         db,
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(format!("import:{token}")),
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(stage_key(actor)),
     )
     .await?;
     Ok(v)

@@ -3,7 +3,7 @@
 //! (with its 95% interval) times its price. Pure, so the arithmetic is tested on a worked
 //! example and the bench times exactly what the server runs.
 use super::target::{winner, Candidate, Purchase};
-use super::{ProductSummary, Rule, RuleKind, Timing};
+use super::{ProductSummary, Rule};
 use crate::domain::analytics::stats::wilson;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -66,27 +66,9 @@ pub fn replay(
     taken: &HashMap<String, Taken>,
     actual: &HashMap<String, (i64, i64)>,
 ) -> ReplayResult {
-    let live: Vec<&Rule> = rules
-        .iter()
-        .filter(|r| {
-            matches!(r.kind, RuleKind::Upsell | RuleKind::CrossSell)
-                && r.timing == Timing::PostPurchase
-        })
-        .collect();
+    // A replay asks what the map would offer, not who would say no again: no declines.
+    let candidates = Candidate::of_map(rules, products, |_| false);
     let price = |id: &str| products.iter().find(|p| p.id == id);
-    let candidates: Vec<Candidate<'_>> = live
-        .iter()
-        .map(|r| Candidate {
-            id: &r.id,
-            name: &r.name,
-            trigger: &r.trigger_product_id,
-            priority: r.priority,
-            enabled: r.enabled,
-            declined: false,
-            offer_currency: price(&r.offer_product_id).map(|p| p.currency.as_str()),
-            targeting: &r.targeting,
-        })
-        .collect();
     // Only a purchase's own products' rules and the catch-alls can answer it.
     let mut by_trigger: HashMap<&str, Vec<Candidate<'_>>> = HashMap::new();
     let mut catch_alls = Vec::new();
@@ -133,8 +115,9 @@ pub fn replay(
         }
         seen.insert(p.customer_id.as_str());
     }
-    let mut lines: Vec<ReplayLine> = live
+    let mut lines: Vec<ReplayLine> = candidates
         .iter()
+        .filter_map(|c| rules.iter().find(|r| r.id == c.id))
         .map(|r| {
             let made = offers.get(r.id.as_str()).copied().unwrap_or(0);
             let product = price(&r.offer_product_id);

@@ -328,6 +328,37 @@ pub struct Candidate<'a> {
     pub targeting: &'a Targeting,
 }
 
+impl<'a> Candidate<'a> {
+    /// The map's rules that follow a purchase (upsells and cross-sells, post-purchase), as
+    /// candidates; `declined` says which ones this customer turned down.
+    pub fn of_map(
+        rules: &'a [super::Rule],
+        products: &'a [super::ProductSummary],
+        declined: impl Fn(&str) -> bool,
+    ) -> Vec<Candidate<'a>> {
+        rules
+            .iter()
+            .filter(|r| {
+                matches!(r.kind, super::RuleKind::Upsell | super::RuleKind::CrossSell)
+                    && r.timing == super::Timing::PostPurchase
+            })
+            .map(|r| Candidate {
+                id: &r.id,
+                name: &r.name,
+                trigger: &r.trigger_product_id,
+                priority: r.priority,
+                enabled: r.enabled,
+                declined: declined(&r.id),
+                offer_currency: products
+                    .iter()
+                    .find(|p| p.id == r.offer_product_id)
+                    .map(|p| p.currency.as_str()),
+                targeting: &r.targeting,
+            })
+            .collect()
+    }
+}
+
 /// Each candidate's verdict, in priority order: `Ok` for the one that fires (at most one).
 /// Rules for the bought products come first by priority; a catch-all fires only when none of
 /// them does.

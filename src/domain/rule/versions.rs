@@ -11,7 +11,6 @@ pub struct VersionInfo {
     pub at: i64,
     pub actor: String,
     pub summary: String,
-    pub rules: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

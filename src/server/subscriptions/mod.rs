@@ -166,22 +166,7 @@ pub async fn set_threshold(
         Some(a) => after.insert(currency, a),
         None => after.remove(&currency),
     };
-    let text = serde_json::to_string(&after).map_err(|_| AppError::internal())?;
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
-        .bind(THRESHOLD_KEY)
-        .bind(&text)
-        .execute(&mut *tx)
-        .await?;
-    super::audit::record(
-        &mut tx,
-        user,
-        "settings",
-        THRESHOLD_KEY,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
+    super::audit::put_setting(&mut tx, user, THRESHOLD_KEY, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
