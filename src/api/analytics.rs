@@ -9,7 +9,7 @@ fn can_read(r: crate::domain::role::Role) -> bool {
 }
 
 #[server(endpoint = "analytics/report", input = FormOrJson)]
-pub async fn analytics_report(filters: Filters) -> Result<Report, AppError> {
+pub async fn analytics_report(filters: Filters) -> Result<std::sync::Arc<Report>, AppError> {
     use crate::server::analytics;
     super::guard::finish(
         async {

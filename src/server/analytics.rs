@@ -20,6 +20,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use sqlx::Row;
+use std::sync::Arc;
 
 /// The browser's last reported time zone (set by the analytics page), used when the query
 /// names none.
@@ -82,7 +83,15 @@ pub fn check(f: &Filters, cookie_tz: Option<&str>) -> Result<Window, AppError> {
     let w = f
         .check()
         .map_err(|(field, message)| invalid(field, message))?;
-    Ok(w.in_zone(&name, |day| midnight(&tz, day)))
+    // The days' midnights are worked out only when the report is computed (`with_days`):
+    // 366 zone conversions are most of a cached report's cost.
+    Ok(Window { zone: name, ..w })
+}
+
+/// `w` with the local midnight of each of its days.
+fn with_days(w: &Window) -> Window {
+    let tz = TimeZone::get(&w.zone).unwrap_or(TimeZone::UTC);
+    w.clone().in_zone(&w.zone.clone(), |day| midnight(&tz, day))
 }
 
 /// How long a computed report may be served again while this process wrote nothing: it
@@ -90,7 +99,7 @@ pub fn check(f: &Filters, cookie_tz: Option<&str>) -> Result<Window, AppError> {
 const REPORT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 const REPORTS_KEPT: usize = 64;
 
-type Reports = std::collections::HashMap<String, (u64, std::time::Instant, Report)>;
+type Reports = std::collections::HashMap<String, (u64, std::time::Instant, Arc<Report>)>;
 
 /// Reports computed a moment ago, by database and window: an analyst's refresh, or several
 /// analysts on one range, cost one computation. Any write transaction of this process (a
@@ -100,23 +109,51 @@ fn reports() -> &'static std::sync::Mutex<Reports> {
     REPORTS.get_or_init(Default::default)
 }
 
-pub async fn report(state: &AppState, w: &Window) -> Result<Report, AppError> {
+fn computing(key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    > = std::sync::OnceLock::new();
+    let mut turns = TURNS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if turns.len() >= REPORTS_KEPT {
+        // Only turns nobody holds or waits for can go.
+        turns.retain(|_, t| Arc::strong_count(t) > 1);
+    }
+    turns.entry(key.to_string()).or_default().clone()
+}
+
+/// Shared, not copied: a year's report is tens of kilobytes, and under load most requests
+/// are served from here.
+pub async fn report(state: &AppState, w: &Window) -> Result<Arc<Report>, AppError> {
     let key = format!("{}|{w:?}", state.db.connect_options().database_url);
     let generation = super::db::write_generation();
-    {
+    let fresh = |key: &str| {
         let kept = reports().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, at, r)) = kept.get(&key) {
-            if *g == generation && at.elapsed() < REPORT_TTL {
-                return Ok(r.clone());
-            }
-        }
+        kept.get(key)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < REPORT_TTL)
+            .map(|(_, _, r)| r.clone())
+    };
+    if let Some(r) = fresh(&key) {
+        return Ok(r);
     }
-    let report = compute(state, w).await?;
+    // One computation per report at a time: when a report expires under load, the requests
+    // that find it stale wait for the one computing it instead of all computing it at once
+    // (64 at once put half-second tails on the page).
+    let _turn = computing(&key).lock_owned().await;
+    if let Some(r) = fresh(&key) {
+        return Ok(r);
+    }
+    let mut report = compute(state, &with_days(w)).await?;
+    static STAMPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    report.stamp = STAMPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut kept = reports().lock().unwrap_or_else(|e| e.into_inner());
     if kept.len() >= REPORTS_KEPT {
         kept.clear();
     }
     // Stamped with the generation read before computing: a write meanwhile makes it stale.
+    let report = Arc::new(report);
     kept.insert(key, (generation, std::time::Instant::now(), report.clone()));
     Ok(report)
 }

@@ -592,6 +592,10 @@ pub struct Report {
     /// Save offers by cancel reason in the range.
     #[serde(default)]
     pub saves: Vec<saves::SaveRow>,
+    /// Which computation this is (0 until the server stamps it): two reports with one stamp
+    /// are the same data, so what was rendered from one serves the other.
+    #[serde(default)]
+    pub stamp: u64,
 }
 
 /// One offer in the drill-down.

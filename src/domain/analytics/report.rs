@@ -298,6 +298,7 @@ pub fn build_report(
         today,
         zone: w.zone.clone(),
         saves: Vec::new(),
+        stamp: 0,
     }
 }
 

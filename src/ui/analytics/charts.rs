@@ -25,7 +25,7 @@ fn points(values: &[i64], max: i64, x: impl Fn(usize) -> f64) -> String {
 }
 
 #[component]
-pub fn Trend(rep: StoredValue<Report>) -> impl IntoView {
+pub fn Trend(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let (day_count, currency) = rep.with_value(|r| (r.trend.len(), r.trend_currency.clone()));
     let trend = rep.with_value(|r| chart_points(&r.trend));

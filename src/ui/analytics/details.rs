@@ -10,7 +10,7 @@ use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
 
 #[component]
-pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
+pub fn Selected(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
     let recent = ctx.recent;
@@ -30,6 +30,9 @@ pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
                     None => view! { <p class="hint">{i18n.t(Msg::AnPickOffer)}</p> }.into_any(),
                 }
             }}
+            // Recent offers only for a selected offer: without one the section renders at once
+            // (so the page's report part can be kept as rendered, see `rendered`).
+            {ctx.offer.get_untracked().is_some().then(|| view! {
             // A real fallback node: swapping content in for an empty fallback had no parent
             // to mount into when hydration raced the resource.
             <Transition fallback=|| view! { <p class="loading" hidden></p> }>
@@ -62,6 +65,7 @@ pub fn Selected(rep: StoredValue<Report>) -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+            })}
         </section>
     }
 }
@@ -121,7 +125,7 @@ fn TestLine(t: ArmTest, currency: String) -> impl IntoView {
 }
 
 #[component]
-pub fn Experiments(rep: StoredValue<Report>) -> impl IntoView {
+pub fn Experiments(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let list = rep.with_value(|r| r.experiments.clone());
     view! {
@@ -168,7 +172,7 @@ pub fn Experiments(rep: StoredValue<Report>) -> impl IntoView {
 }
 
 #[component]
-pub fn Declines(rep: StoredValue<Report>) -> impl IntoView {
+pub fn Declines(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let list = rep.with_value(|r| r.declines.clone());
     let total: i64 = list.iter().map(|d| d.count).sum();

@@ -3,6 +3,8 @@
 //! JavaScript and can be bookmarked or shared. The one island learns the browser's time zone.
 mod charts;
 mod details;
+#[cfg(feature = "ssr")]
+mod rendered;
 mod saves;
 mod table;
 
@@ -86,7 +88,7 @@ impl Ctx {
     pub fn link(
         self,
         path: &str,
-        rep: StoredValue<Report>,
+        rep: StoredValue<std::sync::Arc<Report>>,
         offer: Option<&str>,
         change: impl FnOnce(&mut Filters),
     ) -> String {
@@ -126,7 +128,15 @@ pub fn AnalyticsPage() -> impl IntoView {
             <h1>{i18n.t(Msg::AnTitle)}</h1>
             <p class="lead">{i18n.t(Msg::AnIntro)}</p>
             <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
-                {move || report.get().map(|r| match r {
+                {move || {
+                    #[cfg(feature = "ssr")]
+                    if let Some(html) = report.with(|r| match r {
+                        Some(Ok(rep)) => kept_key(rep, i18n, filters, offer).and_then(|k| rendered::get(&k)),
+                        _ => None,
+                    }) {
+                        return Some(leptos::tachys::html::InertElement::new(html.to_string()).into_any());
+                    }
+                    report.get().map(|r| match r {
                     Err(e) if e.code == ErrorCode::Forbidden => view! {
                         <div class="banner error" role="alert" data-testid="analytics-denied">
                             <p>{i18n.t(Msg::AnDenied)}</p>
@@ -137,13 +147,18 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <a class="button" href="/analytics">{i18n.t(Msg::AnLast30)}</a>
                     }.into_any(),
                     Ok(rep) => {
+                        let key = kept_key(&rep, i18n, filters, offer);
                         let filters = filters.get_untracked();
                         // Without a zone in the URL, the page is in the remembered one (or UTC).
                         let recheck = filters.tz.is_empty().then(|| view! {
                             <ZoneCheck shown=rep.zone.clone() filters offer=offer.get_untracked()/>
                         });
+                        #[cfg(feature = "ssr")]
+                        if let Some(html) = key.as_deref().and_then(rendered::get) {
+                            return leptos::tachys::html::InertElement::new(html.to_string()).into_any();
+                        }
                         let rep = StoredValue::new(rep);
-                        view! {
+                        let body = view! {
                             {recheck}
                             <FilterBar rep/>
                             <table::OfferTable rep/>
@@ -152,12 +167,34 @@ pub fn AnalyticsPage() -> impl IntoView {
                             <details::Experiments rep/>
                             <details::Declines rep/>
                             <saves::Saves rep/>
-                        }.into_any()
+                        };
+                        #[cfg(feature = "ssr")]
+                        if let Some(key) = key {
+                            let html: std::sync::Arc<str> = body.to_html().into();
+                            rendered::put(key, html.clone());
+                            return leptos::tachys::html::InertElement::new(html.to_string()).into_any();
+                        }
+                        #[cfg(not(feature = "ssr"))]
+                        let _ = key;
+                        body.into_any()
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }
+}
+
+/// Under which key the report part of the page, as rendered from `rep`, is kept: none when an
+/// offer is selected (its drill-down loads on its own).
+fn kept_key(
+    rep: &Report,
+    i18n: super::i18n::I18n,
+    filters: Memo<Filters>,
+    offer: Memo<Option<String>>,
+) -> Option<String> {
+    offer.with_untracked(Option::is_none).then(|| {
+        filters.with_untracked(|f| format!("{}|{}|{f:?}", rep.stamp, i18n.now_lang().code()))
+    })
 }
 
 /// A first visit renders in UTC (the server cannot know the zone yet). In the browser, this
@@ -201,7 +238,7 @@ fn Choice(
 
 /// Range presets, custom dates, filters and the CSV link.
 #[component]
-fn FilterBar(rep: StoredValue<Report>) -> impl IntoView {
+fn FilterBar(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
     let r = rep.get_value();

@@ -12,7 +12,7 @@ fn pct(v: Option<f64>) -> String {
 }
 
 #[component]
-pub fn Saves(rep: StoredValue<Report>) -> impl IntoView {
+pub fn Saves(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let rows = rep.with_value(|r| r.saves.clone());
     if rows.is_empty() {

@@ -19,7 +19,7 @@ fn ci(row: &OfferRow) -> String {
 }
 
 #[component]
-pub fn OfferTable(rep: StoredValue<Report>) -> impl IntoView {
+pub fn OfferTable(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     let i18n = use_i18n();
     let ctx = expect_context::<Ctx>();
     let header = move |key: &'static str, label: Msg| {
