@@ -334,7 +334,7 @@ async fn sums_match_reference(
     quarters: &(Vec<Rollup>, Vec<DeclineCount>),
     f: &Filters,
 ) {
-    let w = analytics::check(f, None).unwrap();
+    let w = analytics::with_days(&analytics::check(f, None).unwrap());
     let mut sql = rollups::load_range(db, &w, w.rule_ids(rules).as_deref())
         .await
         .unwrap();
@@ -437,7 +437,7 @@ async fn days_follow_the_viewer_time_zone(app: &TestApp) {
         tz: "America/New_York".into(),
         ..Filters::default()
     };
-    let w = analytics::check(&f, None).unwrap();
+    let w = analytics::with_days(&analytics::check(&f, None).unwrap());
     assert_eq!(
         w.starts,
         [base + 4 * DAY_MS + 4 * hour, base + 5 * DAY_MS + 5 * hour]
@@ -649,7 +649,85 @@ async fn experiments_split_offers_and_count_the_hold_out(app: &TestApp) {
     assert_eq!(row(&report, COURSE_RULE)["counts"]["created"], 1);
 }
 
+/// The page keeps its rendered report between requests but never past a change: an offer seen
+/// a moment ago is counted on the next load, and another language gets its own rendering.
+async fn the_page_shows_a_change_at_once(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let url = format!("{}/analytics?from={}&to={}", app.base, today(), today());
+    let page = |u: &common::User| {
+        let req = u.http.get(&url);
+        async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.text().await.unwrap()
+        }
+    };
+    let empty = page(&m).await;
+    assert!(!empty.contains(COURSE_RULE), "no offer yet");
+    // The product filters start at "All": no empty product (free time offers none) is chosen.
+    assert!(!empty.contains(r#"<option value="" selected"#), "{empty}");
+    assert!(
+        empty.contains(">Any product<"),
+        "the catch-all trigger by name"
+    );
+    // The same page twice, nothing written between: the same report.
+    assert_eq!(table_of(&page(&m).await), table_of(&empty));
+
+    let t1 = purchase(app, "cus_PriyaRaman0001", PACK).await.unwrap();
+    view(app, &t1).await;
+    let seen = page(&m).await;
+    assert!(
+        seen.contains(COURSE_RULE),
+        "the seen offer is on the next load"
+    );
+    let shown = |html: &str| {
+        let row = html
+            .split("<tr")
+            .find(|r| r.contains(COURSE_RULE))
+            .unwrap()
+            .to_string();
+        row
+    };
+    let before = shown(&seen);
+
+    let t2 = purchase(app, "cus_JonasWeber0002", PACK).await.unwrap();
+    view(app, &t2).await;
+    assert_ne!(
+        shown(&page(&m).await),
+        before,
+        "a second view changes the row at once"
+    );
+
+    // Another viewer in Chinese: the same report, rendered in her language.
+    let analyst = app.analyst().await;
+    let s = analyst
+        .http
+        .post(format!("{}/api/session/lang", app.base))
+        .form(&[("lang", "zh-CN")])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(s.is_success(), "{s}");
+    let zh = page(&analyst).await;
+    assert!(zh.contains(COURSE_RULE));
+    assert_ne!(
+        table_of(&zh),
+        table_of(&page(&m).await),
+        "each language its own rendering"
+    );
+}
+
+/// The page's main part (the header and the scripts' nonces differ per request).
+fn table_of(html: &str) -> String {
+    let start = html.find("<main").expect("a main element");
+    let end = html.find("</main>").expect("the main element closes");
+    html[start..end].to_string()
+}
+
 on_both_backends!(scripted_history_gives_the_expected_table);
 on_both_backends!(analytics_roles_and_bad_input);
 on_both_backends!(experiments_split_offers_and_count_the_hold_out);
 on_both_backends!(days_follow_the_viewer_time_zone);
+on_both_backends!(the_page_shows_a_change_at_once);

@@ -85,11 +85,18 @@ pub fn check(f: &Filters, cookie_tz: Option<&str>) -> Result<Window, AppError> {
         .map_err(|(field, message)| invalid(field, message))?;
     // The days' midnights are worked out only when the report is computed (`with_days`):
     // 366 zone conversions are most of a cached report's cost.
-    Ok(Window { zone: name, ..w })
+    Ok(Window {
+        zone: name,
+        starts: Vec::new(),
+        ..w
+    })
 }
 
-/// `w` with the local midnight of each of its days.
-fn with_days(w: &Window) -> Window {
+/// `w` with the local midnight of each of its days (as it is if it has them).
+pub fn with_days(w: &Window) -> Window {
+    if !w.starts.is_empty() {
+        return w.clone();
+    }
     let tz = TimeZone::get(&w.zone).unwrap_or(TimeZone::UTC);
     w.clone().in_zone(&w.zone.clone(), |day| midnight(&tz, day))
 }
@@ -220,6 +227,7 @@ pub async fn report_on(
     w: &Window,
 ) -> Result<Report, AppError> {
     let rules = rule_infos(db).await?;
+    let w = &with_days(w);
     let data = rollups::load_range(db, w, w.rule_ids(&rules).as_deref()).await?;
     let today = today_in(&TimeZone::get(&w.zone).unwrap_or(TimeZone::UTC));
     Ok(build_report(w, today, &rules, products, &data))

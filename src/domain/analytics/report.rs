@@ -277,7 +277,8 @@ pub fn build_report(
     let mut products_seen: Vec<(String, String)> = Vec::new();
     for r in rules {
         for id in [&r.trigger_product_id, &r.offer_product_id] {
-            if !products_seen.iter().any(|(p, _)| p == id) {
+            // Free time offers no product: nothing to filter by.
+            if !id.is_empty() && !products_seen.iter().any(|(p, _)| p == id) {
                 products_seen.push((id.clone(), product_name(products, id)));
             }
         }

@@ -214,6 +214,15 @@ fn ZoneCheck(shown: String, filters: Filters, offer: Option<String>) -> impl Int
     let _ = (shown, filters, offer);
 }
 
+/// The catch-all trigger (`*`) by its name in the viewer's language.
+pub(crate) fn catch_all_named(i18n: super::i18n::I18n, id: &str, name: String) -> String {
+    if id == crate::domain::rule::ANY_PRODUCT {
+        i18n.now(Msg::PvCatchAll).to_string()
+    } else {
+        name
+    }
+}
+
 /// A filter's `<select>`: "All" first, then `options` as (value, label).
 #[component]
 fn Choice(
@@ -229,6 +238,7 @@ fn Choice(
                 <option value="">{i18n.t(Msg::AnAll)}</option>
                 {options.into_iter().map(|(value, text)| {
                     let selected = value == current;
+                    let text = catch_all_named(i18n, &value, text);
                     view! { <option value=value selected=selected>{text}</option> }
                 }).collect_view()}
             </select>

@@ -74,7 +74,7 @@ pub fn OfferTable(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
                     {link}
                     {total.then(|| view! { <span>{i18n.t(Msg::AnTotal)}</span> })}
                     {(!total).then(|| view! {
-                        <span class="sub">{format!("{} → {}", row.trigger, row.offered)}</span>
+                        <span class="sub">{format!("{} → {}", super::catch_all_named(i18n, &row.trigger, row.trigger.clone()), row.offered)}</span>
                     })}
                 </th>
                 <td>{cur.clone()}</td>
