@@ -149,6 +149,39 @@ async fn a_catch_all_waits_for_the_products_own_rules_and_new_customers(app: &Te
     assert_eq!(buy(app, pack).await.as_deref(), Some("pdt_CopyCourse02"));
 }
 
+/// What a customer bought in earlier deliveries counts: a rule for those who do not hold the
+/// course skips a customer who bought it, however many purchases came between.
+async fn a_customer_who_holds_the_product_is_left_out(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let d = with_targeting(
+        draft("Emails unless they hold the course", ICONS, EMAILS),
+        json!({ "exclude_holders": [COURSE] }),
+    );
+    let (s, v) = m.call("rules/save", json!({ "draft": d })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let icons = |customer| Buy {
+        customer,
+        product: ICONS,
+        total: 900,
+        country: "US",
+        quantity: 1,
+    };
+    let course = Buy {
+        customer: "cus_H1",
+        product: COURSE,
+        total: 4900,
+        country: "US",
+        quantity: 1,
+    };
+    assert_eq!(buy(app, icons("cus_H1")).await.as_deref(), Some(EMAILS));
+    buy(app, course).await;
+    for _ in 0..2 {
+        assert_eq!(buy(app, icons("cus_H1")).await, None, "holds the course");
+    }
+    assert_eq!(buy(app, icons("cus_H2")).await.as_deref(), Some(EMAILS));
+}
+
 async fn a_scheduled_rule_is_inert_outside_its_window(app: &TestApp) {
     let m = app.merchant().await;
     settle(&m).await;
@@ -356,5 +389,6 @@ on_both_backends!(
     conditions_decide_which_purchases_get_the_offer,
     a_catch_all_waits_for_the_products_own_rules_and_new_customers,
     a_scheduled_rule_is_inert_outside_its_window,
+    a_customer_who_holds_the_product_is_left_out,
     bad_conditions_are_refused_by_field_and_change_nothing,
 );

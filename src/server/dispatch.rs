@@ -67,5 +67,5 @@ async fn apply_events(
             _ => {}
         }
     }
-    book.store_purchases(tx).await
+    book.finish(tx).await
 }

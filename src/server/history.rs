@@ -4,10 +4,12 @@
 use super::db::{begin_write, Db};
 use super::ids::{new_id, now_ms};
 use super::offers;
+use super::purchases;
 use super::rollups::{self, Subject};
 use super::rules;
 use crate::domain::analytics::{assign, day_of, EventKind, Variant, DAY_MS};
 use crate::domain::error::AppError;
+use crate::domain::rule::target::Purchase;
 use crate::domain::rule::{ProductSummary, Rule};
 
 pub const DAYS: i64 = 90;
@@ -155,19 +157,18 @@ async fn seed_day(
         let start = day * DAY_MS + (8 * 3_600_000) + (rng.next() % (14 * 3_600_000)) as i64;
         let trigger_payment = format!("pay_demo{day}x{index}x{n}");
         // The purchase itself, as the ingest records it: what the replay runs maps over.
-        sqlx::query(
-            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (payment_id) DO NOTHING",
-        )
-        .bind(&trigger_payment)
-        .bind(&customer)
-        .bind(serde_json::json!([trigger.id]).to_string())
-        .bind(trigger.price)
-        .bind(&trigger.currency)
-        .bind(if index.is_multiple_of(3) { "DE" } else { "US" })
-        .bind(start)
-        .execute(&mut **tx)
-        .await?;
+        let purchase = Purchase {
+            customer_id: customer.clone(),
+            products: vec![trigger.id.clone()],
+            total: Some(trigger.price),
+            currency: trigger.currency.clone(),
+            country: Some(if index.is_multiple_of(3) { "DE" } else { "US" }.to_string()),
+            quantity: 1,
+            returning: false,
+            holds: Vec::new(),
+            at_ms: start,
+        };
+        purchases::record(tx, &[(trigger_payment.clone(), purchase)]).await?;
         if variant == Variant::Holdout {
             let Some(id) =
                 offers::hold_out(tx, &rule.id, &customer, &trigger_payment, offered, start).await?

@@ -187,6 +187,9 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     )
     .await
     .map_err(|e| format!("cannot fill the analytics rollups: {e}"))?;
+    super::purchases::backfill(&db)
+        .await
+        .map_err(|e| format!("cannot fill the customers' purchase summaries: {e}"))?;
     if config.demo_data {
         seed::demo_accounts(&db).await.map_err(|e| e.message)?;
     }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod ingest;
 pub mod metrics;
 pub mod offers;
+pub mod purchases;
 pub mod reconcile;
 pub mod replay;
 pub mod rollups;

@@ -82,15 +82,15 @@ pub async fn preview(db: &Db, dodo: &Dodo, ask: Ask<'_>) -> Result<Vec<Verdict>,
     let mut returning = false;
     let mut declined = Vec::new();
     if !customer_id.is_empty() {
-        for r in sqlx::query("SELECT products FROM purchases WHERE customer_id = $1")
-            .bind(customer_id)
-            .fetch_all(db)
+        let mut conn = db.acquire().await?;
+        if let Some(h) = super::purchases::histories(&mut conn, &[customer_id])
             .await?
+            .remove(customer_id)
         {
-            returning = true;
-            let list: String = r.try_get("products")?;
-            holds.extend(serde_json::from_str::<Vec<String>>(&list).unwrap_or_default());
+            returning = !h.payments.is_empty();
+            holds.extend(h.holds);
         }
+        drop(conn);
         for r in sqlx::query("SELECT rule_id FROM declines WHERE customer_id = $1")
             .bind(customer_id)
             .fetch_all(db)
@@ -180,6 +180,8 @@ pub async fn under_cap(
     conn: &mut sqlx::AnyConnection,
     cap: FrequencyCap,
     customer_id: &str,
+    // Offers made for the customer and not written yet (a webhook batch's).
+    unwritten: i64,
 ) -> Result<bool, sqlx::Error> {
     if !cap.is_set() {
         return Ok(true);
@@ -191,5 +193,5 @@ pub async fn under_cap(
             .fetch_one(&mut *conn)
             .await?
             .try_get("n")?;
-    Ok(cap.allows(made))
+    Ok(cap.allows(made + unwritten))
 }

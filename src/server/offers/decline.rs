@@ -1,6 +1,7 @@
 //! "No thanks": one click, never that rule again for this customer; the downsell, if any,
 //! next. A save offer's decline cancels, as the subscriber asked.
-use super::engine::{insert_offer, rule_match, NewOffer, MATCH_COLUMNS};
+use super::engine::{rule_match, MATCH_COLUMNS};
+use super::make::{insert_offer, NewOffer};
 use super::page::view;
 use super::{by_token, event, expire_if_due, save, transition};
 use crate::domain::analytics::EventKind;

@@ -1,19 +1,19 @@
 //! Which rule fires for a purchase or a reported moment, and the offer it makes (hold-outs
 //! included: a held-out customer gets none, and their own later purchase is counted).
-use super::holdout::{hold_out, holdout_conversions};
+use super::holdout::holdout_conversions;
+use super::make::{self, insert_offer, NewOffer};
 use super::page::view;
 use super::settle::settle;
 use super::Tx;
-use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{OfferState, OfferView};
-use crate::domain::offer_action::{choose, NoOffer, OfferAction};
+use crate::domain::offer_action::{choose, NoOffer};
 use crate::domain::rule::target::{winner, Candidate, CustomerFilter, FrequencyCap, Purchase};
 use crate::domain::rule::{ProductSummary, RuleKind, Timing};
 use crate::domain::rule::{Targeting, ANY_PRODUCT};
 use crate::server::db::begin_write;
 use crate::server::ids::{new_id, now_ms};
-use crate::server::rollups::{self, Subject};
+use crate::server::purchases::History;
 use crate::server::state::AppState;
 use serde_json::Value;
 use sqlx::any::AnyRow;
@@ -23,20 +23,20 @@ use std::collections::{HashMap, HashSet};
 /// A matching rule, read inside the transaction.
 pub(super) struct RuleMatch {
     pub(super) id: String,
-    kind: String,
-    offer_product_id: String,
-    quantity: i64,
-    headline: String,
-    value_prop: String,
-    badge: Option<String>,
-    expiry_minutes: i64,
-    variant_b_product_id: Option<String>,
-    variant_b_headline: Option<String>,
-    variant_b_weight: i64,
+    pub(super) kind: String,
+    pub(super) offer_product_id: String,
+    pub(super) quantity: i64,
+    pub(super) headline: String,
+    pub(super) value_prop: String,
+    pub(super) badge: Option<String>,
+    pub(super) expiry_minutes: i64,
+    pub(super) variant_b_product_id: Option<String>,
+    pub(super) variant_b_headline: Option<String>,
+    pub(super) variant_b_weight: i64,
     pub(super) holdout_percent: i64,
-    proration_mode: String,
-    on_payment_failure: String,
-    free_days: i64,
+    pub(super) proration_mode: String,
+    pub(super) on_payment_failure: String,
+    pub(super) free_days: i64,
 }
 
 pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, \
@@ -50,10 +50,12 @@ pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quan
 pub struct RuleBook {
     rules: Vec<BookRule>,
     declined: HashSet<(String, String)>,
-    /// Per buyer: the payments seen and the products bought (only when a rule needs them).
+    /// Per buyer: what they bought before (only when a rule needs it).
     history: Option<HashMap<String, History>>,
     /// This batch's purchases, to record ([`RuleBook::store_purchases`]).
     bought: Vec<(String, Purchase)>,
+    /// This batch's offers, written at its end ([`RuleBook::finish`]).
+    offers: Vec<make::OfferRow>,
     cap: FrequencyCap,
 }
 
@@ -63,12 +65,6 @@ struct BookRule {
     name: String,
     targeting: Targeting,
     m: RuleMatch,
-}
-
-#[derive(Default)]
-struct History {
-    payments: HashSet<String>,
-    holds: HashSet<String>,
 }
 
 impl RuleBook {
@@ -91,6 +87,7 @@ impl RuleBook {
             declined: HashSet::new(),
             history: None,
             bought: Vec::new(),
+            offers: Vec::new(),
             cap: FrequencyCap::default(),
         };
         if buyers.is_empty() || bought.is_empty() {
@@ -143,22 +140,7 @@ impl RuleBook {
             r.targeting.customer != CustomerFilter::Any || !r.targeting.exclude_holders.is_empty()
         });
         if needs_history {
-            let sql = format!(
-                "SELECT customer_id, payment_id, products FROM purchases WHERE customer_id IN ({list})"
-            );
-            let mut q = sqlx::query(&sql);
-            for b in binds {
-                q = q.bind(b);
-            }
-            let mut history: HashMap<String, History> = HashMap::new();
-            for r in q.fetch_all(&mut *conn).await? {
-                let h = history.entry(r.try_get("customer_id")?).or_default();
-                h.payments.insert(r.try_get("payment_id")?);
-                let products: String = r.try_get("products")?;
-                h.holds
-                    .extend(serde_json::from_str::<Vec<String>>(&products).unwrap_or_default());
-            }
-            book.history = Some(history);
+            book.history = Some(crate::server::purchases::histories(conn, buyers).await?);
         }
         Ok(book)
     }
@@ -204,41 +186,11 @@ impl RuleBook {
             .map(|r| (r.trigger.as_str(), &r.m))
     }
 
-    /// Records the batch's purchases (one statement): the history later conditions and the
-    /// replay read. A redelivered purchase is recorded once.
-    pub async fn store_purchases(&self, tx: &mut Tx) -> Result<(), sqlx::Error> {
-        if self.bought.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<Value> = self
-            .bought
-            .iter()
-            .map(|(id, p)| {
-                serde_json::json!({
-                    "i": id, "c": p.customer_id,
-                    "p": serde_json::to_string(&p.products).unwrap_or_default(),
-                    "t": p.total.unwrap_or(0), "u": p.currency, "n": p.country,
-                    "q": p.quantity, "a": p.at_ms,
-                })
-            })
-            .collect();
-        let sql = if tx.is_postgres() {
-            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
-             SELECT x.i, x.c, x.p, x.t, x.u, x.n, x.q, x.a FROM json_to_recordset($1::json) \
-             AS x(i text, c text, p text, t bigint, u text, n text, q bigint, a bigint) \
-             ON CONFLICT (payment_id) DO NOTHING"
-        } else {
-            "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
-             SELECT json_extract(j.value, '$.i'), json_extract(j.value, '$.c'), json_extract(j.value, '$.p'), \
-             json_extract(j.value, '$.t'), json_extract(j.value, '$.u'), json_extract(j.value, '$.n'), \
-             json_extract(j.value, '$.q'), json_extract(j.value, '$.a') FROM json_each($1) AS j \
-             WHERE true ON CONFLICT (payment_id) DO NOTHING"
-        };
-        sqlx::query(sql)
-            .bind(Value::Array(rows).to_string())
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+    /// Writes the batch's offers (one statement) and records its purchases: the history
+    /// later conditions and the replay read.
+    pub async fn finish(self, tx: &mut Tx) -> Result<(), sqlx::Error> {
+        make::write(tx, self.offers).await?;
+        crate::server::purchases::record(tx, &self.bought).await
     }
 }
 
@@ -260,128 +212,6 @@ pub(super) fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
         on_payment_failure: r.try_get("on_payment_failure")?,
         free_days: r.try_get("free_days")?,
     })
-}
-
-pub(super) struct NewOffer<'a> {
-    pub(super) customer_id: &'a str,
-    pub(super) trigger_payment_id: Option<&'a str>,
-    pub(super) trigger: &'a ProductSummary,
-    pub(super) billing: (Option<String>, Option<String>),
-    pub(super) parent_offer_id: Option<&'a str>,
-    /// The subscription the trigger named (a subscription payment's, an API event's, the one
-    /// a subscriber asks to cancel).
-    pub(super) subscription_id: Option<&'a str>,
-}
-
-/// Inserts the offer (once per purchase and rule) and its `created` event. A one-time product
-/// is quoted now (its price); a plan is quoted when the offer is first shown, from Dodo's
-/// change-plan preview or the plan's price, once what the customer holds is known.
-pub(super) async fn insert_offer(
-    tx: &mut Tx,
-    rule: &RuleMatch,
-    products: &[ProductSummary],
-    n: NewOffer<'_>,
-) -> Result<Option<String>, sqlx::Error> {
-    let variant = assign(
-        n.customer_id,
-        &rule.id,
-        rule.variant_b_weight,
-        rule.holdout_percent,
-    );
-    let b = variant == Variant::B;
-    let free_time = rule.kind == RuleKind::Save.as_str() && rule.free_days > 0;
-    let offered_id = match &rule.variant_b_product_id {
-        Some(p) if b => p,
-        // Free time keeps the subscriber on the plan they hold.
-        _ if free_time => &n.trigger.id,
-        _ => &rule.offer_product_id,
-    };
-    let Some(offered) = products.iter().find(|p| &p.id == offered_id) else {
-        tracing::warn!(rule_id = %rule.id, "offered product no longer in the catalogue; no offer made");
-        return Ok(None);
-    };
-    let now = now_ms();
-    if variant == Variant::Holdout {
-        if let Some(payment_id) = n.trigger_payment_id {
-            hold_out(tx, &rule.id, n.customer_id, payment_id, offered, now).await?;
-        }
-        return Ok(None);
-    }
-    let headline = match &rule.variant_b_headline {
-        Some(h) if b => h,
-        _ => &rule.headline,
-    };
-    let id = new_id("ofr");
-    let token = new_id("otk");
-    let (action, amount, quoted_at) = if free_time {
-        (OfferAction::FreeTime, 0, Some(now))
-    } else if !offered.is_recurring {
-        let amount = offered.price.saturating_mul(rule.quantity);
-        (OfferAction::OneTime, amount, Some(now))
-    } else if rule.kind == RuleKind::Save.as_str() {
-        (OfferAction::PlanChange, 0, None)
-    } else {
-        // Provisional until quoted: a plan change when the customer holds a subscription.
-        let amount = offered.price.saturating_mul(rule.quantity);
-        (OfferAction::NewSubscription, amount, None)
-    };
-    let inserted = sqlx::query(
-        "INSERT INTO offers (id, token, rule_id, parent_offer_id, customer_id, trigger_payment_id, trigger_product_id, trigger_amount, \
-         offer_product_id, quantity, amount, currency, headline, value_prop, badge, billing_country, billing_zipcode, state, \
-         created_at, expires_at, updated_at, variant, action, subscription_id, proration_mode, on_payment_failure, free_days, \
-         quoted_at, recurring_amount, billing_interval) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) \
-         ON CONFLICT (trigger_payment_id, rule_id) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(&token)
-    .bind(&rule.id)
-    .bind(n.parent_offer_id)
-    .bind(n.customer_id)
-    .bind(n.trigger_payment_id)
-    .bind(&n.trigger.id)
-    .bind(n.trigger.price)
-    .bind(&offered.id)
-    .bind(rule.quantity)
-    .bind(amount)
-    .bind(&offered.currency)
-    .bind(headline)
-    .bind(&rule.value_prop)
-    .bind(&rule.badge)
-    .bind(&n.billing.0)
-    .bind(&n.billing.1)
-    .bind(OfferState::Pending.as_str())
-    .bind(now)
-    .bind(now + rule.expiry_minutes * 60_000)
-    .bind(now)
-    .bind(variant.as_str())
-    .bind(action.as_str())
-    .bind(n.subscription_id)
-    .bind(&rule.proration_mode)
-    .bind(&rule.on_payment_failure)
-    .bind(free_time.then_some(rule.free_days))
-    .bind(quoted_at)
-    .bind(
-        offered
-            .is_recurring
-            .then(|| offered.price.saturating_mul(rule.quantity)),
-    )
-    .bind(offered.interval.as_deref())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(None);
-    }
-    let subject = Subject {
-        id: &id,
-        rule_id: &rule.id,
-        variant,
-        currency: &offered.currency,
-        trigger_amount: n.trigger.price,
-    };
-    rollups::record(tx, &subject, EventKind::Created, Some(amount), None, now).await?;
-    Ok(Some(token))
 }
 
 /// `payment.succeeded`: settles our own charge (metadata names the offer) or, for an ordinary
@@ -449,7 +279,8 @@ pub async fn on_payment_succeeded(
     if rule.holdout_percent > 0 {
         held.insert(customer_id.to_string());
     }
-    if !crate::server::targeting::under_cap(tx, book.cap, customer_id).await? {
+    let in_batch = book.offers.iter().filter(|o| o.customer_id == customer_id).count();
+    if !crate::server::targeting::under_cap(tx, book.cap, customer_id, in_batch as i64).await? {
         tracing::info!(rule_id = %rule.id, "offer not made: the customer reached the frequency cap");
         return Ok(());
     }
@@ -469,20 +300,18 @@ pub async fn on_payment_succeeded(
             .and_then(Value::as_str)
             .map(str::to_string),
     );
-    insert_offer(
-        tx,
-        rule,
-        products,
-        NewOffer {
-            customer_id,
-            trigger_payment_id: Some(payment_id),
-            trigger,
-            billing,
-            parent_offer_id: None,
-            subscription_id: data.get("subscription_id").and_then(Value::as_str),
-        },
-    )
-    .await?;
+    let new = NewOffer {
+        customer_id,
+        trigger_payment_id: Some(payment_id),
+        trigger,
+        billing,
+        parent_offer_id: None,
+        subscription_id: data.get("subscription_id").and_then(Value::as_str),
+    };
+    // Written with the batch's others (`RuleBook::write_offers`).
+    if let Some(row) = make::prepare(tx, rule, products, new).await? {
+        book.offers.push(row);
+    }
     Ok(())
 }
 
@@ -565,7 +394,7 @@ pub async fn report_event(
     let mut tx = begin_write(&state.db).await?;
     if book.cap.is_set() {
         crate::server::targeting::lock_customers(&mut tx, &[customer_id]).await?;
-        if !crate::server::targeting::under_cap(&mut tx, book.cap, customer_id).await? {
+        if !crate::server::targeting::under_cap(&mut tx, book.cap, customer_id, 0).await? {
             return Ok(Reported::NoRule);
         }
     }

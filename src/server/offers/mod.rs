@@ -3,7 +3,7 @@
 //! depends on what the customer holds (`domain::offer_action`): a one-time charge, a checkout
 //! that starts a subscription, a change-plan of the subscription they hold, or free time.
 //!
-//! - `engine`: which rule fires and the offer it makes (with hold-outs);
+//! - `engine`: which rule fires (with hold-outs); `make`: writing the offers it makes;
 //! - `page`: the offer as its page shows it, quoted when it is shown;
 //! - `accept`: one click, one charge, or the fallback; decline and the downsell;
 //! - `plan`: the change-plan quote and accept for subscribers;
@@ -13,6 +13,7 @@ mod accept;
 mod decline;
 mod engine;
 mod holdout;
+mod make;
 mod page;
 mod plan;
 mod quote;

@@ -4,7 +4,8 @@
 //! subscription is set to end at its next billing date and the reason is kept. No second save
 //! offer after a decline.
 use super::accept::begin_charge;
-use super::engine::{insert_offer, rule_match, NewOffer, MATCH_COLUMNS};
+use super::engine::{rule_match, MATCH_COLUMNS};
+use super::make::{insert_offer, NewOffer};
 use super::holdout::hold_out;
 use super::quote::Quote;
 use super::settle::{fail_charging, settle};

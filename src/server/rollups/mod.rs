@@ -12,7 +12,7 @@ use std::future::Future;
 use super::ids::new_id;
 
 mod range;
-mod sql;
+pub mod sql;
 pub use range::load_range;
 use sql::{insert, upsert, Arg};
 

@@ -54,10 +54,6 @@ impl Sql {
     pub async fn fetch(self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>, sqlx::Error> {
         self.query().fetch_all(conn).await
     }
-
-    async fn execute(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        self.query().execute(conn).await.map(|_| ())
-    }
 }
 
 /// Adds `rows` to `table` in one statement per 100 rows: each row is its key columns then
@@ -78,25 +74,40 @@ pub async fn upsert(
         .join(", ");
     let columns = format!("{}, {}", keys.join(", "), counters.join(", "));
     let tail = format!(" ON CONFLICT ({}) DO UPDATE SET {set}", keys.join(", "));
-    write_rows(conn, table, &columns, &tail, rows).await
+    write_rows(conn, table, &columns, &tail, rows)
+        .await
+        .map(|_| ())
 }
 
-/// Inserts `rows` (values in the order of `columns`: name and PostgreSQL type). On
-/// PostgreSQL the rows travel as one JSON argument, so the statement's text is the same for
-/// any number of rows and is planned once per connection; elsewhere, one VALUES statement per
-/// 100 rows.
+/// Inserts `rows` (values in the order of `columns`: name and PostgreSQL type).
 pub async fn insert(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[(&str, &str)],
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), sqlx::Error> {
+    insert_returning(conn, table, columns, "", rows)
+        .await
+        .map(|_| ())
+}
+
+/// Inserts `rows` with `tail` after the rows (`ON CONFLICT …`, `RETURNING …`) and returns
+/// what the statements return. On PostgreSQL the rows travel as one JSON argument, so the
+/// statement's text is the same for any number of rows and is planned once per connection;
+/// elsewhere, one VALUES statement per 100 rows.
+pub async fn insert_returning(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[(&str, &str)],
+    tail: &str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<Vec<AnyRow>, sqlx::Error> {
     if rows.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
     if conn.backend_name() != "PostgreSQL" {
-        return write_rows(conn, table, &names.join(", "), "", rows).await;
+        return write_rows(conn, table, &names.join(", "), tail, rows).await;
     }
     let json: Vec<serde_json::Value> = rows
         .into_iter()
@@ -115,15 +126,14 @@ pub async fn insert(
         .collect();
     let typed: Vec<String> = columns.iter().map(|(n, t)| format!("{n} {t}")).collect();
     let sql = format!(
-        "INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset($1::json) AS x({typed})",
+        "INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset($1::json) AS x({typed}){tail}",
         names = names.join(", "),
         typed = typed.join(", ")
     );
     sqlx::query(&sql)
         .bind(serde_json::Value::Array(json).to_string())
-        .execute(conn)
+        .fetch_all(conn)
         .await
-        .map(|_| ())
 }
 
 async fn write_rows(
@@ -132,7 +142,8 @@ async fn write_rows(
     columns: &str,
     tail: &str,
     rows: Vec<Vec<Arg>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let mut out = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut sql = Sql::default();
@@ -143,7 +154,7 @@ async fn write_rows(
             sql.push(")");
         }
         sql.push(tail);
-        sql.execute(conn).await?;
+        out.extend(sql.fetch(conn).await?);
     }
-    Ok(())
+    Ok(out)
 }
