@@ -180,6 +180,40 @@ async fn a_customer_who_holds_the_product_is_left_out(app: &TestApp) {
         assert_eq!(buy(app, icons("cus_H1")).await, None, "holds the course");
     }
     assert_eq!(buy(app, icons("cus_H2")).await.as_deref(), Some(EMAILS));
+    // The summary keeps the first payment and one other: enough to call either returning.
+    let kept = count(
+        app,
+        "SELECT COUNT(*) FROM customer_products WHERE customer_id = 'cus_H1' AND product_id = '*' \
+         AND other_payment_id IS NOT NULL AND other_payment_id <> first_payment_id",
+    )
+    .await;
+    assert_eq!(kept, 1);
+}
+
+/// A database whose purchases predate the per-customer summaries gets them at start-up, so
+/// "returning" and "already holds" still see every earlier purchase.
+async fn purchases_recorded_before_the_summaries_are_summarised_at_start(app: &TestApp) {
+    let m = app.merchant().await;
+    settle(&m).await;
+    let first = Buy {
+        customer: "cus_Old1",
+        product: COURSE,
+        total: 4900,
+        country: "US",
+        quantity: 1,
+    };
+    buy(app, first).await;
+    common::exec(app, "DELETE FROM customer_products").await;
+    let Some(second) = common::second_instance(app).await else {
+        return;
+    };
+    let mut rows = common::strings(
+        &second,
+        "SELECT product_id FROM customer_products WHERE customer_id = 'cus_Old1'",
+    )
+    .await;
+    rows.sort();
+    assert_eq!(rows, vec!["*".to_string(), COURSE.to_string()]);
 }
 
 async fn a_scheduled_rule_is_inert_outside_its_window(app: &TestApp) {
@@ -390,5 +424,6 @@ on_both_backends!(
     a_catch_all_waits_for_the_products_own_rules_and_new_customers,
     a_scheduled_rule_is_inert_outside_its_window,
     a_customer_who_holds_the_product_is_left_out,
+    purchases_recorded_before_the_summaries_are_summarised_at_start,
     bad_conditions_are_refused_by_field_and_change_nothing,
 );

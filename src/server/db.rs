@@ -145,24 +145,16 @@ pub async fn write<'q>(
 }
 
 /// The inside of `IN (…)` over `values`, its parameters numbered from `$from`, and what to bind
-/// to them. On PostgreSQL that is one JSON array: one statement text for any number of values,
-/// planned once per connection (a list of each length would be a new statement each time).
-pub fn in_list(postgres: bool, from: usize, values: &[&str]) -> (String, Vec<String>) {
-    if postgres {
-        let json = serde_json::Value::from(values.to_vec()).to_string();
-        (
-            format!("SELECT json_array_elements_text(${from}::json)"),
-            vec![json],
-        )
-    } else {
-        let marks: Vec<String> = (from..from + values.len())
-            .map(|i| format!("${i}"))
-            .collect();
-        (
-            marks.join(", "),
-            values.iter().map(|v| v.to_string()).collect(),
-        )
-    }
+/// to them. A list of parameters, not one JSON array: PostgreSQL plans a JSON set function as
+/// 100 rows and then scans a table it should have probed by key.
+pub fn in_list(from: usize, values: &[&str]) -> (String, Vec<String>) {
+    let marks: Vec<String> = (from..from + values.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    (
+        marks.join(", "),
+        values.iter().map(|v| v.to_string()).collect(),
+    )
 }
 
 /// A write transaction. On SQLite it also holds this process's turn to write (see

@@ -29,7 +29,7 @@ pub async fn histories(
     if buyers.is_empty() {
         return Ok(out);
     }
-    let (list, binds) = in_list(conn.backend_name() == "PostgreSQL", 1, buyers);
+    let (list, binds) = in_list(1, buyers);
     let sql = format!(
         "SELECT customer_id, product_id, first_payment_id, other_payment_id \
          FROM customer_products WHERE customer_id IN ({list})"
@@ -113,47 +113,61 @@ impl Summary {
     }
 
     async fn store(self, tx: &mut WriteTx) -> Result<(), sqlx::Error> {
-        if self.0.is_empty() {
-            return Ok(());
+        let rows: Vec<_> = self.0.into_iter().collect();
+        // 4 parameters a row: well under either database's limit per statement.
+        for chunk in rows.chunks(500) {
+            store_chunk(tx, chunk).await?;
         }
-        let rows: Vec<Value> = self
-            .0
-            .into_iter()
-            .map(|((c, p), (f, o))| serde_json::json!({ "c": c, "p": p, "f": f, "o": o }))
-            .collect();
-        let json = Value::Array(rows).to_string();
-        let from = if tx.is_postgres() {
-            "json_to_recordset($1::json) AS x(c text, p text, f text, o text)"
-        } else {
-            "(SELECT json_extract(value, '$.c') AS c, json_extract(value, '$.p') AS p, \
-             json_extract(value, '$.f') AS f, json_extract(value, '$.o') AS o FROM json_each($1)) AS x"
-        };
-        // A second payment for a summary that has none yet (rare: a customer's second
-        // purchase), then the new summaries. Neither statement touches a complete summary, so
-        // batches of the same customers do not queue for its row lock. A second payment
-        // recorded at the very moment of the first may be missed: it only matters when that
-        // first payment itself is judged again.
-        sqlx::query(&format!(
-            "UPDATE customer_products SET other_payment_id = CASE WHEN x.f <> customer_products.first_payment_id \
-             THEN x.f ELSE x.o END FROM {from} WHERE customer_products.customer_id = x.c \
-             AND customer_products.product_id = x.p AND customer_products.other_payment_id IS NULL \
-             AND (x.f <> customer_products.first_payment_id OR x.o IS NOT NULL)"
-        ))
-        .bind(&json)
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(&format!(
-            "INSERT INTO customer_products (customer_id, product_id, first_payment_id, other_payment_id) \
-             SELECT x.c, x.p, x.f, x.o FROM {from} WHERE true \
-             ON CONFLICT (customer_id, product_id) DO NOTHING"
-        ))
-        .bind(&json)
-        .execute(&mut **tx)
-        .await?;
         Ok(())
     }
 }
 
+type SummaryRow = ((String, String), (String, Option<String>));
+
+async fn store_chunk(tx: &mut WriteTx, rows: &[SummaryRow]) -> Result<(), sqlx::Error> {
+    // A VALUES list, not one JSON argument: PostgreSQL then knows how few rows come and finds
+    // them by key, where a JSON set function (planned as 100 rows) made it scan the table.
+    let mut values = Vec::with_capacity(rows.len());
+    let mut binds: Vec<Option<&str>> = Vec::with_capacity(4 * rows.len());
+    for (i, ((c, p), (f, o))) in rows.iter().enumerate() {
+        let n = 4 * i;
+        values.push(format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+        binds.extend([
+            Some(c.as_str()),
+            Some(p.as_str()),
+            Some(f.as_str()),
+            o.as_deref(),
+        ]);
+    }
+    let from = format!(
+        "(SELECT column1 AS c, column2 AS p, column3 AS f, column4 AS o FROM (VALUES {}) AS v) AS x",
+        values.join(", ")
+    );
+    // A second payment for a summary that has none yet (rare: a customer's second purchase),
+    // then the new summaries. Neither statement touches a complete summary, so batches of the
+    // same customers do not queue for its row lock. A second payment recorded at the very
+    // moment of the first may be missed: it only matters when that first payment itself is
+    // judged again.
+    let update = format!(
+        "UPDATE customer_products SET other_payment_id = CASE WHEN x.f <> customer_products.first_payment_id \
+         THEN x.f ELSE x.o END FROM {from} WHERE customer_products.customer_id = x.c \
+         AND customer_products.product_id = x.p AND customer_products.other_payment_id IS NULL \
+         AND (x.f <> customer_products.first_payment_id OR x.o IS NOT NULL)"
+    );
+    let insert = format!(
+        "INSERT INTO customer_products (customer_id, product_id, first_payment_id, other_payment_id) \
+         SELECT x.c, x.p, x.f, x.o FROM {from} WHERE true \
+         ON CONFLICT (customer_id, product_id) DO NOTHING"
+    );
+    for sql in [update, insert] {
+        let mut q = sqlx::query(&sql);
+        for b in &binds {
+            q = q.bind(*b);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
 /// Fills the summaries of a database whose purchases predate them (once, at start-up; the
 /// demo history is recorded through [`record`]). On PostgreSQL the table is locked, so two
 /// instances starting together fill it once.
@@ -211,8 +225,14 @@ mod tests {
         assert_eq!(ids(&s, "c1", ANY_PRODUCT), ("pay_1".into(), None));
         s.add("c1", &[], "pay_2");
         s.add("c1", &pack, "pay_3");
-        assert_eq!(ids(&s, "c1", ANY_PRODUCT), ("pay_1".into(), Some("pay_2".into())));
-        assert_eq!(ids(&s, "c1", "pdt_a"), ("pay_1".into(), Some("pay_3".into())));
+        assert_eq!(
+            ids(&s, "c1", ANY_PRODUCT),
+            ("pay_1".into(), Some("pay_2".into()))
+        );
+        assert_eq!(
+            ids(&s, "c1", "pdt_a"),
+            ("pay_1".into(), Some("pay_3".into()))
+        );
         assert_eq!(s.0.len(), 2);
     }
 }

@@ -93,10 +93,9 @@ impl RuleBook {
         if buyers.is_empty() || bought.is_empty() {
             return Ok(book);
         }
-        let pg = conn.backend_name() == "PostgreSQL";
         let mut triggers = bought.to_vec();
         triggers.push(ANY_PRODUCT);
-        let (list, binds) = crate::server::db::in_list(pg, 4, &triggers);
+        let (list, binds) = crate::server::db::in_list(4, &triggers);
         let sql = format!(
             "SELECT {MATCH_COLUMNS}, r.trigger_product_id, r.name, r.targeting FROM rules r \
              WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2) AND r.timing = $3 \
@@ -125,7 +124,7 @@ impl RuleBook {
             return Ok(book);
         }
         book.cap = crate::server::targeting::cap(conn).await?;
-        let (list, binds) = crate::server::db::in_list(pg, 1, buyers);
+        let (list, binds) = crate::server::db::in_list(1, buyers);
         let sql =
             format!("SELECT customer_id, rule_id FROM declines WHERE customer_id IN ({list})");
         let mut q = sqlx::query(&sql);
@@ -279,7 +278,11 @@ pub async fn on_payment_succeeded(
     if rule.holdout_percent > 0 {
         held.insert(customer_id.to_string());
     }
-    let in_batch = book.offers.iter().filter(|o| o.customer_id == customer_id).count();
+    let in_batch = book
+        .offers
+        .iter()
+        .filter(|o| o.customer_id == customer_id)
+        .count();
     if !crate::server::targeting::under_cap(tx, book.cap, customer_id, in_batch as i64).await? {
         tracing::info!(rule_id = %rule.id, "offer not made: the customer reached the frequency cap");
         return Ok(());

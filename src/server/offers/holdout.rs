@@ -65,7 +65,7 @@ pub async fn open_holdouts(
     if customers.is_empty() {
         return Ok(HashSet::new());
     }
-    let (list, binds) = crate::server::db::in_list(tx.is_postgres(), 2, customers);
+    let (list, binds) = crate::server::db::in_list(2, customers);
     let sql = format!(
         "SELECT DISTINCT customer_id FROM holdouts WHERE converted_at IS NULL AND created_at > $1 \
          AND customer_id IN ({list})"

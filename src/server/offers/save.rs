@@ -5,8 +5,8 @@
 //! offer after a decline.
 use super::accept::begin_charge;
 use super::engine::{rule_match, MATCH_COLUMNS};
-use super::make::{insert_offer, NewOffer};
 use super::holdout::hold_out;
+use super::make::{insert_offer, NewOffer};
 use super::quote::Quote;
 use super::settle::{fail_charging, settle};
 use super::{Offer, Tx};
