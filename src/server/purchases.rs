@@ -143,31 +143,26 @@ async fn store_chunk(tx: &mut WriteTx, rows: &[SummaryRow]) -> Result<(), sqlx::
         "(SELECT column1 AS c, column2 AS p, column3 AS f, column4 AS o FROM (VALUES {}) AS v) AS x",
         values.join(", ")
     );
-    // A second payment for a summary that has none yet (rare: a customer's second purchase),
-    // then the new summaries. Neither statement touches a complete summary, so batches of the
-    // same customers do not queue for its row lock. A second payment recorded at the very
-    // moment of the first may be missed: it only matters when that first payment itself is
-    // judged again.
-    let update = format!(
-        "UPDATE customer_products SET other_payment_id = CASE WHEN x.f <> customer_products.first_payment_id \
-         THEN x.f ELSE x.o END FROM {from} WHERE customer_products.customer_id = x.c \
-         AND customer_products.product_id = x.p AND customer_products.other_payment_id IS NULL \
-         AND (x.f <> customer_products.first_payment_id OR x.o IS NOT NULL)"
-    );
-    let insert = format!(
+    // Conflicts are found by key (no scan), and only a summary without a second payment
+    // changes. Rows come in key order, so batches of the same customers lock them in the same
+    // order (no deadlock); the lock is taken just before the rollups', which every batch
+    // takes anyway.
+    let sql = format!(
         "INSERT INTO customer_products (customer_id, product_id, first_payment_id, other_payment_id) \
          SELECT x.c, x.p, x.f, x.o FROM {from} WHERE true \
-         ON CONFLICT (customer_id, product_id) DO NOTHING"
+         ON CONFLICT (customer_id, product_id) DO UPDATE SET other_payment_id = \
+         CASE WHEN excluded.first_payment_id <> customer_products.first_payment_id \
+         THEN excluded.first_payment_id ELSE excluded.other_payment_id END \
+         WHERE customer_products.other_payment_id IS NULL"
     );
-    for sql in [update, insert] {
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(*b);
-        }
-        q.execute(&mut **tx).await?;
+    let mut q = sqlx::query(&sql);
+    for b in &binds {
+        q = q.bind(*b);
     }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
+
 /// Fills the summaries of a database whose purchases predate them (once, at start-up; the
 /// demo history is recorded through [`record`]). On PostgreSQL the table is locked, so two
 /// instances starting together fill it once.
