@@ -107,6 +107,7 @@ pub async fn set_disabled(
     )
     .await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(after)
 }
 
@@ -122,6 +123,7 @@ pub async fn remove(db: &Db, actor: &CurrentUser, id: &str) -> Result<(), AppErr
         .await?;
     audit::record(&mut tx, actor, "user", id, "remove", Some(&before), None).await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(())
 }
 
@@ -186,6 +188,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(())
 }
 
@@ -213,6 +216,7 @@ pub async fn sign_out_others(
     )
     .await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(n)
 }
 
@@ -328,5 +332,6 @@ pub async fn reset_with(db: &Db, token: &str, new: &str) -> Result<(), AppError>
     )
     .await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(())
 }

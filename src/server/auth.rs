@@ -148,8 +148,12 @@ pub async fn sign_in(
 }
 
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let now = now_ms();
     let hash = token_hash(token);
+    let generation = match super::session_cache::get(&hash) {
+        Ok(user) => return Ok(Some(user)),
+        Err(generation) => generation,
+    };
+    let now = now_ms();
     let row = sqlx::query(
         "SELECT u.id, u.email, u.role, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled_at IS NULL",
@@ -172,11 +176,15 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
                 .await?;
             }
             let role: String = r.try_get("role")?;
-            Role::parse(&role).map(|role| CurrentUser {
+            let user = Role::parse(&role).map(|role| CurrentUser {
                 id: r.try_get("id").unwrap_or_default(),
                 email: r.try_get("email").unwrap_or_default(),
                 role,
-            })
+            });
+            if let Some(u) = &user {
+                super::session_cache::keep(&hash, u, generation);
+            }
+            user
         }
         None => None,
     })
@@ -188,6 +196,7 @@ pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)),
     )
     .await?;
+    super::session_cache::forget();
     Ok(())
 }
 

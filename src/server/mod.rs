@@ -25,6 +25,7 @@ pub mod rules;
 pub mod sandbox;
 pub mod schedule;
 pub mod seed;
+pub mod session_cache;
 pub mod state;
 pub mod subscriptions;
 pub mod targeting;

@@ -191,6 +191,7 @@ pub async fn set_role(
     )
     .await?;
     tx.commit().await?;
+    super::session_cache::forget();
     Ok(after)
 }
 
