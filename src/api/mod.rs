@@ -96,22 +96,14 @@ pub(crate) mod guard {
         use_context::<http::request::Parts>()
     }
 
-    /// The request's signed-in user, looked up once: a page asks for its session and again in
-    /// each server function it calls while rendering (one query fewer per page).
-    #[derive(Clone, Default)]
-    pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
-
     /// The signed-in user, or `None`.
     pub async fn user() -> Result<Option<CurrentUser>, AppError> {
         let Some(token) = parts().and_then(|p| auth::session_token(&p.headers)) else {
             return Ok(None);
         };
-        let state = state();
-        let lookup = || auth::user_for_token(&state.db, &token);
-        match use_context::<RequestUser>() {
-            Some(memo) => memo.0.get_or_try_init(lookup).await.cloned(),
-            None => lookup().await,
-        }
+        // A page asks again in each server function it calls while rendering: the second
+        // lookup is answered from `server::session_cache`.
+        auth::user_for_token(&state().db, &token).await
     }
 
     /// The signed-in user if their role passes `allowed`: 401 when signed out, 403 otherwise.

@@ -152,7 +152,7 @@ pub async fn report(state: &AppState, w: &Window) -> Result<Arc<Report>, AppErro
     if let Some(r) = fresh(&key) {
         return Ok(r);
     }
-    let mut report = compute(state, &with_days(w)).await?;
+    let mut report = compute(state, w).await?;
     static STAMPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     report.stamp = STAMPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut kept = reports().lock().unwrap_or_else(|e| e.into_inner());
@@ -166,6 +166,7 @@ pub async fn report(state: &AppState, w: &Window) -> Result<Arc<Report>, AppErro
 }
 
 async fn compute(state: &AppState, w: &Window) -> Result<Report, AppError> {
+    let w = &with_days(w);
     // The catalogue only names products; the report stands without it.
     let products = state
         .dodo

@@ -102,24 +102,30 @@ pub async fn seed(db: &Db, products: &[ProductSummary]) -> Result<(), AppError> 
     let mut rng = Rng(0x5eed_2026);
     for day in (today - DAYS)..today {
         let mut tx = begin_write(db).await?;
+        let mut bought = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            seed_day(
-                &mut tx,
-                &mut rng,
-                rule,
-                i,
-                products,
-                day,
-                day - (today - DAYS),
-            )
-            .await?;
+            bought.extend(
+                seed_day(
+                    &mut tx,
+                    &mut rng,
+                    rule,
+                    i,
+                    products,
+                    day,
+                    day - (today - DAYS),
+                )
+                .await?,
+            );
         }
+        // The day's purchases, as the ingest records them: what the replay runs maps over.
+        purchases::record(&mut tx, &bought).await?;
         tx.commit().await?;
     }
     super::seed::set_flag(db, "demo_history").await
 }
 
-/// Offers of one rule on one day: volume grows over the quarter and dips at weekends; each
+/// Offers of one rule on one day, and the purchases behind them: volume grows over the quarter
+/// and dips at weekends; each
 /// rule has its own take rate between 5 and 15%.
 async fn seed_day(
     tx: &mut crate::server::db::WriteTx,
@@ -129,12 +135,13 @@ async fn seed_day(
     products: &[ProductSummary],
     day: i64,
     age: i64,
-) -> Result<(), AppError> {
+) -> Result<Vec<(String, Purchase)>, AppError> {
+    let mut bought = Vec::new();
     let (Some(trigger), Some(offered)) = (
         products.iter().find(|p| p.id == rule.trigger_product_id),
         products.iter().find(|p| p.id == rule.offer_product_id),
     ) else {
-        return Ok(());
+        return Ok(bought);
     };
     let weekday = (day + 4).rem_euclid(7); // 1970-01-01 was a Thursday
     let weekend = if weekday >= 5 { 0.6 } else { 1.0 };
@@ -156,19 +163,20 @@ async fn seed_day(
         };
         let start = day * DAY_MS + (8 * 3_600_000) + (rng.next() % (14 * 3_600_000)) as i64;
         let trigger_payment = format!("pay_demo{day}x{index}x{n}");
-        // The purchase itself, as the ingest records it: what the replay runs maps over.
-        let purchase = Purchase {
-            customer_id: customer.clone(),
-            products: vec![trigger.id.clone()],
-            total: Some(trigger.price),
-            currency: trigger.currency.clone(),
-            country: Some(if index.is_multiple_of(3) { "DE" } else { "US" }.to_string()),
-            quantity: 1,
-            returning: false,
-            holds: Vec::new(),
-            at_ms: start,
-        };
-        purchases::record(tx, &[(trigger_payment.clone(), purchase)]).await?;
+        bought.push((
+            trigger_payment.clone(),
+            Purchase {
+                customer_id: customer.clone(),
+                products: vec![trigger.id.clone()],
+                total: Some(trigger.price),
+                currency: trigger.currency.clone(),
+                country: Some(if index.is_multiple_of(3) { "DE" } else { "US" }.to_string()),
+                quantity: 1,
+                returning: false,
+                holds: Vec::new(),
+                at_ms: start,
+            },
+        ));
         if variant == Variant::Holdout {
             let Some(id) =
                 offers::hold_out(tx, &rule.id, &customer, &trigger_payment, offered, start).await?
@@ -249,5 +257,5 @@ async fn seed_day(
             rollups::record(tx, &s, kind, amount, detail, start + minutes * 60_000).await?;
         }
     }
-    Ok(())
+    Ok(bought)
 }

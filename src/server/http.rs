@@ -260,10 +260,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         .leptos_routes_with_context(
             &state,
             routes,
-            move || {
-                provide_context(ctx_state.clone());
-                provide_context(crate::api::guard::RequestUser::default());
-            },
+            move || provide_context(ctx_state.clone()),
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())

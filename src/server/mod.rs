@@ -26,6 +26,7 @@ pub mod sandbox;
 pub mod schedule;
 pub mod seed;
 pub mod session_cache;
+pub mod sql;
 pub mod state;
 pub mod subscriptions;
 pub mod targeting;

@@ -5,9 +5,9 @@
 //! instead made the ingest slower with every purchase (a customer buying through an API
 //! can have thousands).
 use super::db::{in_list, Db, WriteTx};
+use super::sql::{insert_with, Arg};
 use crate::domain::rule::target::Purchase;
 use crate::domain::rule::ANY_PRODUCT;
-use serde_json::Value;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -59,39 +59,53 @@ pub async fn record(tx: &mut WriteTx, bought: &[(String, Purchase)]) -> Result<(
     if bought.is_empty() {
         return Ok(());
     }
-    let rows: Vec<Value> = bought
+    let rows = bought
         .iter()
         .map(|(id, p)| {
-            serde_json::json!({
-                "i": id, "c": p.customer_id,
-                "p": serde_json::to_string(&p.products).unwrap_or_default(),
-                "t": p.total.unwrap_or(0), "u": p.currency, "n": p.country,
-                "q": p.quantity, "a": p.at_ms,
-            })
+            vec![
+                Arg::Text(id.clone()),
+                Arg::Text(p.customer_id.clone()),
+                Arg::Text(serde_json::to_string(&p.products).unwrap_or_default()),
+                Arg::Int(p.total.unwrap_or(0)),
+                Arg::Text(p.currency.clone()),
+                Arg::OptText(p.country.clone()),
+                Arg::Int(p.quantity),
+                Arg::Int(p.at_ms),
+            ]
         })
         .collect();
-    let sql = if tx.is_postgres() {
-        "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
-         SELECT x.i, x.c, x.p, x.t, x.u, x.n, x.q, x.a FROM json_to_recordset($1::json) \
-         AS x(i text, c text, p text, t bigint, u text, n text, q bigint, a bigint) \
-         ON CONFLICT (payment_id) DO NOTHING"
-    } else {
-        "INSERT INTO purchases (payment_id, customer_id, products, total, currency, country, quantity, created_at) \
-         SELECT json_extract(j.value, '$.i'), json_extract(j.value, '$.c'), json_extract(j.value, '$.p'), \
-         json_extract(j.value, '$.t'), json_extract(j.value, '$.u'), json_extract(j.value, '$.n'), \
-         json_extract(j.value, '$.q'), json_extract(j.value, '$.a') FROM json_each($1) AS j \
-         WHERE true ON CONFLICT (payment_id) DO NOTHING"
-    };
-    sqlx::query(sql)
-        .bind(Value::Array(rows).to_string())
-        .execute(&mut **tx)
-        .await?;
+    insert_with(
+        tx,
+        "purchases",
+        &PURCHASE_COLUMNS,
+        " ON CONFLICT (payment_id) DO NOTHING",
+        rows,
+    )
+    .await?;
     let mut seen = Summary::default();
     for (id, p) in bought {
         seen.add(&p.customer_id, &p.products, id);
     }
     seen.store(tx).await
 }
+
+const PURCHASE_COLUMNS: [(&str, &str); 8] = [
+    ("payment_id", "text"),
+    ("customer_id", "text"),
+    ("products", "text"),
+    ("total", "bigint"),
+    ("currency", "text"),
+    ("country", "text"),
+    ("quantity", "bigint"),
+    ("created_at", "bigint"),
+];
+
+const SUMMARY_COLUMNS: [(&str, &str); 4] = [
+    ("customer_id", "text"),
+    ("product_id", "text"),
+    ("first_payment_id", "text"),
+    ("other_payment_id", "text"),
+];
 
 /// Per (customer, product) — and (customer, `*`) for any purchase — the first payment seen and
 /// another one, merged in memory first (one statement may not touch a row twice), in key order.
@@ -112,55 +126,29 @@ impl Summary {
         }
     }
 
+    /// One upsert: conflicts are found by key, and only a summary without a second payment
+    /// changes. Rows go in key order, so batches of the same customers lock them in the same
+    /// order (no deadlock); the lock is taken just before the rollups', which every batch
+    /// takes anyway.
     async fn store(self, tx: &mut WriteTx) -> Result<(), sqlx::Error> {
-        let rows: Vec<_> = self.0.into_iter().collect();
-        // 4 parameters a row: well under either database's limit per statement.
-        for chunk in rows.chunks(500) {
-            store_chunk(tx, chunk).await?;
-        }
+        let rows = self
+            .0
+            .into_iter()
+            .map(|((c, p), (f, o))| vec![Arg::Text(c), Arg::Text(p), Arg::Text(f), Arg::OptText(o)])
+            .collect();
+        insert_with(
+            tx,
+            "customer_products",
+            &SUMMARY_COLUMNS,
+            " ON CONFLICT (customer_id, product_id) DO UPDATE SET other_payment_id = \
+             CASE WHEN excluded.first_payment_id <> customer_products.first_payment_id \
+             THEN excluded.first_payment_id ELSE excluded.other_payment_id END \
+             WHERE customer_products.other_payment_id IS NULL",
+            rows,
+        )
+        .await?;
         Ok(())
     }
-}
-
-type SummaryRow = ((String, String), (String, Option<String>));
-
-async fn store_chunk(tx: &mut WriteTx, rows: &[SummaryRow]) -> Result<(), sqlx::Error> {
-    // A VALUES list, not one JSON argument: PostgreSQL then knows how few rows come and finds
-    // them by key, where a JSON set function (planned as 100 rows) made it scan the table.
-    let mut values = Vec::with_capacity(rows.len());
-    let mut binds: Vec<Option<&str>> = Vec::with_capacity(4 * rows.len());
-    for (i, ((c, p), (f, o))) in rows.iter().enumerate() {
-        let n = 4 * i;
-        values.push(format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
-        binds.extend([
-            Some(c.as_str()),
-            Some(p.as_str()),
-            Some(f.as_str()),
-            o.as_deref(),
-        ]);
-    }
-    let from = format!(
-        "(SELECT column1 AS c, column2 AS p, column3 AS f, column4 AS o FROM (VALUES {}) AS v) AS x",
-        values.join(", ")
-    );
-    // Conflicts are found by key (no scan), and only a summary without a second payment
-    // changes. Rows come in key order, so batches of the same customers lock them in the same
-    // order (no deadlock); the lock is taken just before the rollups', which every batch
-    // takes anyway.
-    let sql = format!(
-        "INSERT INTO customer_products (customer_id, product_id, first_payment_id, other_payment_id) \
-         SELECT x.c, x.p, x.f, x.o FROM {from} WHERE true \
-         ON CONFLICT (customer_id, product_id) DO UPDATE SET other_payment_id = \
-         CASE WHEN excluded.first_payment_id <> customer_products.first_payment_id \
-         THEN excluded.first_payment_id ELSE excluded.other_payment_id END \
-         WHERE customer_products.other_payment_id IS NULL"
-    );
-    let mut q = sqlx::query(&sql);
-    for b in &binds {
-        q = q.bind(*b);
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// Fills the summaries of a database whose purchases predate them (once, at start-up; the

@@ -8,8 +8,8 @@ use crate::domain::offer::OfferState;
 use crate::domain::offer_action::OfferAction;
 use crate::domain::rule::{ProductSummary, RuleKind};
 use crate::server::ids::{new_id, now_ms};
-use crate::server::rollups::sql::{insert_returning, Arg};
 use crate::server::rollups::{self, Subject};
+use crate::server::sql::{insert_with, Arg};
 use sqlx::Row;
 
 pub(super) struct NewOffer<'a> {
@@ -188,7 +188,7 @@ pub(super) async fn write(tx: &mut Tx, rows: Vec<OfferRow>) -> Result<Vec<String
             (r, args)
         })
         .unzip();
-    let written = insert_returning(
+    let written = insert_with(
         tx,
         "offers",
         &COLUMNS,

@@ -12,9 +12,8 @@ use std::future::Future;
 use super::ids::new_id;
 
 mod range;
-pub mod sql;
+use crate::server::sql::{insert, upsert, Arg};
 pub use range::load_range;
-use sql::{insert, upsert, Arg};
 
 const COUNTERS: [&str; 13] = [
     "created",

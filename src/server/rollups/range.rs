@@ -1,10 +1,10 @@
 //! The report's reads over a range of local days: its table's sums, its decline counts and its
 //! daily trend, one query each, over the grains of rollups (see `domain::analytics::zone`).
 //! Each reads a few rows per key and day, however many events those rows sum.
-use super::sql::{Arg, Sql};
 use super::{counts_of, day_total, variant_of, Grain, COUNTERS};
 use crate::domain::analytics::zone::{cuts, local_trend, quarter_of, span, QUARTERS_PER_DAY};
 use crate::domain::analytics::{Cell, CodeCount, Counts, DayTotal, RangeData, Variant, Window};
+use crate::server::sql::{Arg, Sql};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;

@@ -129,6 +129,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             <p class="lead">{i18n.t(Msg::AnIntro)}</p>
             <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }>
                 {move || {
+                    // Kept as rendered from this very report (a new computation is a new key).
                     #[cfg(feature = "ssr")]
                     if let Some(html) = report.with(|r| match r {
                         Some(Ok(rep)) => kept_key(rep, i18n, filters, offer).and_then(|k| rendered::get(&k)),
@@ -153,10 +154,6 @@ pub fn AnalyticsPage() -> impl IntoView {
                         let recheck = filters.tz.is_empty().then(|| view! {
                             <ZoneCheck shown=rep.zone.clone() filters offer=offer.get_untracked()/>
                         });
-                        #[cfg(feature = "ssr")]
-                        if let Some(html) = key.as_deref().and_then(rendered::get) {
-                            return leptos::tachys::html::InertElement::new(html.to_string()).into_any();
-                        }
                         let rep = StoredValue::new(rep);
                         let body = view! {
                             {recheck}

@@ -86,7 +86,7 @@ pub async fn insert(
     columns: &[(&str, &str)],
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), sqlx::Error> {
-    insert_returning(conn, table, columns, "", rows)
+    insert_with(conn, table, columns, "", rows)
         .await
         .map(|_| ())
 }
@@ -95,7 +95,7 @@ pub async fn insert(
 /// what the statements return. On PostgreSQL the rows travel as one JSON argument, so the
 /// statement's text is the same for any number of rows and is planned once per connection;
 /// elsewhere, one VALUES statement per 100 rows.
-pub async fn insert_returning(
+pub async fn insert_with(
     conn: &mut AnyConnection,
     table: &str,
     columns: &[(&str, &str)],
