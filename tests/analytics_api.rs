@@ -144,9 +144,15 @@ async fn scripted_history_gives_the_expected_table(app: &TestApp) {
         (down["created"].as_i64(), down["shown"].as_i64()),
         (Some(1), Some(0))
     );
+    // Priya's paid course led to the next offer (the icon set), made but never opened.
+    let next = &row(&report, "Course accepted → icon set")["counts"];
+    assert_eq!(
+        (next["created"].as_i64(), next["shown"].as_i64()),
+        (Some(1), Some(0))
+    );
     let totals = report["totals"].as_array().unwrap();
     assert_eq!(totals.len(), 1, "one currency, one total: {report}");
-    assert_eq!(totals[0]["counts"]["created"], 4);
+    assert_eq!(totals[0]["counts"]["created"], 5);
     assert_eq!(report["declines"][0]["code"], "INSUFFICIENT_FUNDS");
     assert_eq!(report["declines"][0]["count"], 1);
     let day = report["trend"].as_array().unwrap();

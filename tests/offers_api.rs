@@ -296,6 +296,67 @@ async fn decline_leads_to_downsell_and_is_remembered(app: &TestApp) {
     assert!(purchase(app, "cus_JonasWeber0002", PACK).await.is_some());
 }
 
+async fn accept_leads_to_the_next_offer(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let api = common::api_client(app, &m).await;
+    let token = purchase(app, PRIYA, PACK).await.unwrap();
+    let first = offer_id(app, &token).await;
+    // Before the accept is paid there is nothing next.
+    let (_, v) = api.get(&format!("offers/{token}")).await;
+    assert!(v["next_offer_url"].is_null(), "{v}");
+    api.post(&format!("offers/{token}/accept"), json!({})).await;
+    let v = wait_state(&api, &token, "paid").await;
+    let next = v["next_offer_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the course has a next offer: {v}"))
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    // Its trigger is the course just bought; it is priced on its own (the icon set).
+    let row = common::strings(
+        app,
+        &format!(
+            "SELECT parent_offer_id || ' ' || trigger_product_id || ' ' || CAST(amount AS TEXT) \
+             FROM offers WHERE token = '{next}'"
+        ),
+    )
+    .await;
+    assert_eq!(row, vec![format!("{first} pdt_CopyCourse02 900")]);
+    // The page a customer sees after paying links to it.
+    let (_, page) = app
+        .anonymous()
+        .call("offer/view", json!({ "token": token }))
+        .await;
+    assert_eq!(page["next_token"], next.as_str(), "{page}");
+    // Another accept or look at the paid offer makes no second next offer.
+    api.post(&format!("offers/{token}/accept"), json!({})).await;
+    api.get(&format!("offers/{token}")).await;
+    let followers = format!("SELECT COUNT(*) FROM offers WHERE parent_offer_id = '{first}'");
+    assert_eq!(common::count(app, &followers).await, 1);
+    // The next offer charges once, on its own, and ends the chain.
+    api.post(&format!("offers/{next}/accept"), json!({})).await;
+    let v = wait_state(&api, &next, "paid").await;
+    assert!(v["next_offer_url"].is_null(), "{v}");
+    assert_eq!(charges(app, &first).await, 1);
+    assert_eq!(charges(app, &offer_id(app, &next).await).await, 1);
+    // A failed charge leads nowhere: no next offer after it.
+    fault(
+        app,
+        json!({ "mode": "decline", "code": "INSUFFICIENT_FUNDS", "remaining": 1 }),
+    )
+    .await;
+    let token = purchase(app, "cus_JonasWeber0002", PACK).await.unwrap();
+    api.post(&format!("offers/{token}/accept"), json!({})).await;
+    wait_state(&api, &token, "failed").await;
+    let followers = format!(
+        "SELECT COUNT(*) FROM offers WHERE parent_offer_id = '{}'",
+        offer_id(app, &token).await
+    );
+    assert_eq!(common::count(app, &followers).await, 0);
+}
+
 async fn priority_decides_between_matching_rules(app: &TestApp) {
     let m = app.merchant().await;
     common::settle(&m).await;
@@ -491,6 +552,7 @@ on_both_backends!(
     accept_charges_once_and_webhook_settles,
     declined_card_fails_with_fallback,
     decline_leads_to_downsell_and_is_remembered,
+    accept_leads_to_the_next_offer,
     priority_decides_between_matching_rules,
     concurrent_accepts_charge_once,
     timeout_never_charges_twice,

@@ -182,7 +182,7 @@ async fn validation(app: &TestApp) {
     let (s, v) = m.call("rules/save", json!({ "draft": looped })).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_codes(&v).contains(&("parent_rule_id".into(), "downsell_loop".into())),
+        field_codes(&v).contains(&("parent_rule_id".into(), "chain_loop".into())),
         "{v}"
     );
     // Malformed input is a clear 400, not a panic.

@@ -162,7 +162,25 @@ async fn import_with(app: &TestApp, m: &User, exported: Value) {
         .call("rules/import_check", json!({ "json": cyclic.to_string() }))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert!(v.to_string().contains("loop of downsells"), "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains(r#"loop: \"Template pack → copy course\" → \"Course declined → email bundle\" → \"Template pack → copy course\""#),
+        "{v}"
+    );
+    // The same over the accept edge: the course's rule made a next offer of its own next offer.
+    let next = rules.iter().position(|r| r["kind"] == "next").unwrap();
+    let mut cyclic = exported.clone();
+    cyclic["rules"][parent]["kind"] = json!("next");
+    cyclic["rules"][parent]["parent_rule_id"] = rules[next]["id"].clone();
+    let (s, v) = m
+        .call("rules/import_check", json!({ "json": cyclic.to_string() }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v.to_string()
+            .contains(r#"\"Course accepted → icon set\" → \"Template pack → copy course\""#),
+        "{v}"
+    );
     assert_eq!(
         count(app, "SELECT COUNT(*) FROM map_versions").await,
         before,

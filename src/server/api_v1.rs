@@ -135,9 +135,12 @@ async fn accept(
 async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
     check_token(&token)?;
     let v = offers::peek(&state, &token).await?;
-    Ok(Json(
-        json!({ "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url }),
-    ))
+    // Paid, with a next offer open: where to send the customer next.
+    let next = v.next_token.map(|t| format!("{}/offer/{t}", state.app_url));
+    Ok(Json(json!({
+        "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url,
+        "next_offer_url": next,
+    })))
 }
 
 async fn decline(State(state): State<AppState>, Path(token): Path<String>) -> Reply {

@@ -371,7 +371,8 @@ pub async fn set_enabled(
     Ok(after)
 }
 
-/// Deletes a rule the editor saw at `version`. A rule that a downsell follows cannot go first.
+/// Deletes a rule the editor saw at `version`. A rule that another follows (a downsell or a
+/// next offer) cannot go first.
 pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Result<(), AppError> {
     let mut tx = begin_write(db).await?;
     let before = get_in(&mut tx, id).await?.ok_or_else(not_found)?;
@@ -384,7 +385,9 @@ pub async fn delete(db: &Db, actor: &CurrentUser, id: &str, version: i64) -> Res
     if let Some(child) = child {
         return Err(AppError::new(
             ErrorCode::Conflict,
-            format!("The downsell \"{child}\" follows this rule. Delete or re-attach that downsell first."),
+            format!(
+                "The rule \"{child}\" follows this rule's offer. Delete or re-attach it first."
+            ),
         ));
     }
     let res = sqlx::query("DELETE FROM rules WHERE id = $1 AND version = $2")

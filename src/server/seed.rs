@@ -174,7 +174,7 @@ pub async fn demo_rules(db: &Db, dodo: &Dodo) -> Result<(), AppError> {
 /// database made before targeting existed.
 async fn demo_targeting(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<(), AppError> {
     if flag(db, "demo_rules_v2").await? {
-        return Ok(());
+        return demo_chain(db, dodo, system).await;
     }
     let japan = RuleDraft {
         name: "Sticker fans in Japan → Studio plan".into(),
@@ -224,5 +224,33 @@ async fn demo_targeting(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<()
     for draft in [japan, catch_all] {
         rules::save(db, dodo, system, draft).await?;
     }
-    set_flag(db, "demo_rules_v2").await
+    set_flag(db, "demo_rules_v2").await?;
+    demo_chain(db, dodo, system).await
+}
+
+/// A next offer: once the copy course offered after the template pack is accepted and paid,
+/// the icon set follows (the course's downsell answers a decline). Added once.
+async fn demo_chain(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<(), AppError> {
+    if flag(db, "demo_rules_v3").await? {
+        return Ok(());
+    }
+    let parent = rules::list(db)
+        .await?
+        .into_iter()
+        .find(|r| r.name == DEMO_RULES[0].0);
+    if let Some(parent) = parent {
+        let draft = RuleDraft {
+            name: "Course accepted → icon set".into(),
+            kind: RuleKind::Next,
+            parent_rule_id: Some(parent.id),
+            offer_product_id: "pdt_IconSet04".into(),
+            headline: "One more thing: icons to match".into(),
+            value_prop: "Two hundred line icons in SVG, styled like your new pages.".into(),
+            badge: "Add-on".into(),
+            expiry_minutes: 30,
+            ..Default::default()
+        };
+        rules::save(db, dodo, system, draft).await?;
+    }
+    set_flag(db, "demo_rules_v3").await
 }

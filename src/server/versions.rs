@@ -8,6 +8,7 @@ use super::ids::{new_id, now_ms};
 use super::rules::{from_row, COLUMNS};
 use crate::domain::error::{AppError, ErrorCode, FieldError};
 use crate::domain::role::CurrentUser;
+use crate::domain::rule::chain::CHAIN_MAX;
 use crate::domain::rule::versions::{diff, MapExport, RuleChange, VersionInfo};
 use crate::domain::rule::{normalize, validate, Rule};
 use sqlx::Row;
@@ -192,9 +193,9 @@ pub async fn rollback(
 }
 
 /// Reads and checks an exported map: every rule must pass the editor's validation against
-/// the live catalogue and the rest of the imported map (names, downsell chains and cycles).
+/// the live catalogue and the rest of the imported map (names, chains and their loops).
 pub async fn check_import(dodo: &Dodo, json: &str) -> Result<MapExport, AppError> {
-    let map: MapExport = serde_json::from_str(json).map_err(|e| {
+    let mut map: MapExport = serde_json::from_str(json).map_err(|e| {
         AppError::validation(vec![FieldError::new(
             "json",
             "json",
@@ -204,6 +205,17 @@ pub async fn check_import(dodo: &Dodo, json: &str) -> Result<MapExport, AppError
     let products = dodo.products().await?;
     let mut errs = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // Stored as the editor would save them: a follower's trigger comes from its parent,
+    // whatever the file said (parents first: a chain is at most `CHAIN_MAX` long).
+    for _ in 0..CHAIN_MAX {
+        for i in 0..map.rules.len() {
+            let d = normalize(map.rules[i].to_draft(), &map.rules);
+            let r = &mut map.rules[i];
+            r.trigger_product_id = d.trigger_product_id;
+            r.parent_rule_id = d.parent_rule_id;
+            r.targeting = d.targeting;
+        }
+    }
     for r in &map.rules {
         if r.id.trim().is_empty() || !seen.insert(r.id.clone()) {
             errs.push(FieldError::new(

@@ -114,6 +114,8 @@ pub enum Msg {
     FieldKind,
     FieldParent,
     FieldParentHelp,
+    FieldParentNext,
+    FieldParentNextHelp,
     FieldTrigger,
     FieldOffer,
     FieldQuantity,
@@ -131,6 +133,7 @@ pub enum Msg {
     KindUpsell,
     KindCrossSell,
     KindDownsell,
+    KindNext,
     TimingPostPurchase,
     TimingUsageMilestone,
     TimingNearPlanLimit,
@@ -172,7 +175,10 @@ pub enum Msg {
     ErrProductMissing,
     ErrCurrency,
     ErrDownsellNotCheaper,
-    ErrDownsellLoop,
+    ErrChainLoop,
+    ErrParentHasNext,
+    ErrParentIsSave,
+    ErrChainTooLong,
     ErrParentRequired,
     ErrParentMissing,
     ErrParentHasDownsell,
@@ -196,6 +202,7 @@ pub enum Msg {
     ErrBadRequest,
     OfferCharging,
     OfferPaid,
+    OfferNextLink,
     OfferThanks,
     OfferExpired,
     OfferNoMethod,
@@ -553,6 +560,7 @@ pub enum Msg {
     GraphNoOffers,
     GraphBought,
     GraphDeclined,
+    GraphAccepted,
     GraphCaption,
 }
 
@@ -706,6 +714,8 @@ fn en(m: Msg) -> &'static str {
         FieldKind => "Kind",
         FieldParent => "Shown when this rule's offer is declined",
         FieldParentHelp => "A downsell replaces a declined offer with a cheaper one.",
+        FieldParentNext => "Shown once this rule's offer is accepted and paid",
+        FieldParentNextHelp => "A next offer follows an accepted one, such as an add-on after an upgrade. One purchase leads to at most three offers in a row.",
         FieldTrigger => "When a customer buys",
         FieldOffer => "Offer",
         FieldQuantity => "Quantity",
@@ -724,6 +734,7 @@ fn en(m: Msg) -> &'static str {
         KindUpsell => "Upsell",
         KindCrossSell => "Cross-sell",
         KindDownsell => "Downsell",
+        KindNext => "Next offer (after an accept)",
         TimingPostPurchase => "Right after purchase",
         TimingUsageMilestone => "At a usage milestone",
         TimingNearPlanLimit => "Near the plan limit",
@@ -785,7 +796,10 @@ fn en(m: Msg) -> &'static str {
         ErrProductMissing => "This product no longer exists in Dodo Payments; pick another one.",
         ErrCurrency => "The offer's currency differs from the purchase's. A one-click charge uses the purchase currency, so pick an offer in the same currency.",
         ErrDownsellNotCheaper => "A downsell must cost less than the offer it replaces.",
-        ErrDownsellLoop => "This would make a loop of downsells. Pick a rule that is not below this one.",
+        ErrChainLoop => "This would make a loop of offers, each leading back to an earlier one. Pick a rule that is not below this one.",
+        ErrParentHasNext => "That rule already has a next offer. Edit that one, or pick another rule.",
+        ErrParentIsSave => "Nothing is offered after a save offer. Pick a rule that sells something.",
+        ErrChainTooLong => "One purchase leads to at most three offers in a row. Attach this rule higher up, or shorten the chain.",
         ErrParentRequired => "Choose which rule this downsell follows.",
         ErrParentMissing => "That rule no longer exists; choose another.",
         ErrParentHasDownsell => "That rule already has a downsell. Edit that one, or pick another rule.",
@@ -869,6 +883,7 @@ fn en(m: Msg) -> &'static str {
         OfferCharging => "Confirming your payment…",
         #[cfg(feature = "ssr")]
         OfferPaid => "Done! It's been added to your order and charged to your saved payment method.",
+        OfferNextLink => "One more thing for you: see the next offer",
         #[cfg(feature = "ssr")]
         OfferThanks => "No problem — thanks for your order. We won't show this offer again.",
         #[cfg(feature = "ssr")]
@@ -1455,8 +1470,9 @@ fn en(m: Msg) -> &'static str {
         GraphBought => "bought",
         #[cfg(feature = "ssr")]
         GraphDeclined => "declined",
+        GraphAccepted => "accepted",
         #[cfg(feature = "ssr")]
-        GraphCaption => "The map as a picture: what was bought, the offer it leads to, and the downsell shown when that offer is declined, with take rate and revenue over 30 days. Click an offer to edit it; the table above lists the same rules.",
+        GraphCaption => "The map as a picture: what was bought, the offer it leads to, the downsell shown when that offer is declined and the next offer shown once it is accepted, with take rate and revenue over 30 days. Click an offer to edit it; the table above lists the same rules.",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -1606,6 +1622,8 @@ fn zh(m: Msg) -> &'static str {
         FieldKind => "类型",
         FieldParent => "在此规则的推荐被拒绝后显示",
         FieldParentHelp => "降级销售会用更便宜的产品替代被拒绝的推荐。",
+        FieldParentNext => "在此规则的推荐被接受并付款后显示",
+        FieldParentNextHelp => "后续优惠在推荐被接受后展示，例如升级之后的附加产品。一次购买最多连续引出三个优惠。",
         FieldTrigger => "当顾客购买",
         FieldOffer => "推荐产品",
         FieldQuantity => "数量",
@@ -1624,6 +1642,7 @@ fn zh(m: Msg) -> &'static str {
         KindUpsell => "追加销售",
         KindCrossSell => "交叉销售",
         KindDownsell => "降级销售",
+        KindNext => "后续优惠（接受之后）",
         TimingPostPurchase => "购买后立即",
         TimingUsageMilestone => "达到使用里程碑时",
         TimingNearPlanLimit => "接近套餐上限时",
@@ -1687,7 +1706,10 @@ fn zh(m: Msg) -> &'static str {
             "推荐产品的币种与购买币种不同。一键扣款使用购买时的币种，请选择相同币种的产品。"
         }
         ErrDownsellNotCheaper => "降级销售的价格必须低于它所替代的推荐。",
-        ErrDownsellLoop => "这会形成降级销售循环。请选择不在此规则之下的规则。",
+        ErrChainLoop => "这会形成优惠循环，每个优惠都会回到之前的一个。请选择不在此规则之下的规则。",
+        ErrParentHasNext => "该规则已有后续优惠。请编辑那一条，或选择其他规则。",
+        ErrParentIsSave => "挽留优惠之后不再展示任何优惠。请选择一条销售产品的规则。",
+        ErrChainTooLong => "一次购买最多连续引出三个优惠。请把此规则挂在更高的位置，或缩短链条。",
         ErrParentRequired => "请选择此降级销售跟随的规则。",
         ErrParentMissing => "该规则已不存在，请选择其他规则。",
         ErrParentHasDownsell => "该规则已有降级销售。请编辑那一条，或选择其他规则。",
@@ -1772,6 +1794,7 @@ fn zh(m: Msg) -> &'static str {
         OfferCharging => "正在确认付款…",
         #[cfg(feature = "ssr")]
         OfferPaid => "完成！已加入您的订单，并从您保存的支付方式扣款。",
+        OfferNextLink => "还有一项为您准备的优惠：查看下一个优惠",
         #[cfg(feature = "ssr")]
         OfferThanks => "没问题——感谢您的订购。我们不会再显示此优惠。",
         #[cfg(feature = "ssr")]
@@ -2359,8 +2382,9 @@ fn zh(m: Msg) -> &'static str {
         GraphBought => "购买后",
         #[cfg(feature = "ssr")]
         GraphDeclined => "拒绝后",
+        GraphAccepted => "接受后",
         #[cfg(feature = "ssr")]
-        GraphCaption => "规则表示意图：购买的商品、随后展示的优惠，以及拒绝后展示的降级优惠，并显示 30 天内的接受率和收入。点击优惠即可编辑；上方表格列出了相同的规则。",
+        GraphCaption => "规则表示意图：购买的商品、随后展示的优惠、拒绝后展示的降级优惠以及接受后展示的后续优惠，并显示 30 天内的接受率和收入。点击优惠即可编辑；上方表格列出了相同的规则。",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

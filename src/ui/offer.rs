@@ -88,7 +88,12 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             } else {
                 Msg::OfferPaid
             };
-            view! { <p class="status ok" role="status" data-testid="offer-paid">{i18n.t(done)}</p> }.into_any()
+            view! {
+                <p class="status ok" role="status" data-testid="offer-paid">{i18n.t(done)}</p>
+                {v.next_token.clone().map(|t| view! {
+                    <p><a class="button primary" data-testid="next-offer" href=format!("/offer/{t}")>{i18n.t(Msg::OfferNextLink)}</a></p>
+                })}
+            }.into_any()
         }
         OfferState::Declined => {
             let done = if v.save { Msg::OfferCancelled } else { Msg::OfferThanks };

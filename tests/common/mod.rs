@@ -265,8 +265,9 @@ pub fn draft(name: &str, trigger: &str, offer: &str) -> Value {
     })
 }
 
-/// The demo map: eight rules, then two with targeting (`seed::demo_targeting`).
-pub const DEMO_RULES: usize = 10;
+/// The demo map: eight rules, two with targeting (`seed::demo_targeting`), then a next
+/// offer (`seed::demo_chain`).
+pub const DEMO_RULES: usize = 11;
 
 /// Waits until the demo rules (seeded just after start) are in, so counts are stable.
 pub async fn settle(u: &User) {

@@ -6,6 +6,7 @@ use super::proration::ProrationMode;
 use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
+pub mod chain;
 pub mod replay;
 pub mod target;
 pub mod versions;
@@ -19,13 +20,16 @@ pub enum RuleKind {
     Downsell,
     /// Offered to a subscriber of the trigger plan who asks to cancel.
     Save,
+    /// Offered once another rule's offer is accepted and paid (an add-on after an upgrade).
+    Next,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 4] = [
+    pub const ALL: [RuleKind; 5] = [
         RuleKind::Upsell,
         RuleKind::CrossSell,
         RuleKind::Downsell,
+        RuleKind::Next,
         RuleKind::Save,
     ];
     pub fn as_str(self) -> &'static str {
@@ -34,10 +38,16 @@ impl RuleKind {
             RuleKind::CrossSell => "cross_sell",
             RuleKind::Downsell => "downsell",
             RuleKind::Save => "save",
+            RuleKind::Next => "next",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// A rule of this kind follows another rule's offer (its decline or its accept) instead of
+    /// a purchase.
+    pub fn follows_a_rule(self) -> bool {
+        matches!(self, RuleKind::Downsell | RuleKind::Next)
     }
 }
 
@@ -312,8 +322,9 @@ pub fn name_key(name: &str) -> String {
         .to_lowercase()
 }
 
-/// Trims text fields and, for a downsell, takes the trigger from its parent rule: a downsell
-/// is shown after the parent's offer for the same purchase is declined.
+/// Trims text fields and, for a rule that follows another, takes the trigger from its parent:
+/// a downsell is shown after the parent's offer is declined (so its trigger is the parent's),
+/// a next offer after it is paid (so its trigger is the parent's offer).
 pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
     d.name = d.name.trim().to_string();
     d.headline = d.headline.trim().to_string();
@@ -325,7 +336,7 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
     d.experiment.headline = d.experiment.headline.trim().to_string();
     // Conditions choose between rules that follow a purchase; a downsell follows its rule's
     // decline and a save offer a cancellation, so they carry none.
-    d.targeting = if matches!(d.kind, RuleKind::Downsell | RuleKind::Save) {
+    d.targeting = if d.kind.follows_a_rule() || d.kind == RuleKind::Save {
         Targeting::default()
     } else {
         target::normalize(d.targeting)
@@ -334,13 +345,17 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
         .parent_rule_id
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
-    if d.kind == RuleKind::Downsell {
+    if d.kind.follows_a_rule() {
         if let Some(parent) = d
             .parent_rule_id
             .as_ref()
             .and_then(|p| rules.iter().find(|r| &r.id == p))
         {
-            d.trigger_product_id = parent.trigger_product_id.clone();
+            d.trigger_product_id = if d.kind == RuleKind::Next {
+                parent.offer_product_id.clone()
+            } else {
+                parent.trigger_product_id.clone()
+            };
         }
     } else {
         d.parent_rule_id = None;
@@ -424,6 +439,9 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
     }
     let trigger = if catch_all {
         None
+    } else if d.trigger_product_id.is_empty() && d.kind.follows_a_rule() {
+        // Taken from the parent rule: its absence is the parent field's error.
+        None
     } else if d.trigger_product_id.is_empty() {
         errs.push(FieldError::new(
             "trigger_product_id",
@@ -489,8 +507,8 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
         }
     }
 
-    if d.kind == RuleKind::Downsell {
-        validate_downsell(d, products, &others, offer, &mut errs);
+    if d.kind.follows_a_rule() {
+        chain::validate(d, products, &others, offer, &mut errs);
     }
     if d.kind == RuleKind::Save {
         validate_save(d, trigger, offer, &mut errs);
@@ -554,79 +572,6 @@ fn validate_experiment(
             "variant_same",
             "Variant B is identical to A: give it another product or another headline, or set its share to 0.",
         ));
-    }
-}
-
-fn validate_downsell(
-    d: &RuleDraft,
-    products: &[ProductSummary],
-    others: &[&Rule],
-    offer: Option<&ProductSummary>,
-    errs: &mut Vec<FieldError>,
-) {
-    let Some(parent_id) = d.parent_rule_id.as_deref() else {
-        errs.push(FieldError::new(
-            "parent_rule_id",
-            "parent_required",
-            "A downsell replaces another rule's offer: choose which rule it follows.",
-        ));
-        return;
-    };
-    let Some(parent) = others.iter().find(|r| r.id == parent_id) else {
-        errs.push(FieldError::new(
-            "parent_rule_id",
-            if Some(parent_id) == d.id.as_deref() {
-                "downsell_loop"
-            } else {
-                "parent_missing"
-            },
-            "Choose another rule: a downsell cannot follow itself or a rule that no longer exists.",
-        ));
-        return;
-    };
-    if others
-        .iter()
-        .any(|r| r.kind == RuleKind::Downsell && r.parent_rule_id.as_deref() == Some(parent_id))
-    {
-        errs.push(FieldError::new(
-            "parent_rule_id",
-            "parent_has_downsell",
-            "That rule already has a downsell. Edit that one, or pick another rule.",
-        ));
-    }
-    // Walk up the chain of parents; reaching the draft again means a loop.
-    let mut seen = vec![parent.id.as_str()];
-    let mut cur = parent.parent_rule_id.as_deref();
-    while let Some(id) = cur {
-        if Some(id) == d.id.as_deref() || seen.contains(&id) {
-            errs.push(FieldError::new(
-                "parent_rule_id",
-                "downsell_loop",
-                "This would make a loop of downsells (each declining into the other). Pick a \
-                 rule that is not below this one.",
-            ));
-            break;
-        }
-        seen.push(id);
-        cur = others
-            .iter()
-            .find(|r| r.id == id)
-            .and_then(|r| r.parent_rule_id.as_deref());
-    }
-    if let (Some(o), Some(po)) = (offer, product(products, &parent.offer_product_id)) {
-        let ours = o.price.saturating_mul(d.quantity as i64);
-        let theirs = po.price.saturating_mul(parent.quantity as i64);
-        if o.currency == po.currency && ours >= theirs {
-            errs.push(FieldError::new(
-                "offer_product_id",
-                "downsell_not_cheaper",
-                format!(
-                    "A downsell must cost less than the offer it replaces ({} here vs {}).",
-                    format_money(ours, &o.currency),
-                    format_money(theirs, &po.currency)
-                ),
-            ));
-        }
     }
 }
 

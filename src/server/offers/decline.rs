@@ -1,7 +1,6 @@
 //! "No thanks": one click, never that rule again for this customer; the downsell, if any,
 //! next. A save offer's decline cancels, as the subscriber asked.
-use super::engine::{rule_match, MATCH_COLUMNS};
-use super::make::{insert_offer, NewOffer};
+use super::follow::follow;
 use super::page::view;
 use super::{by_token, event, expire_if_due, save, transition};
 use crate::domain::analytics::EventKind;
@@ -43,37 +42,7 @@ pub async fn decline(state: &AppState, token: &str) -> Result<OfferView, AppErro
         save::finish_cancel(state, &offer).await?;
         return view(state, token, None).await;
     }
-    let down = sqlx::query(&format!(
-        "SELECT {MATCH_COLUMNS} FROM rules r \
-         WHERE r.parent_rule_id = $1 AND r.kind = $2 AND r.enabled = 1 \
-         AND NOT EXISTS (SELECT 1 FROM declines d WHERE d.customer_id = $3 AND d.rule_id = r.id)"
-    ))
-    .bind(&offer.rule_id)
-    .bind(RuleKind::Downsell.as_str())
-    .bind(&offer.customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let mut next = None;
-    if let (Some(r), Some(trigger)) = (
-        down,
-        products.iter().find(|p| p.id == offer.trigger_product_id),
-    ) {
-        let rule = rule_match(&r)?;
-        next = insert_offer(
-            &mut tx,
-            &rule,
-            &products,
-            NewOffer {
-                customer_id: &offer.customer_id,
-                trigger_payment_id: offer.trigger_payment_id.as_deref(),
-                trigger,
-                billing: (offer.billing_country.clone(), offer.billing_zipcode.clone()),
-                parent_offer_id: Some(&offer.id),
-                subscription_id: offer.subscription_id.as_deref(),
-            },
-        )
-        .await?;
-    }
+    let next = follow(&mut tx, &offer, RuleKind::Downsell, &products).await?;
     tx.commit().await?;
     view(state, token, next).await
 }

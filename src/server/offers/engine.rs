@@ -95,15 +95,16 @@ impl RuleBook {
         }
         let mut triggers = bought.to_vec();
         triggers.push(ANY_PRODUCT);
-        let (list, binds) = crate::server::db::in_list(4, &triggers);
+        let (list, binds) = crate::server::db::in_list(5, &triggers);
         let sql = format!(
             "SELECT {MATCH_COLUMNS}, r.trigger_product_id, r.name, r.targeting FROM rules r \
-             WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2) AND r.timing = $3 \
+             WHERE r.enabled = 1 AND r.kind NOT IN ($1, $2, $3) AND r.timing = $4 \
              AND r.trigger_product_id IN ({list}) ORDER BY r.priority, r.id"
         );
         let mut q = sqlx::query(&sql)
             .bind(RuleKind::Downsell.as_str())
             .bind(RuleKind::Save.as_str())
+            .bind(RuleKind::Next.as_str())
             .bind(timing.as_str());
         for b in binds {
             q = q.bind(b);
@@ -225,7 +226,7 @@ pub async fn on_payment_succeeded(
     book: &mut RuleBook,
 ) -> Result<(), sqlx::Error> {
     if let Some(offer_id) = data.pointer("/metadata/offer_id").and_then(Value::as_str) {
-        return settle(tx, offer_id, data, true).await;
+        return settle(tx, offer_id, data, true, products).await;
     }
     let (Some(customer_id), Some(payment_id)) = (
         data.pointer("/customer/customer_id")

@@ -12,6 +12,7 @@
 mod accept;
 mod decline;
 mod engine;
+mod follow;
 mod holdout;
 mod make;
 mod page;

@@ -70,6 +70,20 @@ pub(super) async fn render(
         }
         tx.commit().await?;
     }
+    // A paid offer whose rule has a next offer links to it while it is open.
+    let next_token = match next_token {
+        None if offer.state == OfferState::Paid => {
+            sqlx::query_scalar(
+                "SELECT token FROM offers WHERE parent_offer_id = $1 AND state = $2 AND expires_at > $3",
+            )
+            .bind(&offer.id)
+            .bind(OfferState::Pending.as_str())
+            .bind(now_ms())
+            .fetch_optional(&state.db)
+            .await?
+        }
+        given => given,
+    };
     let products = state.dodo.products().await.unwrap_or_default();
     let name = |id: &str| {
         products

@@ -278,7 +278,14 @@ pub(super) async fn accept(
                 } else {
                     0
                 };
-                settle(&mut tx, &offer.id, &json!({ "total_amount": kept }), true).await?;
+                settle(
+                    &mut tx,
+                    &offer.id,
+                    &json!({ "total_amount": kept }),
+                    true,
+                    &products,
+                )
+                .await?;
                 save::mark_saved(&mut tx, &offer.id).await?;
             }
             tx.commit().await?;

@@ -274,7 +274,15 @@ pub(super) async fn accept_free_time(
         Ok(_) => {
             let mut tx = begin_write(&state.db).await?;
             let kept = q.recurring_amount.unwrap_or(0);
-            settle(&mut tx, &offer.id, &json!({ "total_amount": kept }), true).await?;
+            // No catalogue: nothing follows a save offer (the validator refuses a next offer).
+            settle(
+                &mut tx,
+                &offer.id,
+                &json!({ "total_amount": kept }),
+                true,
+                &[],
+            )
+            .await?;
             mark_saved(&mut tx, &offer.id).await?;
             tx.commit().await.map_err(AppError::from)
         }

@@ -2,10 +2,12 @@
 //! reading Dodo back; refunds and ended subscriptions are recorded. Each outcome is a
 //! compare-and-set on the state it read, so duplicates and any order end in one record.
 use super::accept::fall_back;
+use super::follow::follow;
 use super::{by_token, event, from_row, transition, Offer, Tx, COLUMNS, NOT_CHARGED};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
 use crate::domain::offer::{decline_reason, OfferState};
+use crate::domain::rule::{ProductSummary, RuleKind};
 use crate::server::db::begin_write;
 use crate::server::dodo::READ_BACK_AFTER_MS;
 use crate::server::ids::now_ms;
@@ -15,17 +17,20 @@ use sqlx::Row;
 
 pub async fn on_payment_failed(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
     match data.pointer("/metadata/offer_id").and_then(Value::as_str) {
-        Some(offer_id) => settle(tx, offer_id, data, false).await,
+        Some(offer_id) => settle(tx, offer_id, data, false, &[]).await,
         None => Ok(()),
     }
 }
 
 /// Records the outcome of our charge. Out-of-order or repeated outcomes cannot undo `paid`.
+/// The payment that settles an offer also makes its rule's next offer, if any (from
+/// `products`, the catalogue).
 pub(super) async fn settle(
     tx: &mut Tx,
     offer_id: &str,
     data: &Value,
     paid: bool,
+    products: &[ProductSummary],
 ) -> Result<(), sqlx::Error> {
     let Some(offer) = sqlx::query(&format!("SELECT {COLUMNS} FROM offers WHERE id = $1"))
         .bind(offer_id)
@@ -83,7 +88,11 @@ pub(super) async fn settle(
     } else {
         (EventKind::Failed, code)
     };
-    event(tx, &offer, kind, Some(amount), detail).await
+    event(tx, &offer, kind, Some(amount), detail).await?;
+    if paid {
+        follow(tx, &offer, RuleKind::Next, products).await?;
+    }
+    Ok(())
 }
 
 /// A payment for an offer that is not its one charge is recorded and flagged, never dropped:
@@ -261,8 +270,9 @@ pub(super) async fn read_back(state: &AppState, offer: &Offer) -> Result<Option<
         Some("failed") | Some("cancelled") => false,
         _ => return Ok(None),
     };
+    let products = state.dodo.products().await?;
     let mut tx = begin_write(&state.db).await?;
-    settle(&mut tx, &offer.id, &payment, paid).await?;
+    settle(&mut tx, &offer.id, &payment, paid, &products).await?;
     tx.commit().await?;
     Ok(Some(by_token(&state.db, &offer.token).await?))
 }

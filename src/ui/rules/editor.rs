@@ -141,7 +141,8 @@ pub(super) fn RuleEditor(
         editing.with_untracked(kept::keep);
     };
     let hidden = move || editing.with(draft_fields);
-    let is_downsell = move || editing.with(|d| d.kind == RuleKind::Downsell);
+    let follows = move || editing.with(|d| d.kind.follows_a_rule());
+    let is_next = move || editing.with(|d| d.kind == RuleKind::Next);
     let is_save = move || editing.with(|d| d.kind == RuleKind::Save);
     let other_rules = move || {
         let own = own_id.get_value();
@@ -203,19 +204,19 @@ pub(super) fn RuleEditor(
                         </select>
                     </div>
                 </div>
-                <Show when=is_downsell>
+                <Show when=follows>
                     <div class="field">
-                        <label for="rule-parent">{i18n.t(Msg::FieldParent)}</label>
+                        <label for="rule-parent">{move || i18n.now(if is_next() { Msg::FieldParentNext } else { Msg::FieldParent })}</label>
                         <select id="rule-parent" aria-describedby="rule-parent-help rule-parent-error"
                             on:change=move |ev| { edit(|d, v| d.parent_rule_id = Some(v).filter(|v| !v.is_empty()), event_target_value(&ev)); touch("parent_rule_id"); }>
                             <option value="">{i18n.t(Msg::ChooseRule)}</option>
                             {other_rules}
                         </select>
-                        <p id="rule-parent-help" class="help">{i18n.t(Msg::FieldParentHelp)}</p>
+                        <p id="rule-parent-help" class="help">{move || i18n.now(if is_next() { Msg::FieldParentNextHelp } else { Msg::FieldParentHelp })}</p>
                         <FieldMsg id="rule-parent-error".into() error=field_error("parent_rule_id")/>
                     </div>
                 </Show>
-                <Show when=move || !is_downsell()>
+                <Show when=move || !follows()>
                     <ProductPicker id="rule-trigger" label=Msg::FieldTrigger products any=true
                         value=Signal::derive(get(|d| d.trigger_product_id.clone()))
                         on_pick=move |v| { edit(|d, v| d.trigger_product_id = v, v); touch("trigger_product_id"); }
@@ -317,7 +318,7 @@ pub(super) fn RuleEditor(
                         </div>
                     </Show>
                 </fieldset>
-                <Show when=move || !is_downsell() && !is_save()>
+                <Show when=move || !follows() && !is_save()>
                     <TargetingFields editing products field_error/>
                 </Show>
                 <details class="experiment-fields" open=experiment_open>

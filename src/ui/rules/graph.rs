@@ -1,4 +1,5 @@
-//! The map as a picture: trigger → offer → downsell, drawn as SVG on the server (no script).
+//! The map as a picture: trigger → offer → downsell (declined) or next offer (accepted), up
+//! to three offers in a row, drawn as SVG on the server (no script).
 //! Each offer node shows its action, take rate and revenue over 30 days, and links to its
 //! editor. The table above stays the accessible way to read and edit the map; the picture is
 //! a figure with a text summary.
@@ -8,10 +9,19 @@ use crate::domain::rule::{rule_action, Rule, RuleAction, RuleKind, ANY_PRODUCT};
 use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
-const COL: [f64; 3] = [10.0, 250.0, 560.0];
-const NODE_W: [f64; 3] = [200.0, 270.0, 250.0];
+/// Columns: what was bought, then up to `CHAIN_MAX` offers in a row.
+const COL: [f64; 4] = [10.0, 215.0, 455.0, 695.0];
+const NODE_W: [f64; 4] = [185.0, 220.0, 220.0, 220.0];
+const WIDTH: f64 = 925.0;
 const NODE_H: f64 = 58.0;
 const ROW: f64 = 72.0;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Edge {
+    Bought,
+    Declined,
+    Accepted,
+}
 
 struct Node {
     col: usize,
@@ -69,11 +79,39 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
             RuleAction::FreeTime => Msg::ActionFreeTime,
         })
     };
+    let offer_node = |r: &Rule, col: usize, row: usize| {
+        let currency = find(&r.offer_product_id)
+            .map(|p| p.currency.clone())
+            .unwrap_or_default();
+        let stats = data.stats.iter().find(|s| s.rule_id == r.id);
+        let offer = if r.offer_product_id.is_empty() {
+            format!("{} {}", r.terms.free_days, i18n.now(Msg::OfferDaysFree))
+        } else {
+            name(&r.offer_product_id)
+        };
+        let (arrow, class) = match (r.kind, r.enabled) {
+            (RuleKind::Downsell, true) => ("↘", "downsell"),
+            (RuleKind::Downsell, false) => ("↘", "downsell off"),
+            (_, true) => ("→", "offer"),
+            (_, false) => ("→", "offer off"),
+        };
+        Node {
+            col,
+            row,
+            title: short(&format!("{arrow} {offer}"), 30),
+            lines: vec![
+                short(&format!("{} · {}", short(&r.name, 20), action_text(r)), 36),
+                stats_line(stats, &currency, i18n),
+            ],
+            href: Some(format!("/rules?edit={}#editor", r.id)),
+            class,
+        }
+    };
     let mut nodes: Vec<Node> = Vec::new();
-    let mut edges: Vec<(usize, usize, bool)> = Vec::new();
+    let mut edges: Vec<(usize, usize, Edge)> = Vec::new();
     let mut row = 0usize;
     let mut triggers: Vec<String> = Vec::new();
-    for r in data.rules.iter().filter(|r| r.kind != RuleKind::Downsell) {
+    for r in data.rules.iter().filter(|r| !r.kind.follows_a_rule()) {
         if !triggers.contains(&r.trigger_product_id) {
             triggers.push(r.trigger_product_id.clone());
         }
@@ -83,64 +121,52 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         nodes.push(Node {
             col: 0,
             row,
-            title: short(&name(t), 26),
+            title: short(&name(t), 24),
             lines: vec![i18n.now(Msg::GraphBought).to_string()],
             href: None,
             class: "trigger",
         });
-        let mut first = true;
-        for r in data
+        let roots = data
             .rules
             .iter()
-            .filter(|r| r.kind != RuleKind::Downsell && &r.trigger_product_id == t)
-        {
-            if !first {
+            .filter(|r| !r.kind.follows_a_rule() && &r.trigger_product_id == t);
+        for (i, r) in roots.enumerate() {
+            if i > 0 {
                 row += 1;
             }
-            first = false;
-            let currency = find(&r.offer_product_id)
-                .map(|p| p.currency.clone())
-                .unwrap_or_default();
-            let stats = data.stats.iter().find(|s| s.rule_id == r.id);
-            let offer = if r.offer_product_id.is_empty() {
-                format!("{} {}", r.terms.free_days, i18n.now(Msg::OfferDaysFree))
-            } else {
-                name(&r.offer_product_id)
-            };
-            let node = nodes.len();
-            nodes.push(Node {
-                col: 1,
-                row,
-                title: short(&format!("→ {offer}"), 34),
-                lines: vec![
-                    short(&format!("{} · {}", short(&r.name, 22), action_text(r)), 44),
-                    stats_line(stats, &currency, i18n),
-                ],
-                href: Some(format!("/rules?edit={}#editor", r.id)),
-                class: if r.enabled { "offer" } else { "offer off" },
-            });
-            edges.push((trigger_node, node, false));
-            for d in data.rules.iter().filter(|d| {
-                d.kind == RuleKind::Downsell && d.parent_rule_id.as_deref() == Some(r.id.as_str())
-            }) {
-                let currency = find(&d.offer_product_id)
-                    .map(|p| p.currency.clone())
-                    .unwrap_or_default();
-                let stats = data.stats.iter().find(|s| s.rule_id == d.id);
-                let down = nodes.len();
-                nodes.push(Node {
-                    col: 2,
-                    row,
-                    title: short(&format!("↘ {}", name(&d.offer_product_id)), 30),
-                    lines: vec![short(&d.name, 30), stats_line(stats, &currency, i18n)],
-                    href: Some(format!("/rules?edit={}#editor", d.id)),
-                    class: if d.enabled {
-                        "downsell"
-                    } else {
-                        "downsell off"
-                    },
-                });
-                edges.push((node, down, true));
+            // Depth first: a rule's first follower (the next offer) on its row, the other
+            // (the downsell) below everything drawn after the first.
+            let mut stack = vec![(r, 1usize, trigger_node, Edge::Bought, true)];
+            while let Some((r, col, from, edge, first)) = stack.pop() {
+                if col >= COL.len() {
+                    continue;
+                }
+                if !first {
+                    row += 1;
+                }
+                let node = nodes.len();
+                nodes.push(offer_node(r, col, row));
+                edges.push((from, node, edge));
+                let mut children: Vec<(&Rule, Edge)> = data
+                    .rules
+                    .iter()
+                    .filter(|f| {
+                        f.kind.follows_a_rule()
+                            && f.parent_rule_id.as_deref() == Some(r.id.as_str())
+                    })
+                    .map(|f| {
+                        let e = if f.kind == RuleKind::Next {
+                            Edge::Accepted
+                        } else {
+                            Edge::Declined
+                        };
+                        (f, e)
+                    })
+                    .collect();
+                children.sort_by_key(|c| c.1 != Edge::Accepted);
+                for (i, (f, e)) in children.into_iter().enumerate().rev() {
+                    stack.push((f, col + 1, node, e, i == 0));
+                }
             }
         }
         row += 1;
@@ -152,16 +178,21 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
     let pos = |n: &Node| (COL[n.col], 10.0 + n.row as f64 * ROW);
     let edge_views = edges
         .iter()
-        .map(|&(a, b, declined)| {
+        .map(|&(a, b, edge)| {
             let (ax, ay) = pos(&nodes[a]);
             let (bx, by) = pos(&nodes[b]);
             let (x1, y1) = (ax + NODE_W[nodes[a].col], ay + NODE_H / 2.0);
             let (x2, y2) = (bx, by + NODE_H / 2.0);
             let mid = (x1 + x2) / 2.0;
             let d = format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}");
+            let (class, label) = match edge {
+                Edge::Bought => ("edge", None),
+                Edge::Declined => ("edge declined", Some(Msg::GraphDeclined)),
+                Edge::Accepted => ("edge accepted", Some(Msg::GraphAccepted)),
+            };
             view! {
-                <path d=d class=if declined { "edge declined" } else { "edge" } marker-end="url(#arrow)"/>
-                {declined.then(|| view! { <text x=mid - 22.0 y=(y1 + y2) / 2.0 - 4.0 class="edge-label">{i18n.now(Msg::GraphDeclined)}</text> })}
+                <path d=d class=class marker-end="url(#arrow)"/>
+                {label.map(|m| view! { <text x=mid - 22.0 y=(y1 + y2) / 2.0 - 4.0 class=format!("edge-label {class}")>{i18n.now(m)}</text> })}
             }
         })
         .collect_view();
@@ -185,7 +216,7 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="map-graph" data-testid="map-graph">
-            <svg viewBox=format!("0 0 820 {height}") width="100%" role="group" aria-labelledby="map-graph-caption">
+            <svg viewBox=format!("0 0 {WIDTH} {height}") width="100%" role="group" aria-labelledby="map-graph-caption">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow"/>

@@ -12,6 +12,7 @@ pub(crate) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
         Upsell => Msg::KindUpsell,
         CrossSell => Msg::KindCrossSell,
         Downsell => Msg::KindDownsell,
+        Next => Msg::KindNext,
         Save => Msg::KindSave,
     }
 }
