@@ -311,6 +311,61 @@ async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
     );
     let (s, v) = m.call("rules/replay", json!({ "version": 9999 })).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+    // A draft, unsaved: the switched-off rule switched back on, in the editor only.
+    let versions = count(app, "SELECT COUNT(*) FROM map_versions").await;
+    let mut on = page(&m).await["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Template pack → copy course")
+        .unwrap()
+        .clone();
+    on["enabled"] = json!(true);
+    let draft = |d: Value| {
+        let m = &m;
+        async move { m.call("rules/replay_draft", json!({ "draft": d })).await }
+    };
+    let (s, v) = draft(on).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(line(&v, "Template pack → copy course")["offers"], 6, "{v}");
+    // A new rule for the icon-set buyers: its offers, next to none made live.
+    let new = json!({
+        "id": null, "version": null, "name": "Draft: icons → emails", "kind": "cross_sell",
+        "parent_rule_id": null, "trigger_product_id": "pdt_IconSet04",
+        "offer_product_id": "pdt_EmailBundle03", "quantity": 1, "headline": "Emails too",
+        "value_prop": "Forty templates.", "badge": "", "timing": "post_purchase",
+        "expiry_minutes": 60, "enabled": true,
+    });
+    let (s, v) = draft(new.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let icons = line(&v, "Draft: icons → emails");
+    assert_eq!(
+        (icons["offers"].as_i64(), icons["actual_offers"].as_i64()),
+        (Some(3), Some(0)),
+        "{icons}"
+    );
+    // The rule off in the live map stays off in this replay (only the draft changed).
+    assert_eq!(line(&v, "Template pack → copy course")["offers"], 0);
+    // A draft the editor would refuse is refused here, saying why.
+    let mut bad = new.clone();
+    bad["offer_product_id"] = json!("pdt_IconSet04");
+    let (s, v) = draft(bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("same_product"), "{v}");
+    // Nothing was saved by any of it.
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM map_versions").await,
+        versions
+    );
+    assert!(!page(&m).await.to_string().contains("Draft: icons"));
+    // Only those who may edit the map may replay a draft of it.
+    let (s, _) = app
+        .support()
+        .await
+        .call("rules/replay_draft", json!({ "draft": new }))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
 on_both_backends!(

@@ -27,6 +27,15 @@ test('simulate a purchase, accept the offer with one click, see it confirmed', a
   const accept = page.getByTestId('accept');
   await accept.click();
   await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });
+  // The course has a next offer: once paid, the page links to it, and it charges on its own.
+  const next = page.getByTestId('next-offer');
+  await expect(next).toBeVisible();
+  await next.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('One more thing: icons to match');
+  await hydrated(page);
+  await page.getByTestId('accept').click();
+  await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('next-offer')).toHaveCount(0);
 });
 
 test('decline shows the downsell at once, which can be accepted', async ({ page }) => {

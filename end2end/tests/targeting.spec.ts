@@ -110,4 +110,35 @@ test('the map picture is drawn on the server and a node opens its editor', async
   await hydrated(page);
   await expect(page.getByTestId('rule-editor')).toBeVisible();
   await expect(page.locator('#rule-name')).toHaveValue('Template pack → copy course');
+  // Both edges leave the course: the downsell when declined, the next offer when accepted.
+  await expect(graph.locator('text.edge-label.accepted')).toHaveText(['accepted']);
+  await expect(graph.locator('text.edge-label.declined')).not.toHaveCount(0);
+  await expect(graph.getByTestId('graph-node').filter({ hasText: 'Icon Set' }).first()).toContainText('Course accepted');
+});
+
+test('in the editor a rule can follow an accepted offer, and a loop is refused by name', async ({ page }) => {
+  await signIn(page, 'merchant');
+  const graph = page.getByTestId('map-graph');
+  await graph.getByTestId('graph-node').filter({ hasText: 'Copywriting' }).first().click();
+  await hydrated(page);
+  // Choosing the kind swaps the trigger for the rule it follows (the island is live).
+  await page.getByLabel('Kind').selectOption('next');
+  await expect(page.locator('label[for=rule-parent]')).toHaveText("Shown once this rule's offer is accepted and paid");
+  await expect(page.locator('#rule-trigger')).toHaveCount(0);
+  // Following its own next offer would loop: the message names the rules round the loop.
+  await page.locator('#rule-parent').selectOption({ label: 'Course accepted → icon set' });
+  await expect(page.locator('#rule-parent-error')).toContainText(
+    'loop: "Template pack → copy course" → "Course accepted → icon set" → "Template pack → copy course"');
+  await expect(page.locator('#rule-parent')).toHaveAttribute('aria-invalid', 'true');
+  // Back to an upsell, changed but unsaved: replaying the draft shows what the map with it
+  // would have offered over 30 days, next to what the live map did, and saves nothing.
+  await page.getByLabel('Kind').selectOption('upsell');
+  await page.locator('#rule-headline').fill('A draft headline');
+  await page.getByTestId('replay-draft').click();
+  const answer = page.getByTestId('draft-replay');
+  await expect(answer.getByTestId('replay-result')).toBeVisible({ timeout: 15_000 });
+  await expect(answer).toContainText('Nothing was saved');
+  await expect(answer.locator('tr', { hasText: 'Template pack → copy course' })).toBeVisible();
+  await expect(answer.getByTestId('replay-total').first()).toContainText('$');
+  await expect(page.locator('#rule-headline')).toHaveValue('A draft headline');
 });

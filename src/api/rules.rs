@@ -305,6 +305,21 @@ pub async fn apply_import(token: String, latest: String) -> Result<i64, AppError
     )
 }
 
+/// Replays the live map with `draft` in it, unsaved (the editor's "what would this change have
+/// earned?"): the same figures as a version's replay, for the map as it would be.
+#[server(endpoint = "rules/replay_draft", input = FormOrJson)]
+pub async fn replay_draft(
+    draft: RuleDraft,
+) -> Result<crate::domain::rule::replay::ReplayResult, AppError> {
+    super::guard::finish(
+        async {
+            let (state, _) = super::guard::require(can_edit).await?;
+            crate::server::replay::run_draft(&state.db, &state.dodo, draft).await
+        }
+        .await,
+    )
+}
+
 /// Replays version `version` of the map (0: the live one) over the last 30 days of recorded
 /// purchases: offers it would have made and the revenue to expect, per rule, next to what the
 /// live map did.

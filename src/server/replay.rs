@@ -7,7 +7,7 @@ use super::ids::now_ms;
 use crate::domain::error::AppError;
 use crate::domain::offer::OfferState;
 use crate::domain::rule::replay::{replay, PastPurchase, ReplayResult, Taken};
-use crate::domain::rule::{ProductSummary, Rule};
+use crate::domain::rule::{normalize, validate, ProductSummary, Rule, RuleDraft};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +25,39 @@ pub async fn run(db: &Db, dodo: &Dodo, version: i64) -> Result<ReplayResult, App
     let products = dodo.products().await?;
     run_with(db, &rules, &products).await
 }
+
+/// The live map with one rule as the editor has it, unsaved: a new rule goes last in
+/// priority, an edited one keeps its place. Validated as a save would be.
+pub async fn run_draft(db: &Db, dodo: &Dodo, draft: RuleDraft) -> Result<ReplayResult, AppError> {
+    let live = super::rules::list(db).await?;
+    let products = dodo.products().await?;
+    let d = normalize(draft, &live);
+    let errs = validate(&d, &products, &live);
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let mut rule = super::rules::from_draft(&d);
+    let stored =
+        d.id.as_ref()
+            .and_then(|id| live.iter().find(|r| &r.id == id));
+    match stored {
+        Some(r) => {
+            rule.id = r.id.clone();
+            rule.priority = r.priority;
+        }
+        None => {
+            rule.id = DRAFT_ID.into();
+            rule.priority = live.iter().map(|r| r.priority).max().unwrap_or(0) + 1;
+        }
+    }
+    let mut map: Vec<Rule> = live.into_iter().filter(|r| r.id != rule.id).collect();
+    map.push(rule);
+    map.sort_by_key(|r| r.priority);
+    run_with(db, &map, &products).await
+}
+
+/// The id a new, unsaved rule has in a replay.
+pub const DRAFT_ID: &str = "draft";
 
 /// The replay of `rules` with the catalogue given (what `make bench` times: every read and
 /// the arithmetic; the catalogue is cached in memory by the server anyway).

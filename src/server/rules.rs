@@ -233,7 +233,7 @@ pub async fn save(
     Ok(saved)
 }
 
-fn from_draft(d: &RuleDraft) -> Rule {
+pub(super) fn from_draft(d: &RuleDraft) -> Rule {
     Rule {
         id: String::new(),
         version: 0,

@@ -556,6 +556,9 @@ pub enum Msg {
     RpActualRevenue,
     RpTotal,
     RpNoRate,
+    RpDraft,
+    RpDraftRunning,
+    RpDraftHelp,
     GraphTaken,
     GraphNoOffers,
     GraphBought,
@@ -1444,24 +1447,18 @@ fn en(m: Msg) -> &'static str {
         RpRun => "Replay",
         #[cfg(feature = "ssr")]
         RpRunning => "Replaying…",
-        #[cfg(feature = "ssr")]
         RpPurchases => "purchases replayed",
-        #[cfg(feature = "ssr")]
         RpRule => "Rule",
-        #[cfg(feature = "ssr")]
         RpOffers => "Offers it would make",
-        #[cfg(feature = "ssr")]
         RpRate => "Take rate (95% interval)",
-        #[cfg(feature = "ssr")]
         RpExpected => "Expected revenue",
-        #[cfg(feature = "ssr")]
         RpActualOffers => "Live map: offers",
-        #[cfg(feature = "ssr")]
         RpActualRevenue => "Live map: revenue",
-        #[cfg(feature = "ssr")]
         RpTotal => "Total",
-        #[cfg(feature = "ssr")]
         RpNoRate => "not offered yet",
+        RpDraft => "Replay with this change",
+        RpDraftRunning => "Replaying the last 30 days of purchases with this change…",
+        RpDraftHelp => "The live map with this rule as it stands now, unsaved, over the last 30 days. Nothing was saved; edit and replay again, or save.",
         #[cfg(feature = "ssr")]
         GraphTaken => "taken",
         #[cfg(feature = "ssr")]
@@ -2356,24 +2353,18 @@ fn zh(m: Msg) -> &'static str {
         RpRun => "开始回放",
         #[cfg(feature = "ssr")]
         RpRunning => "正在回放…",
-        #[cfg(feature = "ssr")]
         RpPurchases => "次购买已回放",
-        #[cfg(feature = "ssr")]
         RpRule => "规则",
-        #[cfg(feature = "ssr")]
         RpOffers => "将展示的优惠",
-        #[cfg(feature = "ssr")]
         RpRate => "接受率（95% 区间）",
-        #[cfg(feature = "ssr")]
         RpExpected => "预计收入",
-        #[cfg(feature = "ssr")]
         RpActualOffers => "当前：优惠数",
-        #[cfg(feature = "ssr")]
         RpActualRevenue => "当前：收入",
-        #[cfg(feature = "ssr")]
         RpTotal => "合计",
-        #[cfg(feature = "ssr")]
         RpNoRate => "尚未展示过",
+        RpDraft => "用此修改回放",
+        RpDraftRunning => "正在用此修改回放过去 30 天的购买……",
+        RpDraftHelp => "当前规则表加上此规则（按现在的内容，未保存）在过去 30 天的结果。没有保存任何内容；可以继续编辑后再回放，或直接保存。",
         #[cfg(feature = "ssr")]
         GraphTaken => "接受",
         #[cfg(feature = "ssr")]

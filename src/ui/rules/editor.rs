@@ -1,8 +1,9 @@
 use super::picker::ProductPicker;
 use super::preview::Preview;
+use super::replay::ReplayTable;
 use super::table::{kind_msg, timing_msg};
 use super::targeting::TargetingFields;
-use crate::api::rules::SaveRule;
+use crate::api::rules::{ReplayDraft, SaveRule};
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
 use crate::domain::offer_action::CancelReason;
@@ -141,6 +142,7 @@ pub(super) fn RuleEditor(
         editing.with_untracked(kept::keep);
     };
     let hidden = move || editing.with(draft_fields);
+    let replay = ServerAction::<ReplayDraft>::new();
     let follows = move || editing.with(|d| d.kind.follows_a_rule());
     let is_next = move || editing.with(|d| d.kind == RuleKind::Next);
     let is_save = move || editing.with(|d| d.kind == RuleKind::Save);
@@ -208,6 +210,7 @@ pub(super) fn RuleEditor(
                     <div class="field">
                         <label for="rule-parent">{move || i18n.now(if is_next() { Msg::FieldParentNext } else { Msg::FieldParent })}</label>
                         <select id="rule-parent" aria-describedby="rule-parent-help rule-parent-error"
+                            aria-invalid=move || field_error("parent_rule_id").with(Option::is_some).to_string()
                             on:change=move |ev| { edit(|d, v| d.parent_rule_id = Some(v).filter(|v| !v.is_empty()), event_target_value(&ev)); touch("parent_rule_id"); }>
                             <option value="">{i18n.t(Msg::ChooseRule)}</option>
                             {other_rules}
@@ -370,9 +373,38 @@ pub(super) fn RuleEditor(
                         {i18n.t(Msg::Save)}
                     </button>
                     <a class="button plain" href="/rules">{i18n.t(Msg::Cancel)}</a>
+                    <button type="button" class="plain" data-testid="replay-draft"
+                        disabled=move || !ready.get() || replay.pending().get()
+                        on:click=move |_| { replay.dispatch(ReplayDraft { draft: editing.get_untracked() }); }>
+                        {i18n.t(Msg::RpDraft)}
+                    </button>
                 </div>
+                <DraftReplay replay/>
             </form>
             <Preview draft=editing products/>
+        </div>
+    }
+}
+
+/// "What would this change have earned?": the live map with the draft in it, unsaved, over
+/// the last 30 days; a progress bar while it runs, then the replay's table.
+#[component]
+fn DraftReplay(replay: ServerAction<ReplayDraft>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="draft-replay" aria-live="polite" data-testid="draft-replay">
+            {move || replay.pending().get().then(|| view! {
+                <p class="loading"><progress aria-label=i18n.now(Msg::RpDraftRunning)></progress> " " {i18n.t(Msg::RpDraftRunning)}</p>
+            })}
+            {move || (!replay.pending().get()).then(|| replay.value().get()).flatten().map(|r| match r {
+                Ok(result) => view! {
+                    <p class="help">{i18n.t(Msg::RpDraftHelp)}</p>
+                    <div class="table-wrap"><ReplayTable result/></div>
+                }.into_any(),
+                Err(e) => view! {
+                    <p class="banner error" role="alert">{move || error_text(i18n.0.get(), &e)}</p>
+                }.into_any(),
+            })}
         </div>
     }
 }

@@ -10,11 +10,12 @@ use crate::ui::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
 /// Columns: what was bought, then up to `CHAIN_MAX` offers in a row.
-const COL: [f64; 4] = [10.0, 215.0, 455.0, 695.0];
-const NODE_W: [f64; 4] = [185.0, 220.0, 220.0, 220.0];
-const WIDTH: f64 = 925.0;
-const NODE_H: f64 = 58.0;
-const ROW: f64 = 72.0;
+/// The gaps between columns leave room for an edge's label ("declined", "accepted").
+const COL: [f64; 4] = [10.0, 240.0, 520.0, 800.0];
+const NODE_W: [f64; 4] = [180.0, 215.0, 215.0, 215.0];
+const WIDTH: f64 = 1025.0;
+const NODE_H: f64 = 72.0;
+const ROW: f64 = 86.0;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Edge {
@@ -98,9 +99,10 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         Node {
             col,
             row,
-            title: short(&format!("{arrow} {offer}"), 30),
+            title: short(&format!("{arrow} {offer}"), 28),
             lines: vec![
-                short(&format!("{} · {}", short(&r.name, 20), action_text(r)), 36),
+                short(&r.name, 32),
+                short(action_text(r), 32),
                 stats_line(stats, &currency, i18n),
             ],
             href: Some(format!("/rules?edit={}#editor", r.id)),
@@ -187,12 +189,12 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
             let d = format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}");
             let (class, label) = match edge {
                 Edge::Bought => ("edge", None),
-                Edge::Declined => ("edge declined", Some(Msg::GraphDeclined)),
-                Edge::Accepted => ("edge accepted", Some(Msg::GraphAccepted)),
+                Edge::Declined => ("edge declined", Some((Msg::GraphDeclined, "edge-label declined"))),
+                Edge::Accepted => ("edge accepted", Some((Msg::GraphAccepted, "edge-label accepted"))),
             };
             view! {
                 <path d=d class=class marker-end="url(#arrow)"/>
-                {label.map(|m| view! { <text x=mid - 22.0 y=(y1 + y2) / 2.0 - 4.0 class=format!("edge-label {class}")>{i18n.now(m)}</text> })}
+                {label.map(|(m, c)| view! { <text x=mid y=(y1 + y2) / 2.0 - 5.0 text-anchor="middle" class=c>{i18n.now(m)}</text> })}
             }
         })
         .collect_view();
@@ -205,7 +207,7 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
                 <rect x=x y=y width=w height=NODE_H rx="6" class=format!("node {}", n.class)/>
                 <text x=x + 8.0 y=y + 18.0 class="node-title">{n.title.clone()}</text>
                 {n.lines.iter().enumerate().map(|(i, l)| view! {
-                    <text x=x + 8.0 y=y + 34.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
+                    <text x=x + 8.0 y=y + 35.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
                 }).collect_view()}
             };
             match n.href {

@@ -2,7 +2,7 @@
 //! rendered on the server.
 use crate::api::rules::replay_map;
 use crate::domain::money::format_money;
-use crate::domain::rule::replay::ReplayLine;
+use crate::domain::rule::replay::{ReplayLine, ReplayResult};
 use crate::domain::rule::versions::VersionInfo;
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::ErrorBanner;
@@ -75,35 +75,41 @@ pub(super) fn Replay(versions: Vec<VersionInfo>) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::RpRunning)}</p> }>
                 {move || answer.get().flatten().map(|r| match r {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(result) => {
-                        let totals = result.totals.clone().into_iter().map(|(c, e, lo, hi, actual)| view! {
-                            <tr class="total">
-                                <th scope="row">{i18n.t(Msg::RpTotal)} " (" {c.clone()} ")"</th>
-                                <td></td><td></td>
-                                <td class="num" data-testid="replay-total">{format_money(e, &c)} <span class="sub">" (" {format_money(lo, &c)} "–" {format_money(hi, &c)} ")"</span></td>
-                                <td></td>
-                                <td class="num">{format_money(actual, &c)}</td>
-                            </tr>
-                        }).collect_view();
-                        view! {
-                            <div class="replay-result" role="status" data-testid="replay-result">
-                                <p><strong>{result.purchases}</strong> " " {i18n.t(Msg::RpPurchases)}</p>
-                                <table class="analytics">
-                                    <thead><tr>
-                                        <th scope="col">{i18n.t(Msg::RpRule)}</th>
-                                        <th scope="col">{i18n.t(Msg::RpOffers)}</th>
-                                        <th scope="col">{i18n.t(Msg::RpRate)}</th>
-                                        <th scope="col">{i18n.t(Msg::RpExpected)}</th>
-                                        <th scope="col">{i18n.t(Msg::RpActualOffers)}</th>
-                                        <th scope="col">{i18n.t(Msg::RpActualRevenue)}</th>
-                                    </tr></thead>
-                                    <tbody>{result.lines.into_iter().map(line_view).collect_view()}{totals}</tbody>
-                                </table>
-                            </div>
-                        }.into_any()
-                    }
+                    Ok(result) => view! { <ReplayTable result/> }.into_any(),
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// A replay's answer: per rule and per currency, what the map would have offered and earned
+/// next to what the live map did (the page's replay and the editor's draft replay).
+#[component]
+pub(super) fn ReplayTable(result: ReplayResult) -> impl IntoView {
+    let i18n = use_i18n();
+    let totals = result.totals.clone().into_iter().map(|(c, e, lo, hi, actual)| view! {
+        <tr class="total">
+            <th scope="row">{i18n.t(Msg::RpTotal)} " (" {c.clone()} ")"</th>
+            <td></td><td></td>
+            <td class="num" data-testid="replay-total">{format_money(e, &c)} <span class="sub">" (" {format_money(lo, &c)} "–" {format_money(hi, &c)} ")"</span></td>
+            <td></td>
+            <td class="num">{format_money(actual, &c)}</td>
+        </tr>
+    }).collect_view();
+    view! {
+        <div class="replay-result" role="status" data-testid="replay-result">
+            <p><strong>{result.purchases}</strong> " " {i18n.t(Msg::RpPurchases)}</p>
+            <table class="analytics">
+                <thead><tr>
+                    <th scope="col">{i18n.t(Msg::RpRule)}</th>
+                    <th scope="col">{i18n.t(Msg::RpOffers)}</th>
+                    <th scope="col">{i18n.t(Msg::RpRate)}</th>
+                    <th scope="col">{i18n.t(Msg::RpExpected)}</th>
+                    <th scope="col">{i18n.t(Msg::RpActualOffers)}</th>
+                    <th scope="col">{i18n.t(Msg::RpActualRevenue)}</th>
+                </tr></thead>
+                <tbody>{result.lines.into_iter().map(line_view).collect_view()}{totals}</tbody>
+            </table>
+        </div>
     }
 }
