@@ -94,6 +94,7 @@ fn rules() -> Vec<Rule> {
                 experiment: Default::default(),
                 terms: Default::default(),
                 targeting,
+                discount: Default::default(),
                 created_at: 0,
                 updated_at: 0,
             }

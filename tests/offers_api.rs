@@ -323,7 +323,10 @@ async fn accept_leads_to_the_next_offer(app: &TestApp) {
         ),
     )
     .await;
-    assert_eq!(row, vec![format!("{first} pdt_CopyCourse02 900")]);
+    // The icon set ($9.00) at the rule's 25 % off: $6.75, the full price kept to show.
+    assert_eq!(row, vec![format!("{first} pdt_CopyCourse02 675")]);
+    let full = format!("SELECT full_amount FROM offers WHERE token = '{next}'");
+    assert_eq!(common::count(app, &full).await, 900);
     // The page a customer sees after paying links to it.
     let (_, page) = app
         .anonymous()
@@ -339,6 +342,30 @@ async fn accept_leads_to_the_next_offer(app: &TestApp) {
     api.post(&format!("offers/{next}/accept"), json!({})).await;
     let v = wait_state(&api, &next, "paid").await;
     assert!(v["next_offer_url"].is_null(), "{v}");
+    // Charged through the sandbox with the offer's own single-use code: the payment, and so
+    // the analytics, count the discounted amount.
+    let paid = format!(
+        "SELECT amount FROM offer_events WHERE kind = 'paid' AND offer_id = '{}'",
+        offer_id(app, &next).await
+    );
+    assert_eq!(common::count(app, &paid).await, 675);
+    let code = common::scalar(
+        app,
+        &format!("SELECT discount_code FROM offers WHERE token = '{next}'"),
+    )
+    .await
+    .expect("a code was made for the discounted charge");
+    let d = common::sandbox_get(app, &format!("/discounts/code/{code}")).await;
+    assert_eq!(
+        (
+            d["amount"].as_i64(),
+            d["usage_limit"].as_i64(),
+            d["times_used"].as_i64()
+        ),
+        (Some(2500), Some(1), Some(1)),
+        "{d}"
+    );
+    assert_eq!(d["restricted_to"], json!(["pdt_IconSet04"]));
     assert_eq!(charges(app, &first).await, 1);
     assert_eq!(charges(app, &offer_id(app, &next).await).await, 1);
     // A failed charge leads nowhere: no next offer after it.

@@ -12,8 +12,8 @@ use upsell_dashboard::domain::money::format_money;
 use upsell_dashboard::domain::offer_action::CancelReason;
 use upsell_dashboard::domain::rule::target::{CustomerFilter, Schedule, ValueRange};
 use upsell_dashboard::domain::rule::{
-    normalize, validate, Experiment, PlanTerms, ProductSummary, RuleDraft, RuleKind, Targeting,
-    Timing,
+    normalize, validate, Discount, Experiment, PlanTerms, ProductSummary, RuleDraft, RuleKind,
+    Targeting, Timing,
 };
 
 fn catalogue() -> Vec<ProductSummary> {
@@ -88,7 +88,7 @@ fn targeting() -> impl Strategy<Value = Targeting> {
 
 fn draft() -> impl Strategy<Value = RuleDraft> {
     (
-        (".{0,300}", 0usize..4, product(), product(), any::<i32>()),
+        (".{0,300}", 0usize..5, product(), product(), any::<i32>()),
         (".{0,300}", ".{0,600}", ".{0,60}", 0usize..4, any::<i32>()),
         (
             product(),
@@ -99,6 +99,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
         ),
         (proptest::option::of(".{0,30}"), any::<bool>(), 0usize..6),
         targeting(),
+        (any::<i32>(), any::<i32>()),
     )
         .prop_map(
             |(
@@ -107,6 +108,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
                 (b_product, b_headline, weight_b, holdout, free_days),
                 (parent, enabled, reason),
                 targeting,
+                (percent, cycles),
             )| RuleDraft {
                 id: None,
                 version: None,
@@ -116,6 +118,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
                     RuleKind::CrossSell,
                     RuleKind::Downsell,
                     RuleKind::Save,
+                    RuleKind::Next,
                 ][kind],
                 parent_rule_id: parent,
                 trigger_product_id: trigger,
@@ -138,6 +141,7 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
                     free_days,
                     ..PlanTerms::default()
                 },
+                discount: Discount { percent, cycles },
                 targeting,
             },
         )

@@ -148,6 +148,26 @@ async fn validation(app: &TestApp) {
             },
             ("parent_rule_id", "parent_required"),
         ),
+        (
+            {
+                let mut d = draft(
+                    "discounted upgrade",
+                    "pdt_BasicMonthly05",
+                    "pdt_ProMonthly06",
+                );
+                d["discount"] = json!({ "percent": 20, "cycles": 0 });
+                d
+            },
+            ("discount.percent", "discount_plan_change"),
+        ),
+        (
+            {
+                let mut d = draft("too generous", PACK, COURSE);
+                d["discount"] = json!({ "percent": 95 });
+                d
+            },
+            ("discount.percent", "discount_range"),
+        ),
     ];
     for (d, (field, code)) in cases {
         let (s, v) = m.call("rules/save", json!({ "draft": d })).await;

@@ -91,6 +91,14 @@ pub struct OfferView {
     pub save: bool,
     /// The amount moved since it was shown: nothing was charged; this is the new amount.
     pub requoted: bool,
+    /// A discounted offer: the price before it (shown struck through), the percent off and,
+    /// for a new subscription, the billing cycles it lasts (0: every one).
+    #[serde(default)]
+    pub full_amount: Option<i64>,
+    #[serde(default)]
+    pub discount_percent: i32,
+    #[serde(default)]
+    pub discount_cycles: i32,
 }
 
 /// Families of decline codes, each with one explanation a customer understands.

@@ -271,6 +271,20 @@ impl Dodo {
             .map_err(|e| AppError::from(dodopayments::Error::from(e)))
     }
 
+    /// Makes a discount code (§16.6) and returns it. On the client that never retries: a
+    /// retried create could make a second code (harmless — single-use, expiring — but untidy).
+    pub async fn create_discount(&self, body: Value) -> Result<String, AppError> {
+        let params: dodopayments::models::DiscountsCreateParams = serde_json::from_value(body)
+            .map_err(|e| {
+                tracing::error!(error = %e, "discount body does not match the SDK's shape");
+                AppError::internal()
+            })?;
+        let started = Instant::now();
+        let sent = self.charges.discounts().create().body(params).await;
+        super::metrics::dodo_call("POST /discounts", sent.is_ok(), started.elapsed());
+        Ok(sent?.code)
+    }
+
     /// A standard hosted checkout for the same product (the fallback). Creating a session
     /// charges nothing, so this call may be retried.
     pub async fn hosted_checkout(&self, body: Value) -> Result<String, AppError> {

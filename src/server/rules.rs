@@ -10,7 +10,8 @@ use crate::domain::offer_action::CancelReason;
 use crate::domain::proration::ProrationMode;
 use crate::domain::role::CurrentUser;
 use crate::domain::rule::{
-    name_key, normalize, validate, Experiment, PlanTerms, Rule, RuleDraft, RuleKind, Timing,
+    name_key, normalize, validate, Discount, Experiment, PlanTerms, Rule, RuleDraft, RuleKind,
+    Timing,
 };
 use crate::domain::subscription::OnPaymentFailure;
 use sqlx::any::AnyRow;
@@ -19,7 +20,7 @@ use sqlx::{Any, Row};
 pub(super) const COLUMNS: &str = "id, version, name, kind, parent_rule_id, trigger_product_id, offer_product_id, \
     quantity, headline, value_prop, badge, timing, expiry_minutes, priority, enabled, created_at, updated_at, \
     variant_b_product_id, variant_b_headline, variant_b_weight, holdout_percent, proration_mode, \
-    on_payment_failure, cancel_reason, free_days, targeting";
+    on_payment_failure, cancel_reason, free_days, targeting, discount_percent, discount_cycles";
 
 pub(super) fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
@@ -66,6 +67,10 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Rule, sqlx::Error> {
         },
         targeting: serde_json::from_str(&r.try_get::<String, _>("targeting")?)
             .map_err(|_| bad("targeting"))?,
+        discount: Discount {
+            percent: r.try_get::<i64, _>("discount_percent")? as i32,
+            cycles: r.try_get::<i64, _>("discount_cycles")? as i32,
+        },
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -179,7 +184,8 @@ pub async fn save(
                  offer_product_id = $6, quantity = $7, headline = $8, value_prop = $9, badge = $10, timing = $11, \
                  expiry_minutes = $12, enabled = $13, version = $14, updated_at = $15, variant_b_product_id = $16, \
                  variant_b_headline = $17, variant_b_weight = $18, holdout_percent = $19, proration_mode = $20, \
-                 on_payment_failure = $21, cancel_reason = $22, free_days = $23, targeting = $24 WHERE id = $25 AND version = $26",
+                 on_payment_failure = $21, cancel_reason = $22, free_days = $23, targeting = $24, \
+                 discount_percent = $25, discount_cycles = $26 WHERE id = $27 AND version = $28",
             )
             .bind(&rule.name)
             .bind(name_key(&rule.name))
@@ -205,6 +211,8 @@ pub async fn save(
             .bind(rule.terms.cancel_reason.map(CancelReason::as_str))
             .bind(rule.terms.free_days as i64)
             .bind(targeting_json(&rule))
+            .bind(rule.discount.percent as i64)
+            .bind(rule.discount.cycles as i64)
             .bind(&id)
             .bind(expected)
             .execute(&mut *tx)
@@ -253,6 +261,7 @@ pub(super) fn from_draft(d: &RuleDraft) -> Rule {
         experiment: d.experiment.clone(),
         terms: d.terms.clone(),
         targeting: d.targeting.clone(),
+        discount: d.discount,
         created_at: 0,
         updated_at: 0,
     }
@@ -265,7 +274,7 @@ pub(super) async fn insert(
 ) -> Result<(), sqlx::Error> {
     bind_all(
         sqlx::query(&format!(
-            "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+            "INSERT INTO rules ({COLUMNS}, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
         )),
         rule,
     )
@@ -304,6 +313,8 @@ fn bind_all<'q>(
         .bind(r.terms.cancel_reason.map(CancelReason::as_str))
         .bind(r.terms.free_days as i64)
         .bind(targeting_json(r))
+        .bind(r.discount.percent as i64)
+        .bind(r.discount.cycles as i64)
         .bind(name_key(&r.name))
 }
 

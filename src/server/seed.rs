@@ -7,7 +7,9 @@ use crate::domain::error::AppError;
 use crate::domain::offer_action::CancelReason;
 use crate::domain::role::{CurrentUser, Role};
 use crate::domain::rule::target::{CustomerFilter, Schedule, ValueRange};
-use crate::domain::rule::{PlanTerms, RuleDraft, RuleKind, Targeting, Timing, ANY_PRODUCT};
+use crate::domain::rule::{
+    Discount, PlanTerms, RuleDraft, RuleKind, Targeting, Timing, ANY_PRODUCT,
+};
 use sqlx::Row;
 
 /// Well-known demo logins. They only exist where demo data is switched on.
@@ -229,7 +231,7 @@ async fn demo_targeting(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<()
 }
 
 /// A next offer: once the copy course offered after the template pack is accepted and paid,
-/// the icon set follows (the course's downsell answers a decline). Added once.
+/// the icon set follows at 25 % off (the course's downsell answers a decline). Added once.
 async fn demo_chain(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<(), AppError> {
     if flag(db, "demo_rules_v3").await? {
         return Ok(());
@@ -246,8 +248,12 @@ async fn demo_chain(db: &Db, dodo: &Dodo, system: &CurrentUser) -> Result<(), Ap
             offer_product_id: "pdt_IconSet04".into(),
             headline: "One more thing: icons to match".into(),
             value_prop: "Two hundred line icons in SVG, styled like your new pages.".into(),
-            badge: "Add-on".into(),
+            badge: "25% off".into(),
             expiry_minutes: 30,
+            discount: Discount {
+                percent: 25,
+                cycles: 0,
+            },
             ..Default::default()
         };
         rules::save(db, dodo, system, draft).await?;

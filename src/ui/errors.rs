@@ -23,6 +23,7 @@ fn field_msg(code: &str) -> Msg {
         "downsell_not_cheaper" => Msg::ErrDownsellNotCheaper,
         "chain_loop" => Msg::ErrChainLoop,
         "chain_too_long" => Msg::ErrChainTooLong,
+        "discount_plan_change" => Msg::ErrDiscountPlanChange,
         "parent_has_next" => Msg::ErrParentHasNext,
         "parent_is_save" => Msg::ErrParentIsSave,
         "parent_required" => Msg::ErrParentRequired,

@@ -115,6 +115,11 @@ pub enum Msg {
     FieldParent,
     FieldParentHelp,
     FieldParentNext,
+    FieldDiscount,
+    FieldDiscountHelp,
+    FieldDiscountCycles,
+    FieldDiscountCyclesHelp,
+    ErrDiscountPlanChange,
     FieldParentNextHelp,
     FieldTrigger,
     FieldOffer,
@@ -203,6 +208,8 @@ pub enum Msg {
     OfferCharging,
     OfferPaid,
     OfferNextLink,
+    OfferSaving,
+    OfferDiscountCycles,
     OfferThanks,
     OfferExpired,
     OfferNoMethod,
@@ -718,6 +725,11 @@ fn en(m: Msg) -> &'static str {
         FieldParent => "Shown when this rule's offer is declined",
         FieldParentHelp => "A downsell replaces a declined offer with a cheaper one.",
         FieldParentNext => "Shown once this rule's offer is accepted and paid",
+        FieldDiscount => "Discount (% off)",
+        FieldDiscountHelp => "0 for none. The page shows the old price struck through; the charge applies a single-use Dodo code that expires with the offer. A plan change cannot be discounted.",
+        FieldDiscountCycles => "Discounted payments",
+        FieldDiscountCyclesHelp => "For a new subscription: how many payments the discount lasts, the first included (0: every payment).",
+        ErrDiscountPlanChange => "A plan change cannot be discounted: set the discount to 0, or offer a cheaper plan.",
         FieldParentNextHelp => "A next offer follows an accepted one, such as an add-on after an upgrade. One purchase leads to at most three offers in a row.",
         FieldTrigger => "When a customer buys",
         FieldOffer => "Offer",
@@ -887,6 +899,8 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         OfferPaid => "Done! It's been added to your order and charged to your saved payment method.",
         OfferNextLink => "One more thing for you: see the next offer",
+        OfferSaving => "You save {amount} ({p}% off).",
+        OfferDiscountCycles => "{p}% off the first {n} payments, then the full price.",
         #[cfg(feature = "ssr")]
         OfferThanks => "No problem — thanks for your order. We won't show this offer again.",
         #[cfg(feature = "ssr")]
@@ -1620,6 +1634,11 @@ fn zh(m: Msg) -> &'static str {
         FieldParent => "在此规则的推荐被拒绝后显示",
         FieldParentHelp => "降级销售会用更便宜的产品替代被拒绝的推荐。",
         FieldParentNext => "在此规则的推荐被接受并付款后显示",
+        FieldDiscount => "折扣（%）",
+        FieldDiscountHelp => "0 表示不打折。页面会以删除线显示原价；扣款时使用一个随优惠一起过期的一次性 Dodo 折扣码。套餐变更无法打折。",
+        FieldDiscountCycles => "享受折扣的付款次数",
+        FieldDiscountCyclesHelp => "仅用于新订阅：折扣持续的付款次数，包括首次付款（0 表示每次付款）。",
+        ErrDiscountPlanChange => "套餐变更无法打折：请把折扣设为 0，或推荐更便宜的套餐。",
         FieldParentNextHelp => "后续优惠在推荐被接受后展示，例如升级之后的附加产品。一次购买最多连续引出三个优惠。",
         FieldTrigger => "当顾客购买",
         FieldOffer => "推荐产品",
@@ -1792,6 +1811,8 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         OfferPaid => "完成！已加入您的订单，并从您保存的支付方式扣款。",
         OfferNextLink => "还有一项为您准备的优惠：查看下一个优惠",
+        OfferSaving => "立省 {amount}（{p}% 折扣）。",
+        OfferDiscountCycles => "前 {n} 期付款享 {p}% 折扣，之后恢复原价。",
         #[cfg(feature = "ssr")]
         OfferThanks => "没问题——感谢您的订购。我们不会再显示此优惠。",
         #[cfg(feature = "ssr")]

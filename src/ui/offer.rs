@@ -134,6 +134,7 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
     );
     let terms = terms(&v);
     let show_product = !v.action.on_subscription();
+    let saving = discount_text(&v);
     view! {
         <article class="offer-card big" data-state=v.state.as_str() data-action=v.action.as_str() data-testid="offer-card">
             {v.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
@@ -147,8 +148,12 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             {show_product.then(|| view! {
                 <p class="offer-product">
                     {v.product_name.clone()} {(v.quantity > 1).then(|| format!(" × {}", v.quantity))}
-                    " — " <strong class="price">{format_money(v.amount, &v.currency)}</strong>
+                    " — " {saving.as_ref().map(|_| view! {
+                        <s class="was" data-testid="full-price">{format_money(v.full_amount.unwrap_or_default(), &v.currency)}</s> " "
+                    })}
+                    <strong class="price">{format_money(v.amount, &v.currency)}</strong>
                 </p>
+                {saving.clone().map(|s| view! { <p class="saving" data-testid="saving">{s}</p> })}
                 <p class="diff">{diff_text.clone()}</p>
             })}
             {terms}
@@ -185,6 +190,26 @@ fn terms(v: &OfferView) -> Option<impl IntoView> {
             {moves.then(|| view! { ". " {i18n.t(Msg::OfferMovesSubscription)} })}
         </p>
     })
+}
+
+/// "You save $9.80 (20% off)", and for a new subscription whose discount ends, when it ends.
+fn discount_text(v: &OfferView) -> Option<String> {
+    let i18n = use_i18n();
+    let full = v.full_amount.filter(|f| *f > v.amount)?;
+    let mut text = i18n
+        .now(Msg::OfferSaving)
+        .replace("{amount}", &format_money(full - v.amount, &v.currency))
+        .replace("{p}", &v.discount_percent.to_string());
+    if v.action == OfferAction::NewSubscription && v.discount_cycles > 0 {
+        text.push(' ');
+        text.push_str(
+            &i18n
+                .now(Msg::OfferDiscountCycles)
+                .replace("{n}", &v.discount_cycles.to_string())
+                .replace("{p}", &v.discount_percent.to_string()),
+        );
+    }
+    Some(text)
 }
 
 fn decline_msg(k: DeclineKind) -> Msg {

@@ -7,9 +7,11 @@ use super::subscription::OnPaymentFailure;
 use serde::{Deserialize, Serialize};
 
 pub mod chain;
+pub mod discount;
 pub mod replay;
 pub mod target;
 pub mod versions;
+pub use discount::Discount;
 pub use target::{Targeting, ANY_PRODUCT};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +130,8 @@ pub struct RuleDraft {
     pub terms: PlanTerms,
     #[serde(default)]
     pub targeting: Targeting,
+    #[serde(default)]
+    pub discount: Discount,
 }
 
 /// How a plan change the rule offers is billed and, for a save rule, which cancel reason it
@@ -251,6 +255,7 @@ impl Default for RuleDraft {
             experiment: Experiment::default(),
             terms: PlanTerms::default(),
             targeting: Targeting::default(),
+            discount: Discount::default(),
         }
     }
 }
@@ -278,6 +283,8 @@ pub struct Rule {
     pub terms: PlanTerms,
     #[serde(default)]
     pub targeting: Targeting,
+    #[serde(default)]
+    pub discount: Discount,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -302,6 +309,7 @@ impl Rule {
             experiment: self.experiment.clone(),
             terms: self.terms.clone(),
             targeting: self.targeting.clone(),
+            discount: self.discount,
         }
     }
 }
@@ -359,6 +367,9 @@ pub fn normalize(mut d: RuleDraft, rules: &[Rule]) -> RuleDraft {
         }
     } else {
         d.parent_rule_id = None;
+    }
+    if d.discount.percent == 0 {
+        d.discount = Discount::default();
     }
     if d.kind == RuleKind::Save {
         // Free time offers no product; a plan offers no free time.
@@ -514,6 +525,8 @@ pub fn validate(d: &RuleDraft, products: &[ProductSummary], rules: &[Rule]) -> V
         validate_save(d, trigger, offer, &mut errs);
     }
     validate_experiment(d, products, offer, &mut errs);
+    let action = rule_action(d.kind, trigger, offer, d.terms.free_days);
+    discount::validate(d.discount, action, &mut errs);
     errs.extend(target::validate(&d.targeting, |id| {
         product(products, id).is_some()
     }));

@@ -52,6 +52,7 @@ fn stored(id: &str, d: &RuleDraft) -> Rule {
         experiment: d.experiment.clone(),
         terms: d.terms.clone(),
         targeting: d.targeting.clone(),
+        discount: Default::default(),
         created_at: 0,
         updated_at: 0,
     }

@@ -173,6 +173,7 @@ pub(crate) mod tests_support {
             experiment: Default::default(),
             terms: Default::default(),
             targeting: Targeting::default(),
+            discount: Default::default(),
             created_at: 1,
             updated_at: 1,
         }

@@ -14,7 +14,12 @@ use crate::server::ids::now_ms;
 use crate::server::state::AppState;
 use serde_json::{json, Value};
 
-pub(super) fn checkout_body(state: &AppState, offer: &Offer, method: Option<&str>) -> Value {
+pub(super) fn checkout_body(
+    state: &AppState,
+    offer: &Offer,
+    method: Option<&str>,
+    discount_code: Option<&str>,
+) -> Value {
     let mut body = json!({
         "product_cart": [{ "product_id": offer.offer_product_id, "quantity": offer.quantity }],
         "customer": { "customer_id": offer.customer_id },
@@ -22,6 +27,9 @@ pub(super) fn checkout_body(state: &AppState, offer: &Offer, method: Option<&str
         "metadata": { "offer_id": offer.id, "upsell_source": "one_click" },
         "feature_flags": { "redirect_immediately": true },
     });
+    if let Some(code) = discount_code {
+        body["discount_codes"] = json!([code]);
+    }
     if let Some(m) = method {
         body["payment_method_id"] = json!(m);
         body["confirm"] = json!(true);
@@ -49,9 +57,11 @@ pub(super) async fn fall_back(
             state.dodo.update_method_link(sub, &return_url).await?
         }
         _ => {
+            // The checkout honours the price the page showed.
+            let code = discount_code(state, offer).await?;
             state
                 .dodo
-                .hosted_checkout(checkout_body(state, offer, None))
+                .hosted_checkout(checkout_body(state, offer, None, code.as_deref()))
                 .await?
         }
     };
@@ -75,6 +85,45 @@ pub(super) async fn fall_back(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The offer's single-use Dodo code for the discount its page shows, if any: 1 use, only for
+/// the offered product, expiring half an hour after the offer (the server refuses a late
+/// accept itself; the slack lets a fallback checkout opened in time be completed). Made once:
+/// two accepts racing may each make one, but only the first stored is ever applied, and the
+/// other expires unused.
+async fn discount_code(state: &AppState, offer: &Offer) -> Result<Option<String>, AppError> {
+    if !offer.discount.is_set() || offer.full_amount.is_none() {
+        return Ok(None);
+    }
+    if let Some(code) = &offer.discount_code {
+        return Ok(Some(code.clone()));
+    }
+    let expires = chrono::DateTime::from_timestamp_millis(offer.expires_at + 30 * 60_000)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut body = json!({
+        "type": "percentage", "amount": offer.discount.basis_points(),
+        "name": format!("Upsell offer {}", offer.id), "restricted_to": [offer.offer_product_id],
+        "usage_limit": 1, "expires_at": expires,
+    });
+    if offer.action == OfferAction::NewSubscription && offer.discount.cycles > 0 {
+        body["subscription_cycles"] = json!(offer.discount.cycles);
+    }
+    let made = state.dodo.create_discount(body).await?;
+    write(
+        &state.db,
+        sqlx::query("UPDATE offers SET discount_code = $1 WHERE id = $2 AND discount_code IS NULL")
+            .bind(&made)
+            .bind(&offer.id),
+    )
+    .await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT discount_code FROM offers WHERE id = $1")
+            .bind(&offer.id)
+            .fetch_one(&state.db)
+            .await?;
+    Ok(stored.or(Some(made)))
 }
 
 /// The customer's saved method that a one-click charge in `currency` may use this month, if any.
@@ -202,12 +251,17 @@ pub async fn accept_timed(
         fall_back(state, &offer, OfferState::Fallback, "no_eligible_method").await?;
         return view_timed(view(state, token, None).await, dodo_time);
     };
+    // Made before the charge begins: if Dodo cannot make it, nothing is charged and the offer
+    // stays open for another click.
+    let t = std::time::Instant::now();
+    let code = discount_code(state, &offer).await?;
+    dodo_time += t.elapsed();
     if !begin_charge(state, &mut offer).await? {
         return view_timed(view(state, token, None).await, dodo_time);
     }
     match state
         .dodo
-        .charge(checkout_body(state, &offer, Some(&method)))
+        .charge(checkout_body(state, &offer, Some(&method), code.as_deref()))
         .await
     {
         ChargeCall::Accepted {

@@ -9,7 +9,7 @@ use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::{OfferState, OfferView};
 use crate::domain::offer_action::{choose, NoOffer};
 use crate::domain::rule::target::{winner, Candidate, CustomerFilter, FrequencyCap, Purchase};
-use crate::domain::rule::{ProductSummary, RuleKind, Timing};
+use crate::domain::rule::{Discount, ProductSummary, RuleKind, Timing};
 use crate::domain::rule::{Targeting, ANY_PRODUCT};
 use crate::server::db::begin_write;
 use crate::server::ids::{new_id, now_ms};
@@ -37,11 +37,12 @@ pub(super) struct RuleMatch {
     pub(super) proration_mode: String,
     pub(super) on_payment_failure: String,
     pub(super) free_days: i64,
+    pub(super) discount: Discount,
 }
 
 pub(super) const MATCH_COLUMNS: &str = "r.id, r.kind, r.offer_product_id, r.quantity, r.headline, r.value_prop, r.badge, \
     r.expiry_minutes, r.priority, r.variant_b_product_id, r.variant_b_headline, r.variant_b_weight, r.holdout_percent, \
-    r.proration_mode, r.on_payment_failure, r.free_days";
+    r.proration_mode, r.on_payment_failure, r.free_days, r.discount_percent, r.discount_cycles";
 
 /// The rules that may follow a batch of purchases (or one reported moment): those for what was
 /// bought and the catch-alls, with their conditions; the buyers' declines; and, when a rule
@@ -211,6 +212,10 @@ pub(super) fn rule_match(r: &AnyRow) -> Result<RuleMatch, sqlx::Error> {
         proration_mode: r.try_get("proration_mode")?,
         on_payment_failure: r.try_get("on_payment_failure")?,
         free_days: r.try_get("free_days")?,
+        discount: Discount {
+            percent: r.try_get::<i64, _>("discount_percent")? as i32,
+            cycles: r.try_get::<i64, _>("discount_cycles")? as i32,
+        },
     })
 }
 

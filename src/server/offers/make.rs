@@ -6,7 +6,7 @@ use super::Tx;
 use crate::domain::analytics::{assign, EventKind, Variant};
 use crate::domain::offer::OfferState;
 use crate::domain::offer_action::OfferAction;
-use crate::domain::rule::{ProductSummary, RuleKind};
+use crate::domain::rule::{Discount, ProductSummary, RuleKind};
 use crate::server::ids::{new_id, now_ms};
 use crate::server::rollups::{self, Subject};
 use crate::server::sql::{insert_with, Arg};
@@ -38,7 +38,7 @@ pub(super) struct OfferRow {
 }
 
 /// Column names and PostgreSQL types, in the order of [`OfferRow::args`].
-const COLUMNS: [(&str, &str); 30] = [
+const COLUMNS: [(&str, &str); 33] = [
     ("id", "text"),
     ("token", "text"),
     ("rule_id", "text"),
@@ -69,6 +69,9 @@ const COLUMNS: [(&str, &str); 30] = [
     ("quoted_at", "bigint"),
     ("recurring_amount", "bigint"),
     ("billing_interval", "text"),
+    ("discount_percent", "bigint"),
+    ("discount_cycles", "bigint"),
+    ("full_amount", "bigint"),
 ];
 
 /// The offer a rule makes, not yet written; `None` when its product left the catalogue or
@@ -122,6 +125,16 @@ pub(super) async fn prepare(
         let amount = offered.price.saturating_mul(rule.quantity);
         (OfferAction::NewSubscription, amount, None)
     };
+    // A discount takes its share of a charge made by checkout; a plan change has none.
+    let discount = match action {
+        OfferAction::OneTime | OfferAction::NewSubscription => rule.discount,
+        _ => Discount::default(),
+    };
+    let (amount, full_amount) = if discount.is_set() {
+        (discount.apply(amount), Some(amount))
+    } else {
+        (amount, None)
+    };
     let (id, token) = (new_id("ofr"), new_id("otk"));
     let text = |s: &str| Arg::Text(s.to_string());
     let opt = |s: Option<&str>| Arg::OptText(s.map(str::to_string));
@@ -160,6 +173,9 @@ pub(super) async fn prepare(
                 .then(|| offered.price.saturating_mul(rule.quantity)),
         ),
         opt(offered.interval.as_deref()),
+        Arg::Int(discount.percent as i64),
+        Arg::Int(discount.cycles as i64),
+        Arg::OptInt(full_amount),
     ];
     Ok(Some(OfferRow {
         id,

@@ -39,6 +39,7 @@ use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::OfferState;
 use crate::domain::offer_action::OfferAction;
 use crate::domain::proration::ProrationMode;
+use crate::domain::rule::Discount;
 use crate::domain::subscription::{EffectiveAt, OnPaymentFailure};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -90,6 +91,12 @@ pub struct Offer {
     pub plan_change_id: Option<String>,
     /// A save offer: made for a subscriber's cancel request (its decline cancels).
     pub save: bool,
+    /// The rule's discount when the offer was made; it applies to a one-time charge or a new
+    /// subscription (`full_amount` is then the price before it), never to a plan change.
+    pub discount: Discount,
+    pub full_amount: Option<i64>,
+    /// The single-use Dodo code made for this offer's charge, once made.
+    pub discount_code: Option<String>,
 }
 
 impl Offer {
@@ -109,6 +116,7 @@ pub(super) const COLUMNS: &str = "id, token, rule_id, customer_id, trigger_payme
     state, payment_id, failure_code, fallback_url, shown_at, expires_at, variant, updated_at, action, \
     subscription_id, from_product_id, recurring_amount, billing_interval, recurring_from, effective_at, \
     proration_mode, on_payment_failure, free_days, quoted_at, plan_change_id, \
+    discount_percent, discount_cycles, full_amount, discount_code, \
     CASE WHEN EXISTS (SELECT 1 FROM cancellations c WHERE c.offer_id = offers.id) THEN 1 ELSE 0 END AS is_save";
 
 pub(super) fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
@@ -163,6 +171,12 @@ pub(super) fn from_row(r: &AnyRow) -> Result<Offer, sqlx::Error> {
         quoted_at: r.try_get("quoted_at")?,
         plan_change_id: r.try_get("plan_change_id")?,
         save: r.try_get::<i64, _>("is_save")? == 1,
+        discount: Discount {
+            percent: r.try_get::<i64, _>("discount_percent")? as i32,
+            cycles: r.try_get::<i64, _>("discount_cycles")? as i32,
+        },
+        full_amount: r.try_get("full_amount")?,
+        discount_code: r.try_get("discount_code")?,
     })
 }
 

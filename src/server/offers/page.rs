@@ -126,5 +126,8 @@ pub(super) async fn render(
         free_days: offer.free_days,
         save: offer.save,
         requoted: false,
+        full_amount: offer.full_amount,
+        discount_percent: offer.full_amount.map_or(0, |_| offer.discount.percent),
+        discount_cycles: offer.full_amount.map_or(0, |_| offer.discount.cycles),
     })
 }

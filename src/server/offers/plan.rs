@@ -88,6 +88,7 @@ pub(super) async fn quote(
         t => t,
     };
     Ok(Quote {
+        full_amount: None,
         action: OfferAction::PlanChange,
         amount,
         subscription_id: Some(sid.to_string()),
@@ -118,6 +119,7 @@ pub(super) async fn quote_free_time(
     }
     let next = ms(sub.get("next_billing_date"));
     Ok(Ok(Quote {
+        full_amount: None,
         action: OfferAction::FreeTime,
         amount: 0,
         subscription_id: Some(sid.to_string()),

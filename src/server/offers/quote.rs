@@ -18,6 +18,8 @@ pub(super) struct Quote {
     pub action: OfferAction,
     /// Charged at accept.
     pub amount: i64,
+    /// Before the offer's discount, when one applies (a checkout's charge).
+    pub full_amount: Option<i64>,
     pub subscription_id: Option<String>,
     pub from_product_id: Option<String>,
     /// What each period costs before the accept (a subscription's current price).
@@ -53,14 +55,22 @@ async fn fresh(state: &AppState, offer: &Offer) -> Result<Result<Quote, NoOffer>
         return Ok(Err(NoOffer::NotActive));
     };
     let price = offered.price.saturating_mul(offer.quantity);
+    // A checkout's charge takes the offer's discount; each later period too when it lasts
+    // for every cycle, else the full price once its cycles are used.
+    let d = offer.discount;
     let simple = |action| Quote {
         action,
-        amount: price,
+        amount: d.apply(price),
+        full_amount: d.is_set().then_some(price),
         subscription_id: None,
         from_product_id: None,
         from_amount: None,
         from_quantity: None,
-        recurring_amount: offered.is_recurring.then_some(price),
+        recurring_amount: offered.is_recurring.then_some(if d.cycles == 0 {
+            d.apply(price)
+        } else {
+            price
+        }),
         recurring_from: None,
         effective_at: None,
     };
@@ -98,7 +108,8 @@ pub(super) async fn requote(state: &AppState, offer: &Offer) -> Result<Quoted, A
     let same = offer.quoted_at.is_some()
         && offer.amount == q.amount
         && offer.action == q.action
-        && offer.recurring_amount == q.recurring_amount;
+        && offer.recurring_amount == q.recurring_amount
+        && offer.full_amount == q.full_amount;
     if same && !is_stale(offer) {
         // Nothing to write: the accept's path stays free of a needless commit.
         return Ok(Quoted::Same(q));
@@ -111,8 +122,8 @@ async fn store(state: &AppState, offer: &Offer, q: &Quote) -> Result<(), AppErro
     // Only while pending: a quote never rewrites an offer already being charged.
     write(&state.db, sqlx::query(
         "UPDATE offers SET action = $1, amount = $2, subscription_id = COALESCE($3, subscription_id), \
-         from_product_id = $4, recurring_amount = $5, recurring_from = $6, effective_at = $7, quoted_at = $8 \
-         WHERE id = $9 AND state = $10",
+         from_product_id = $4, recurring_amount = $5, recurring_from = $6, effective_at = $7, quoted_at = $8, \
+         full_amount = $9 WHERE id = $10 AND state = $11",
     )
     .bind(q.action.as_str())
     .bind(q.amount)
@@ -122,6 +133,7 @@ async fn store(state: &AppState, offer: &Offer, q: &Quote) -> Result<(), AppErro
     .bind(q.recurring_from)
     .bind(q.effective_at.map(EffectiveAt::as_str))
     .bind(now_ms())
+    .bind(q.full_amount)
     .bind(&offer.id)
     .bind(OfferState::Pending.as_str())
     )

@@ -25,6 +25,10 @@ pub struct CheckoutRequest {
     return_url: Option<String>,
     #[serde(default)]
     metadata: Option<Value>,
+    #[serde(default)]
+    discount_codes: Option<Vec<String>>,
+    #[serde(default)]
+    discount_code: Option<String>,
 }
 
 /// The cart's subscription product and quantity, if it holds one. A subscription checkout
@@ -70,6 +74,7 @@ impl Sandbox {
         method: &'static str,
         metadata: Value,
         decline: Option<&str>,
+        discounts: &[super::discounts::Applied],
     ) -> Value {
         self.count_charge(&metadata);
         let item = subscription_item(cart).ok().flatten();
@@ -82,6 +87,7 @@ impl Sandbox {
             Some(session_id),
             sid.as_deref(),
             decline,
+            discounts,
         );
         if let (Some((product, quantity)), Some(sid)) = (item, sid.as_deref()) {
             self.start_subscription(
@@ -91,6 +97,7 @@ impl Sandbox {
                 quantity,
                 Some(method),
                 decline.is_none(),
+                discounts.first(),
             );
         }
         let mut l = self.ledger.lock().unwrap_or_else(|e| e.into_inner());
@@ -109,6 +116,8 @@ pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes)
     let req: CheckoutRequest = parse_body(&body)?;
     let cart = check_cart(&req.product_cart)?;
     subscription_item(&cart)?;
+    let codes = super::discounts::requested(req.discount_codes.clone(), req.discount_code.clone())?;
+    let discounts = sb.discounts_for(&codes, &cart)?;
     let customer_id = req
         .customer
         .as_ref()
@@ -123,7 +132,7 @@ pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes)
             session_id.clone(),
             json!({ "id": session_id, "created_at": sb.now_iso(), "payment_id": null, "payment_status": null,
                     "subscription_id": null, "customer_id": customer, "cart": cart, "metadata": metadata,
-                    "return_url": req.return_url }),
+                    "return_url": req.return_url, "discount_codes": codes }),
         );
         return Ok(Json(
             json!({ "session_id": session_id, "checkout_url": url, "payment_id": null, "client_secret": null, "publishable_key": null }),
@@ -160,6 +169,7 @@ pub async fn create_checkout(State(sb): State<Sandbox>, body: axum::body::Bytes)
                 method,
                 metadata,
                 decline.as_deref(),
+                &discounts,
             )
         }
     };

@@ -114,7 +114,14 @@ impl Sandbox {
                 json!({ "product_id": c.product.id, "quantity": c.quantity }),
             ));
         }
-        let amount = s.product.price * s.quantity;
+        let mut amount = s.product.price * s.quantity;
+        // A discount with cycles left takes its share of this renewal too.
+        if let Some((d, left)) = s.discount.as_mut() {
+            if left.is_none_or(|n| n > 0) {
+                amount = d.apply(s.product.id, amount);
+                *left = left.map(|n| n - 1);
+            }
+        }
         let used = s.credit.max(0).min(amount);
         let charge = amount - used;
         let mut failed = false;

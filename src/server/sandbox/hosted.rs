@@ -107,6 +107,10 @@ pub async fn hosted_pay(
             .filter(|c| *c == "EXPIRED_CARD")
             .map(str::to_string)
     });
+    // The codes are checked again: one may have expired or been used since the page opened.
+    let codes: Vec<String> =
+        serde_json::from_value(session["discount_codes"].clone()).unwrap_or_default();
+    let discounts = sb.discounts_for(&codes, &cart)?;
     let payment = sb.charge_checkout(
         &sid,
         customer,
@@ -114,6 +118,7 @@ pub async fn hosted_pay(
         method,
         session["metadata"].clone(),
         decline.as_deref(),
+        &discounts,
     );
     let status = payment["status"].as_str().unwrap_or_default().to_string();
     let sub_id = payment["subscription_id"].as_str().map(str::to_string);

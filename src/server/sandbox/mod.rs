@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod checkouts;
 pub mod clock;
 pub mod customers;
+pub mod discounts;
 pub mod faults;
 pub mod hosted;
 pub mod manage;
@@ -210,6 +211,9 @@ pub fn router(
             axum::routing::post(checkouts::create_checkout),
         )
         .route("/checkouts/{id}", get(checkouts::get_checkout))
+        .route("/discounts", axum::routing::post(discounts::create))
+        .route("/discounts/code/{code}", get(discounts::by_code))
+        .route("/discounts/{id}", get(discounts::get))
         .route(
             "/payments",
             get(payments::list_payments).post(payments::create_payment),

@@ -18,6 +18,8 @@ pub struct Ledger {
     pub(super) fault: Fault,
     /// Hosted links handed out (portal sessions, update-payment-method pages), by token.
     pub(super) links: HashMap<String, Value>,
+    /// Discount codes, by id.
+    pub(super) discounts: HashMap<String, super::discounts::Code>,
 }
 
 pub(super) fn id(prefix: &str) -> String {
@@ -123,16 +125,19 @@ impl Sandbox {
         session: Option<&str>,
         subscription_id: Option<&str>,
         decline: Option<&str>,
+        discounts: &[super::discounts::Applied],
     ) -> Value {
         let mut total = 0i64;
         let mut currency = "USD";
         for (pid, qty) in cart {
             if let Some(p) = catalogue::product(pid) {
-                total += p.price * qty;
+                total += discounts
+                    .iter()
+                    .fold(p.price * qty, |amount, d| d.apply(pid, amount));
                 currency = p.currency;
             }
         }
-        let payment = payment_json(PaymentParts {
+        let mut payment = payment_json(PaymentParts {
             customer,
             amount: total,
             currency,
@@ -144,6 +149,13 @@ impl Sandbox {
             decline,
             at: self.now_iso(),
         });
+        if !discounts.is_empty() {
+            payment["discounts"] = json!(discounts.iter().map(|d| &d.id).collect::<Vec<_>>());
+            payment["discount_id"] = json!(discounts[0].id);
+            if decline.is_none() {
+                self.use_discounts(discounts);
+            }
+        }
         let payment_id = payment["payment_id"]
             .as_str()
             .unwrap_or_default()
@@ -311,6 +323,7 @@ pub async fn create_payment(State(sb): State<Sandbox>, body: axum::body::Bytes) 
         None,
         None,
         decline.as_deref(),
+        &[],
     );
     Ok(Json(
         json!({ "payment_id": p["payment_id"], "client_secret": "sandbox_secret", "customer": p["customer"],
@@ -359,9 +372,10 @@ pub async fn simulate_purchase(State(sb): State<Sandbox>, body: axum::body::Byte
         None,
         sid.as_deref(),
         None,
+        &[],
     );
     if let (Some((product, quantity)), Some(sid)) = (plan, sid.as_deref()) {
-        sb.start_subscription(sid, customer, product, quantity, method, true);
+        sb.start_subscription(sid, customer, product, quantity, method, true, None);
     }
     Ok(Json(payment))
 }

@@ -146,6 +146,8 @@ pub(super) fn apply_to(s: &mut Sub, p: &Planned, q: &Quote, now: i64) {
     s.product = p.product;
     s.quantity = p.quantity;
     s.credit = q.balance_after;
+    // The sandbox's codes are made with `preserve_on_plan_change: false`: a new plan drops them.
+    s.discount = None;
     if q.resets_cycle {
         s.period_start = now;
         s.period_end = now + period_ms(p.product);

@@ -41,6 +41,8 @@ pub struct Sub {
     pub(super) cancel_at_next: bool,
     pub(super) cancelled_at: Option<i64>,
     pub(super) metadata: Value,
+    /// The discount its checkout applied, and the charges it still takes off (`None`: all).
+    pub(super) discount: Option<(super::discounts::Applied, Option<i64>)>,
 }
 
 #[derive(Default)]
@@ -155,6 +157,7 @@ impl Book {
                     cancel_at_next: false,
                     cancelled_at: (status == "cancelled").then_some(start),
                     metadata: json!({}),
+                    discount: None,
                 })
             })
             .collect();
@@ -203,7 +206,9 @@ fn core_json(s: &Sub) -> Value {
         "has_payment_method": s.method.is_some(),
         "billing": { "country": "US", "state": null, "city": null, "street": null, "zipcode": "94612" },
         "metadata": s.metadata, "created_at": s.created_at, "scheduled_change": scheduled_json(s),
-        "discounts": [], "discount_id": null, "discount_cycles_remaining": null,
+        "discounts": s.discount.iter().map(|(d, left)| json!({ "discount_id": d.id, "discount_cycles_remaining": left })).collect::<Vec<_>>(),
+        "discount_id": s.discount.as_ref().map(|(d, _)| d.id.clone()),
+        "discount_cycles_remaining": s.discount.as_ref().and_then(|(_, left)| *left),
         "tax_id": null, "customer_business_name": null
     })
 }
@@ -289,6 +294,7 @@ impl Sandbox {
         quantity: i64,
         method: Option<&'static str>,
         succeeded: bool,
+        discount: Option<&super::discounts::Applied>,
     ) {
         let now = self.now_ms();
         let sub = Sub {
@@ -307,6 +313,8 @@ impl Sandbox {
             cancel_at_next: false,
             cancelled_at: None,
             metadata: json!({}),
+            // The first charge used one cycle.
+            discount: discount.map(|d| (d.clone(), d.cycles.map(|c| c - 1))),
         };
         let data = event_data(subscription_json(&sub), "Subscription");
         self.subscriptions

@@ -35,6 +35,8 @@ fn control_id(field: &str) -> &'static str {
         "experiment.weight_b" => "rule-b-weight",
         "experiment.holdout" => "rule-holdout",
         "terms.free_days" => "rule-free-days",
+        "discount.percent" => "rule-discount",
+        "discount.cycles" => "rule-discount-cycles",
         "targeting.order_values" => "tg-values-error",
         "targeting.min_quantity" => "tg-qty-min",
         "targeting.currencies" => "tg-currencies",
@@ -146,6 +148,14 @@ pub(super) fn RuleEditor(
     let follows = move || editing.with(|d| d.kind.follows_a_rule());
     let is_next = move || editing.with(|d| d.kind == RuleKind::Next);
     let is_save = move || editing.with(|d| d.kind == RuleKind::Save);
+    let offers_a_plan = move || {
+        editing.with(|d| {
+            products.with_value(|ps| {
+                ps.iter()
+                    .any(|p| p.id == d.offer_product_id && p.is_recurring)
+            })
+        })
+    };
     let other_rules = move || {
         let own = own_id.get_value();
         let parent = get(|d| d.parent_rule_id.clone().unwrap_or_default())();
@@ -280,6 +290,33 @@ pub(super) fn RuleEditor(
                         <label for="rule-enabled">{i18n.t(Msg::FieldEnabled)}</label>
                     </div>
                 </div>
+                <Show when=move || !is_save()>
+                    <div class="row">
+                        <div class="field">
+                            <label for="rule-discount">{i18n.t(Msg::FieldDiscount)}</label>
+                            <input id="rule-discount" type="number" min="0" max="90" inputmode="numeric"
+                                aria-describedby="rule-discount-help rule-discount-error"
+                                aria-invalid=move || field_error("discount.percent").with(Option::is_some).to_string()
+                                prop:value=get(|d| d.discount.percent.to_string())
+                                on:input=move |ev| edit(|d, v| d.discount.percent = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:blur=move |_| touch("discount.percent")/>
+                            <p id="rule-discount-help" class="help">{i18n.t(Msg::FieldDiscountHelp)}</p>
+                            <FieldMsg id="rule-discount-error".into() error=field_error("discount.percent")/>
+                        </div>
+                        <Show when=offers_a_plan>
+                            <div class="field">
+                                <label for="rule-discount-cycles">{i18n.t(Msg::FieldDiscountCycles)}</label>
+                                <input id="rule-discount-cycles" type="number" min="0" max="36" inputmode="numeric"
+                                    aria-describedby="rule-discount-cycles-help rule-discount-cycles-error"
+                                    prop:value=get(|d| d.discount.cycles.to_string())
+                                    on:input=move |ev| edit(|d, v| d.discount.cycles = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                    on:blur=move |_| touch("discount.cycles")/>
+                                <p id="rule-discount-cycles-help" class="help">{i18n.t(Msg::FieldDiscountCyclesHelp)}</p>
+                                <FieldMsg id="rule-discount-cycles-error".into() error=field_error("discount.cycles")/>
+                            </div>
+                        </Show>
+                    </div>
+                </Show>
                 <fieldset class="terms-fields">
                     <legend>{i18n.t(Msg::EditorTerms)}</legend>
                     <div class="row">
@@ -474,6 +511,8 @@ fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
             d.terms.on_payment_failure.as_str().into(),
         ),
         ("draft[terms][free_days]", d.terms.free_days.to_string()),
+        ("draft[discount][percent]", d.discount.percent.to_string()),
+        ("draft[discount][cycles]", d.discount.cycles.to_string()),
     ];
     if let Some(r) = d.terms.cancel_reason {
         fields.push(("draft[terms][cancel_reason]", r.as_str().into()));

@@ -17,9 +17,21 @@ pub(super) fn Preview(
         let d = draft.get();
         let offer = find(d.offer_product_id.clone());
         let trigger = find(d.trigger_product_id.clone());
-        let total = offer
+        let full = offer
             .as_ref()
-            .map(|o| format_money(o.price.saturating_mul(d.quantity as i64), &o.currency));
+            .map(|o| o.price.saturating_mul(d.quantity as i64));
+        let was = full
+            .filter(|_| d.discount.percent > 0 && d.discount.percent <= 90)
+            .zip(offer.as_ref())
+            .map(|(f, o)| format_money(f, &o.currency));
+        let total = offer.as_ref().zip(full).map(|(o, f)| {
+            let f = if was.is_some() {
+                d.discount.apply(f)
+            } else {
+                f
+            };
+            format_money(f, &o.currency)
+        });
         let diff = match (&offer, &trigger) {
             (Some(o), Some(t)) if o.currency == t.currency => {
                 let delta = price_difference(o, d.quantity, t);
@@ -41,7 +53,8 @@ pub(super) fn Preview(
                 {offer.map(|o| view! {
                     <p class="offer-product">
                         {o.name.clone()} {(d.quantity > 1).then(|| format!(" × {}", d.quantity))}
-                        " — " <strong class="price">{total.clone()}</strong>
+                        " — " {was.clone().map(|w| view! { <s class="was" data-testid="preview-was">{w}</s> " " })}
+                        <strong class="price">{total.clone()}</strong>
                     </p>
                 })}
                 {diff.map(|t| view! { <p class="diff" data-testid="price-diff">{t}</p> })}
