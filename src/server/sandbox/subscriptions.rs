@@ -286,6 +286,7 @@ impl Sandbox {
     /// `subscription_id` = `sid`: it succeeded (the subscription is `active` from now for one
     /// period) or failed (kept as `failed`, never active). Sends `subscription.active` or
     /// `subscription.failed` after the payment's own webhook.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn start_subscription(
         &self,
         sid: &str,
