@@ -14,5 +14,6 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     ui::pending::watch_forms();
+    ui::countdown::tick();
     ui::pending::mark_hydrated();
 }

@@ -720,3 +720,78 @@ async fn prorated_preview_shows_the_unused_credit_line() {
         1
     );
 }
+
+/// Discount codes as Dodo keeps them (§16.6): checked at checkout, used once per successful
+/// payment, and on a subscription taken off the first charge and the renewals it lasts.
+#[tokio::test]
+async fn discount_codes_apply_for_their_cycles_and_no_longer() {
+    let app = common::sqlite().await;
+    let create = |body: Value| call(&app, Method::POST, "/discounts", Some(body));
+    let (s, d) = create(json!({
+        "type": "percentage", "amount": 2000, "code": "pro20x2", "restricted_to": [PRO],
+        "subscription_cycles": 2, "usage_limit": 1,
+    }))
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(
+        (d["code"].as_str(), d["times_used"].as_i64()),
+        (Some("PRO20X2"), Some(0))
+    );
+    // Not for this product; then unknown: refused, nothing charged.
+    let mut wrong = one_click(PRIYA, "pm_PriyaVisa4242", BASIC, 1);
+    wrong["discount_codes"] = json!(["PRO20X2"]);
+    let (s, v) = call(&app, Method::POST, "/checkouts", Some(wrong.clone())).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("DISCOUNT_NOT_AVAILABLE_FOR_PRODUCT")
+        ),
+        "{v}"
+    );
+    wrong["discount_codes"] = json!(["NOSUCHCODE"]);
+    let (_, v) = call(&app, Method::POST, "/checkouts", Some(wrong)).await;
+    assert_eq!(v["code"], "INVALID_DISCOUNT_CODE");
+
+    let mut body = one_click(PRIYA, "pm_PriyaVisa4242", PRO, 1);
+    body["discount_codes"] = json!(["pro20x2"]);
+    let (s, co) = call(&app, Method::POST, "/checkouts", Some(body.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{co}");
+    let pid = co["payment_id"].as_str().unwrap();
+    let first = common::sandbox_get(&app, &format!("/payments/{pid}")).await;
+    assert_eq!(first["total_amount"], 6400, "$80 less 20 %");
+    assert_eq!(first["discounts"], json!([d["discount_id"]]));
+    let sid = first["subscription_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        sub(&app, &sid).await["discounts"][0]["discount_cycles_remaining"],
+        1
+    );
+    // Used up: a second checkout with it is refused.
+    let (_, v) = call(&app, Method::POST, "/checkouts", Some(body)).await;
+    assert_eq!(v["code"], "INVALID_DISCOUNT_CODE", "{v}");
+
+    // The first renewal is the second discounted payment; the next is full price.
+    let mut charged = Vec::new();
+    for _ in 0..2 {
+        let events = advance(&app, 31).await;
+        let e = events
+            .iter()
+            .find(|e| e["subscription_id"] == sid.as_str() && e["type"] == "payment.succeeded")
+            .unwrap_or_else(|| panic!("a renewal: {events:?}"));
+        charged.push(e["amount"].as_i64().unwrap());
+    }
+    assert_eq!(charged, [6400, 8000]);
+
+    // An expired code is refused.
+    let (_, d) = create(
+        json!({ "type": "percentage", "amount": 1000, "expires_at": "2020-01-01T00:00:00Z" }),
+    )
+    .await;
+    let mut late = one_click(PRIYA, "pm_PriyaVisa4242", PRO, 1);
+    late["discount_codes"] = json!([d["code"]]);
+    let (_, v) = call(&app, Method::POST, "/checkouts", Some(late)).await;
+    assert_eq!(v["code"], "DISCOUNT_CODE_EXPIRED");
+    // Only percentage codes.
+    let (s, _) = create(json!({ "type": "flat", "amount": 500 })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -32,7 +32,14 @@ test('simulate a purchase, accept the offer with one click, see it confirmed', a
   await expect(next).toBeVisible();
   await next.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('One more thing: icons to match');
+  // 25 % off: the old price struck through, the saving, and a countdown ticking in seconds.
+  await expect(page.getByTestId('full-price')).toHaveText('$9.00');
+  await expect(page.getByTestId('offer-card').locator('.price').first()).toHaveText('$6.75');
+  await expect(page.getByTestId('saving')).toHaveText('You save $2.25 (25% off).');
   await hydrated(page);
+  await expect(page.getByTestId('countdown')).toHaveText(/^Offer ends in (29:[0-5]\d|30:00)$/);
+  const first = await page.getByTestId('countdown').textContent();
+  await expect(page.getByTestId('countdown')).not.toHaveText(first!, { timeout: 3_000 });
   await page.getByTestId('accept').click();
   await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('next-offer')).toHaveCount(0);

@@ -134,6 +134,10 @@ test('in the editor a rule can follow an accepted offer, and a loop is refused b
   // would have offered over 30 days, next to what the live map did, and saves nothing.
   await page.getByLabel('Kind').selectOption('upsell');
   await page.locator('#rule-headline').fill('A draft headline');
+  // A discount shows in the preview as the customer will see it: the old price struck through.
+  await page.locator('#rule-discount').fill('20');
+  await expect(page.getByTestId('preview-was')).toHaveText('$49.00');
+  await expect(page.getByTestId('offer-preview').locator('.price')).toHaveText('$39.20');
   await page.getByTestId('replay-draft').click();
   const answer = page.getByTestId('draft-replay');
   await expect(answer.getByTestId('replay-result')).toBeVisible({ timeout: 15_000 });

@@ -1,6 +1,8 @@
 //! Components and pages, one module per screen, plus small shared widgets.
 pub mod account;
 pub mod analytics;
+#[cfg(feature = "hydrate")]
+pub mod countdown;
 pub mod errors;
 pub mod home;
 pub mod i18n;

@@ -52,7 +52,10 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
         // Two plain forms: one click posts once (a second click while it is on its way is
         // ignored, and the server's compare-and-set charges at most once anyway).
         OfferState::Pending => view! {
-            <p class="timer">{i18n.t(Msg::ExpiresIn)} " " {minutes_left} " " {i18n.t(Msg::Minutes)}</p>
+            <p class="timer" data-testid="countdown" data-countdown="" data-expires-at=v.expires_at.to_string()
+                data-now=v.now.to_string() data-label=i18n.now(Msg::ExpiresIn) data-expired=i18n.now(Msg::OfferExpired)>
+                {i18n.t(Msg::ExpiresIn)} " " {minutes_left} " " {i18n.t(Msg::Minutes)}
+            </p>
             <div class="offer-buttons">
                 <form method="post" action=AcceptOffer::PATH>
                     <input type="hidden" name="token" value=v.token.clone()/>
