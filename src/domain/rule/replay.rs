@@ -121,7 +121,12 @@ pub fn replay(
         .map(|r| {
             let made = offers.get(r.id.as_str()).copied().unwrap_or(0);
             let product = price(&r.offer_product_id);
-            let unit = product.map_or(0, |p| p.price.saturating_mul(r.quantity as i64));
+            // What one accept would charge: after the rule's discount (a recurring offer may
+            // become a plan change, which it does not discount; the replay counts the
+            // checkout's price, as the offer is made).
+            let unit = product.map_or(0, |p| {
+                r.discount.apply(p.price.saturating_mul(r.quantity as i64))
+            });
             let t = taken.get(&r.offer_product_id).copied().unwrap_or_default();
             let rate = (t.offers > 0).then(|| t.paid.clamp(0, t.offers) as f64 / t.offers as f64);
             let (low, high) = wilson(t.paid, t.offers).unzip();
@@ -271,6 +276,27 @@ mod tests {
                 4_000
             )]
         );
+    }
+
+    /// The same purchase with the offer 25 % off: $40 becomes $30, so 1 × $30 × 50% = $15.
+    #[test]
+    fn a_discount_is_counted_at_the_price_charged() {
+        let mut r = rule("r", "R", "pdt_A", "pdt_B");
+        r.discount = super::super::Discount {
+            percent: 25,
+            cycles: 0,
+        };
+        let taken: HashMap<String, Taken> =
+            [("pdt_B".to_string(), Taken { offers: 2, paid: 1 })].into();
+        let out = replay(
+            &[r],
+            &[product("pdt_A", 2_000), product("pdt_B", 4_000)],
+            &[buy("ann", "pdt_A", 2_000, 1)],
+            &HashSet::new(),
+            &taken,
+            &HashMap::new(),
+        );
+        assert_eq!(out.lines[0].expected, 1_500);
     }
 
     #[test]
