@@ -407,6 +407,8 @@ pub enum Msg {
     SubsAmountInvalid,
     SubsEndsAtPeriodEnd,
     TimingOnCancel,
+    TimingOnDecline,
+    TimingOnAccept,
     AnSavesTitle,
     AnSaveReason,
     AnSaveAsked,
@@ -1207,6 +1209,8 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         SubsEndsAtPeriodEnd => "Ends at the next billing date (the customer cancelled)",
         TimingOnCancel => "When a subscriber asks to cancel",
+        TimingOnDecline => "When its rule's offer is declined",
+        TimingOnAccept => "When its rule's offer is paid",
         #[cfg(feature = "ssr")]
         AnSavesTitle => "Save offers by cancel reason",
         #[cfg(feature = "ssr")]
@@ -2120,6 +2124,8 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         SubsEndsAtPeriodEnd => "将于下一个账单日结束（顾客已取消）",
         TimingOnCancel => "订阅者申请取消时",
+        TimingOnDecline => "在其规则的推荐被拒绝时",
+        TimingOnAccept => "在其规则的推荐付款后",
         #[cfg(feature = "ssr")]
         AnSavesTitle => "按取消原因统计的挽留优惠",
         #[cfg(feature = "ssr")]

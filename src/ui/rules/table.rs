@@ -17,6 +17,17 @@ pub(crate) fn kind_msg(k: crate::domain::rule::RuleKind) -> Msg {
     }
 }
 
+/// When the rule's offer is shown: its timing, or what it answers.
+fn when_msg(rule: &Rule) -> Msg {
+    use crate::domain::rule::RuleKind;
+    match rule.kind {
+        RuleKind::Save => Msg::TimingOnCancel,
+        RuleKind::Downsell => Msg::TimingOnDecline,
+        RuleKind::Next => Msg::TimingOnAccept,
+        _ => timing_msg(rule.timing),
+    }
+}
+
 fn action_msg(a: RuleAction) -> Msg {
     match a {
         RuleAction::OneTime => Msg::ActionOneTime,
@@ -176,9 +187,11 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
                 {conditions.map(|c| view! { <div class="sub conditions" data-testid="rule-conditions">{c}</div> })}
                 {window.map(|(w, live)| view! { <div class=if live { "sub window live" } else { "sub window inert" } data-testid="rule-window">{w}</div> })}
             </td>
-            <td>{trigger} " → " <strong>{offer}</strong> {(rule.quantity > 1).then(|| format!(" × {}", rule.quantity))}</td>
+            <td>{trigger} " → " <strong>{offer}</strong> {(rule.quantity > 1).then(|| format!(" × {}", rule.quantity))}
+                {rule.discount.is_set().then(|| view! { " " <span class="discount" data-testid="rule-discount">{format!("−{}%", rule.discount.percent)}</span> })}
+            </td>
             <td class=format!("action action-{}", action_class(action)) data-testid="rule-action">{i18n.t(action_msg(action))}</td>
-            <td>{i18n.t(if rule.kind == crate::domain::rule::RuleKind::Save { Msg::TimingOnCancel } else { timing_msg(rule.timing) })}</td>
+            <td>{i18n.t(when_msg(&rule))}</td>
             <td>
                 <form method="post" action=SetRuleEnabled::PATH class="inline">
                     <input type="hidden" name="id" value=rule.id.clone()/>
