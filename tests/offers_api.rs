@@ -384,6 +384,84 @@ async fn accept_leads_to_the_next_offer(app: &TestApp) {
     assert_eq!(common::count(app, &followers).await, 0);
 }
 
+/// A burst: more deliveries than the workers keep up with are stored (durable) and answered,
+/// then applied by the inbox; each once, redeliveries included.
+async fn a_burst_is_stored_then_applied_once(app: &TestApp) {
+    use futures::StreamExt;
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let run = common::unique();
+    let send = |round: &'static str| {
+        let run = run.clone();
+        futures::stream::iter(0..1000)
+            .map(move |i| {
+                let run = run.clone();
+                async move {
+                    let body = common::purchase_event(
+                        &format!("pay_burst{run}_{i}"),
+                        &format!("cus_Burst{run}_{i}"),
+                        PACK,
+                    );
+                    let id = format!("msg_burst{run}_{i}");
+                    let (s, v) = deliver(app, TEST_WEBHOOK_SECRET, &id, now(), &body).await;
+                    assert_eq!(s, StatusCode::OK, "{round} {i}: {v}");
+                    v["code"].as_str().unwrap_or_default().to_string()
+                }
+            })
+            .buffer_unordered(500)
+            .collect::<Vec<String>>()
+    };
+    let codes = send("first").await;
+    let stored = codes.iter().filter(|c| *c == "stored").count();
+    assert!(stored > 0, "the burst went through the inbox: {codes:?}");
+    let offers = format!("SELECT COUNT(*) FROM offers WHERE customer_id LIKE 'cus_Burst{run}_%'");
+    let mut made = 0;
+    for _ in 0..200 {
+        made = common::count(app, &offers).await;
+        if made == 1000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(made, 1000, "every stored event applied");
+    let pending = "SELECT COUNT(*) FROM webhook_events WHERE applied = 0";
+    assert_eq!(common::count(app, pending).await, 0);
+    // Every redelivery is a duplicate, and makes nothing.
+    let again = send("again").await;
+    assert!(again.iter().all(|c| c == "duplicate"), "{again:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(common::count(app, &offers).await, 1000);
+}
+
+/// An event stored but not applied when the process died (after its 2xx) is applied without
+/// a redelivery.
+async fn an_event_left_in_the_inbox_is_applied(app: &TestApp) {
+    let m = app.merchant().await;
+    common::settle(&m).await;
+    let run = common::unique();
+    let body = common::purchase_event(&format!("pay_left{run}"), &format!("cus_Left{run}"), PACK);
+    common::exec(
+        app,
+        &format!(
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) \
+             VALUES ('msg_left{run}', 'payment.succeeded', {}, '{}', 0)",
+            common::now() * 1000,
+            body.replace('\'', "''")
+        ),
+    )
+    .await;
+    let offers = format!("SELECT COUNT(*) FROM offers WHERE customer_id = 'cus_Left{run}'");
+    for _ in 0..100 {
+        if common::count(app, &offers).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(common::count(app, &offers).await, 1);
+    let applied = format!("SELECT applied FROM webhook_events WHERE webhook_id = 'msg_left{run}'");
+    assert_eq!(common::count(app, &applied).await, 1);
+}
+
 async fn priority_decides_between_matching_rules(app: &TestApp) {
     let m = app.merchant().await;
     common::settle(&m).await;
@@ -580,6 +658,8 @@ on_both_backends!(
     declined_card_fails_with_fallback,
     decline_leads_to_downsell_and_is_remembered,
     accept_leads_to_the_next_offer,
+    a_burst_is_stored_then_applied_once,
+    an_event_left_in_the_inbox_is_applied,
     priority_decides_between_matching_rules,
     concurrent_accepts_charge_once,
     timeout_never_charges_twice,

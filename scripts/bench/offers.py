@@ -11,6 +11,8 @@ from pathlib import Path
 from benchlib import REPO_ROOT, Server, log, workdir, write_result
 
 SECRET = "whsec_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+# /metrics tells the load generator when the inbox has applied a burst.
+METRICS_TOKEN = "bench-metrics-token"
 EVENTS = int(os.environ.get("BENCH_OFFER_EVENTS", "20000"))
 # Plan-change offers accepted one after another, each on a Basic subscription of its own.
 PLAN_CHANGES = int(os.environ.get("BENCH_PLAN_CHANGES", "200"))
@@ -23,7 +25,7 @@ def fresh_pg_db(admin_url: str, name: str) -> str:
 
 
 def run(backend: str, database_url: str | None, tmp: Path) -> dict:
-    env = {"DODO_WEBHOOK_SECRET": SECRET, "DEMO_DATA": "1", "RUST_LOG": "warn"}
+    env = {"DODO_WEBHOOK_SECRET": SECRET, "DEMO_DATA": "1", "RUST_LOG": "warn", "METRICS_TOKEN": METRICS_TOKEN}
     if database_url:
         env["DATABASE_URL"] = database_url
     with Server(tmp, env) as server:
@@ -31,7 +33,11 @@ def run(backend: str, database_url: str | None, tmp: Path) -> dict:
         base = f"http://{server.addr}"
         log(f"offers bench on {backend}: {EVENTS} events, {PLAN_CHANGES} plan changes")
         out = subprocess.run(
-            [str(LOADGEN), base, SECRET, str(EVENTS), str(PLAN_CHANGES)], check=True, capture_output=True, text=True
+            [str(LOADGEN), base, SECRET, str(EVENTS), str(PLAN_CHANGES)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "METRICS_TOKEN": METRICS_TOKEN},
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result["backend"] = backend

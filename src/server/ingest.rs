@@ -1,6 +1,14 @@
 //! Group commit of verified webhook deliveries: each is stored once (keyed by `webhook-id`)
-//! and applied in the same transaction, by the services' [`Apply`] function. This engine
-//! knows no service, so `state` can hold it without reaching the offer engine.
+//! and applied by the services' [`Apply`] function. This engine knows no service, so `state`
+//! can hold it without reaching the offer engine.
+//!
+//! Normally a batch is stored and applied in one transaction before its 2xx. Under a burst
+//! (deliveries queue up faster than they are applied) a batch is only stored — durable, so the
+//! 2xx is still honest — and the inbox's applier applies stored events in larger
+//! transactions, oldest first; while any wait there, new deliveries queue behind them. Events
+//! left unapplied by a crash are applied at the next start. Applying claims an event
+//! (`applied` 0 → 1) in the transaction that applies it, so two instances never apply one
+//! twice.
 use super::db::{begin_write, Db};
 use super::dodo::Dodo;
 use super::ids::now_ms;
@@ -12,8 +20,9 @@ use sqlx::Row;
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 /// One verified delivery waiting to be applied.
 pub struct Job {
@@ -32,7 +41,18 @@ pub type Apply = for<'t> fn(
     Vec<&'t Job>,
 ) -> Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + 't>>;
 
-type Reply = oneshot::Sender<Result<bool, String>>;
+/// What became of a delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored and applied.
+    Applied,
+    /// Stored; the inbox's applier applies it shortly.
+    Stored,
+    /// Delivered before (applied, or waiting in the inbox).
+    Duplicate,
+}
+
+type Reply = oneshot::Sender<Result<Outcome, String>>;
 
 /// Group commit: deliveries that arrive together are applied in one transaction, so the cost
 /// of a commit is shared. A batch that fails is retried one event per transaction, so one bad
@@ -43,13 +63,27 @@ pub struct Ingest {
 }
 
 const BATCH: usize = 64;
+/// Events the inbox's applier takes per transaction.
+const DRAIN: i64 = 512;
+
+/// What the workers and the inbox's applier share: events stored and not yet applied (this
+/// process's count; the table is the truth), and the applier's wake-up.
+struct Inbox {
+    pending: AtomicUsize,
+    wake: Notify,
+}
 
 impl Ingest {
     pub fn start(db: Db, dodo: Arc<Dodo>, workers: usize, apply: Apply) -> Self {
+        let inbox = Arc::new(Inbox {
+            pending: AtomicUsize::new(0),
+            wake: Notify::new(),
+        });
+        tokio::spawn(applier(db.clone(), dodo.clone(), inbox.clone(), apply));
         let queues = (0..workers.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(4 * BATCH);
-                tokio::spawn(worker(db.clone(), dodo.clone(), rx, apply));
+                tokio::spawn(worker(db.clone(), dodo.clone(), rx, apply, inbox.clone()));
                 tx
             })
             .collect();
@@ -58,7 +92,7 @@ impl Ingest {
         }
     }
 
-    pub async fn apply(&self, job: Job) -> Result<bool, String> {
+    pub async fn apply(&self, job: Job) -> Result<Outcome, String> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         job.webhook_id.hash(&mut h);
@@ -72,7 +106,13 @@ impl Ingest {
     }
 }
 
-async fn worker(db: Db, dodo: Arc<Dodo>, mut rx: mpsc::Receiver<(Job, Reply)>, apply: Apply) {
+async fn worker(
+    db: Db,
+    dodo: Arc<Dodo>,
+    mut rx: mpsc::Receiver<(Job, Reply)>,
+    apply: Apply,
+    inbox: Arc<Inbox>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -80,6 +120,31 @@ async fn worker(db: Db, dodo: Arc<Dodo>, mut rx: mpsc::Receiver<(Job, Reply)>, a
                 Ok(j) => batch.push(j),
                 Err(_) => break,
             }
+        }
+        // A burst: more than a batch still waiting behind this one, or events already in the
+        // inbox (new ones go behind them, in order).
+        if rx.len() >= BATCH || inbox.pending.load(Ordering::Acquire) > 0 {
+            let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
+            match store_only(&db, &jobs).await {
+                Ok(stored) => {
+                    let n = stored.iter().filter(|s| **s).count();
+                    inbox.pending.fetch_add(n, Ordering::AcqRel);
+                    inbox.wake.notify_one();
+                    for (reply, r) in replies.into_iter().zip(stored) {
+                        let _ = reply.send(Ok(if r {
+                            Outcome::Stored
+                        } else {
+                            Outcome::Duplicate
+                        }));
+                    }
+                }
+                Err(e) => {
+                    for reply in replies {
+                        let _ = reply.send(Err(e.to_string()));
+                    }
+                }
+            }
+            continue;
         }
         // The catalogue (cached) is read before the write transaction: no network call while
         // the database lock is held.
@@ -98,7 +163,7 @@ async fn worker(db: Db, dodo: Arc<Dodo>, mut rx: mpsc::Receiver<(Job, Reply)>, a
         match apply_all(&db, &products, &jobs, apply).await {
             Ok(results) => {
                 for (reply, r) in replies.into_iter().zip(results) {
-                    let _ = reply.send(Ok(r));
+                    let _ = reply.send(Ok(applied(r)));
                 }
             }
             Err(e) if jobs.len() == 1 => {
@@ -111,7 +176,7 @@ async fn worker(db: Db, dodo: Arc<Dodo>, mut rx: mpsc::Receiver<(Job, Reply)>, a
                 for (job, reply) in jobs.iter().zip(replies) {
                     let r = apply_all(&db, &products, std::slice::from_ref(job), apply)
                         .await
-                        .map(|v| v[0])
+                        .map(|v| applied(v[0]))
                         .map_err(|e| e.to_string());
                     let _ = reply.send(r);
                 }
@@ -135,13 +200,133 @@ async fn apply_all(
     Ok(out)
 }
 
-/// Stores the batch's deliveries with one statement; returns the webhook ids stored now (the
-/// others were delivered before: duplicates, applied once already).
+fn applied(new: bool) -> Outcome {
+    if new {
+        Outcome::Applied
+    } else {
+        Outcome::Duplicate
+    }
+}
+
+/// Stores deliveries for the inbox's applier (durable at commit); `false` for duplicates.
+async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let mut new = store_deliveries(&mut tx, jobs, false).await?;
+    tx.commit().await?;
+    Ok(jobs
+        .iter()
+        .map(|j| new.remove(j.webhook_id.as_str()))
+        .collect())
+}
+
+/// The inbox's applier: at start (events a crash left), and whenever a worker stored some.
+async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
+    loop {
+        match drain_once(&db, &dodo, apply).await {
+            Ok(0) => {
+                inbox.pending.store(0, Ordering::Release);
+                // Woken by a worker; the timeout also finds events another instance stored.
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_secs(1), inbox.wake.notified())
+                        .await;
+            }
+            Ok(n) => {
+                let _ = inbox
+                    .pending
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |p| {
+                        Some(p.saturating_sub(n))
+                    });
+            }
+            Err(e) => {
+                // One event that cannot be applied must not hold the others: one at a time,
+                // each left for a later try if it fails again.
+                tracing::warn!(error = %e, "inbox batch failed; applying its events one by one");
+                let mut applied = 0;
+                for _ in 0..DRAIN {
+                    match drain(&db, &dodo, apply, 1).await {
+                        Ok(0) => break,
+                        Ok(n) => applied += n,
+                        Err(e) => {
+                            tracing::error!(error = %e, "inbox event not applied; retrying later");
+                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                            break;
+                        }
+                    }
+                }
+                let _ = inbox
+                    .pending
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |p| {
+                        Some(p.saturating_sub(applied))
+                    });
+            }
+        }
+    }
+}
+
+async fn drain_once(db: &Db, dodo: &Dodo, apply: Apply) -> Result<usize, sqlx::Error> {
+    drain(db, dodo, apply, DRAIN).await
+}
+
+/// Claims and applies up to `limit` stored events, oldest first, in one transaction.
+async fn drain(db: &Db, dodo: &Dodo, apply: Apply, limit: i64) -> Result<usize, sqlx::Error> {
+    let products = dodo
+        .products()
+        .await
+        .map(|p| p.to_vec())
+        .unwrap_or_default();
+    let mut tx = begin_write(db).await?;
+    // The claim is the guard: a second applier (another instance) waits on these rows and
+    // then finds them applied.
+    let rows = sqlx::query(
+        "UPDATE webhook_events SET applied = 1 WHERE applied = 0 AND webhook_id IN \
+         (SELECT webhook_id FROM webhook_events WHERE applied = 0 \
+          ORDER BY received_at, webhook_id LIMIT $1) \
+         RETURNING webhook_id, event_type, body, received_at",
+    )
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut jobs = Vec::with_capacity(rows.len());
+    let mut order = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let body: String = r.try_get("body")?;
+        let data = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("data").cloned())
+            .unwrap_or(Value::Null);
+        order.push(r.try_get::<i64, _>("received_at")?);
+        jobs.push(Job {
+            webhook_id: r.try_get("webhook_id")?,
+            event_type: r.try_get("event_type")?,
+            data,
+            raw: Bytes::from(body),
+        });
+    }
+    // RETURNING does not keep the subquery's order.
+    let mut idx: Vec<usize> = (0..jobs.len()).collect();
+    idx.sort_by(|a, b| (order[*a], &jobs[*a].webhook_id).cmp(&(order[*b], &jobs[*b].webhook_id)));
+    let ordered: Vec<&Job> = idx.iter().map(|i| &jobs[*i]).collect();
+    let n = ordered.len();
+    let (res, pending) = rollups::batch(apply(&mut tx, &products, ordered)).await;
+    res?;
+    rollups::flush(&mut tx, pending).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Stores the batch's deliveries with one statement (`applied`: in this transaction, or left
+/// for the inbox's applier); returns the webhook ids stored now (the others were delivered
+/// before: duplicates, applied once or waiting in the inbox).
 async fn store_deliveries(
     tx: &mut crate::server::db::WriteTx,
     jobs: &[Job],
+    applied: bool,
 ) -> Result<HashSet<String>, sqlx::Error> {
     let now = now_ms();
+    let applied = applied as i64;
     let rows = if tx.is_postgres() {
         // One statement text whatever the batch size: PostgreSQL plans it once per connection,
         // where a VALUES list of each length is a new statement to parse and plan.
@@ -154,23 +339,31 @@ async fn store_deliveries(
             })
             .collect();
         sqlx::query(
-            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) \
-             SELECT x.w, x.t, $2, x.b FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) \
+             SELECT x.w, x.t, $2, x.b, $3 FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
              ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
         )
         .bind(Value::Array(rows).to_string())
         .bind(now)
+        .bind(applied)
         .fetch_all(&mut **tx)
         .await?
     } else {
         let rows: Vec<String> = (0..jobs.len())
             .map(|i| {
-                let b = 4 * i;
-                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+                let b = 5 * i;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5
+                )
             })
             .collect();
         let sql = format!(
-            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body) VALUES {} \
+            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) VALUES {} \
              ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
             rows.join(", ")
         );
@@ -180,7 +373,8 @@ async fn store_deliveries(
                 .bind(&job.webhook_id)
                 .bind(&job.event_type)
                 .bind(now)
-                .bind(String::from_utf8_lossy(&job.raw).into_owned());
+                .bind(String::from_utf8_lossy(&job.raw).into_owned())
+                .bind(applied);
         }
         q.fetch_all(&mut **tx).await?
     };
@@ -193,7 +387,7 @@ async fn apply_each(
     jobs: &[Job],
     apply: Apply,
 ) -> Result<Vec<bool>, sqlx::Error> {
-    let mut new = store_deliveries(tx, jobs).await?;
+    let mut new = store_deliveries(tx, jobs, true).await?;
     let mut out = Vec::with_capacity(jobs.len());
     let mut fresh = Vec::new();
     for job in jobs {

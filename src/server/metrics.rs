@@ -47,6 +47,7 @@ struct Metrics {
     deliveries: Family<DeliveryLabels, Counter>,
     calls: Family<CallLabels, Histogram, fn() -> Histogram>,
     offers: Family<StateLabels, Gauge>,
+    inbox: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -59,6 +60,12 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     let deliveries = Family::<DeliveryLabels, Counter>::default();
     let offers = Family::<StateLabels, Gauge>::default();
+    let inbox = Gauge::default();
+    registry.register(
+        "webhook_inbox_pending",
+        "Webhook events stored and not yet applied (all instances), counted at scrape",
+        inbox.clone(),
+    );
     registry.register(
         "http_request_duration_seconds",
         "Time to answer a request, by route template (never the raw path) and status",
@@ -66,7 +73,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     registry.register(
         "webhook_deliveries",
-        "Webhook deliveries: applied, duplicate, rejected (with the reason) or retry",
+        "Webhook deliveries: applied, stored (applied shortly by the inbox), duplicate, rejected (with the reason) or retry",
         deliveries.clone(),
     );
     registry.register(
@@ -85,6 +92,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         deliveries,
         calls,
         offers,
+        inbox,
     }
 });
 
@@ -141,6 +149,10 @@ pub async fn render(db: &Db) -> Result<String, sqlx::Error> {
         sqlx::query_as("SELECT state, COUNT(*) FROM offers GROUP BY state")
             .fetch_all(db)
             .await?;
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events WHERE applied = 0")
+        .fetch_one(db)
+        .await?;
+    METRICS.inbox.set(pending);
     METRICS.offers.clear();
     for (state, n) in rows {
         METRICS.offers.get_or_create(&StateLabels { state }).set(n);

@@ -1,7 +1,7 @@
 //! `POST /webhooks/dodo`: verify (Standard Webhooks), deduplicate by `webhook-id`, store the raw
 //! event and apply it in one transaction. A database failure answers 5xx so Dodo retries, and
 //! the rollback leaves nothing half-applied (not even the dedup row).
-use super::ingest::Job;
+use super::ingest::{Job, Outcome};
 use super::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -82,11 +82,19 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         raw: body.clone(),
     };
     match state.ingest.apply(job).await {
-        Ok(true) => {
+        Ok(Outcome::Applied) => {
             super::metrics::delivery("applied", "");
             reply(StatusCode::OK, "applied", "Event applied.")
         }
-        Ok(false) => {
+        Ok(Outcome::Stored) => {
+            super::metrics::delivery("stored", "");
+            reply(
+                StatusCode::OK,
+                "stored",
+                "Event stored; it is applied shortly.",
+            )
+        }
+        Ok(Outcome::Duplicate) => {
             super::metrics::delivery("duplicate", "");
             reply(StatusCode::OK, "duplicate", "Event already applied.")
         }
