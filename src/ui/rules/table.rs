@@ -191,7 +191,7 @@ fn row(rule: &Rule, i: usize, last: bool, data: &RulesData, confirming: bool) ->
                 {rule.discount.is_set().then(|| view! { " " <span class="discount" data-testid="rule-discount">{format!("−{}%", rule.discount.percent)}</span> })}
             </td>
             <td class=format!("action action-{}", action_class(action)) data-testid="rule-action">{i18n.t(action_msg(action))}</td>
-            <td>{i18n.t(when_msg(&rule))}</td>
+            <td>{i18n.t(when_msg(rule))}</td>
             <td>
                 <form method="post" action=SetRuleEnabled::PATH class="inline">
                     <input type="hidden" name="id" value=rule.id.clone()/>
