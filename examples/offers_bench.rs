@@ -280,7 +280,9 @@ async fn main() {
     let (rate, applied) = ingest(&client, &format!("{base}/webhooks/dodo"), &secret, n, &run).await;
     // A burst is answered once stored; the inbox applies it behind. Wait for it (timed) so
     // the bare handler below runs on an idle machine, and report when all was applied.
-    let applied_s = inbox_drained(&client, &base).await.then(|| started.elapsed().as_secs_f64());
+    let applied_s = inbox_drained(&client, &base)
+        .await
+        .then(|| started.elapsed().as_secs_f64());
     let bare = bare_axum().await;
     ingest(&client, &bare, &secret, 500, "warm").await;
     let (bare_rate, _) = ingest(&client, &bare, &secret, n, "bare").await;

@@ -60,17 +60,31 @@ type Reply = oneshot::Sender<Result<Outcome, String>>;
 #[derive(Clone)]
 pub struct Ingest {
     queues: Arc<Vec<mpsc::Sender<(Job, Reply)>>>,
+    inbox: Arc<Inbox>,
 }
 
 const BATCH: usize = 64;
 /// Events the inbox's applier takes per transaction.
 const DRAIN: i64 = 512;
+/// Deliveries waiting at once (across the workers) from which a burst goes through the inbox.
+const BURST: usize = 48;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
 struct Inbox {
     pending: AtomicUsize,
     wake: Notify,
+    /// Deliveries waiting for their answer.
+    in_flight: AtomicUsize,
+}
+
+/// Counts a delivery in flight until it is answered (or its request dropped).
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Ingest {
@@ -78,6 +92,7 @@ impl Ingest {
         let inbox = Arc::new(Inbox {
             pending: AtomicUsize::new(0),
             wake: Notify::new(),
+            in_flight: AtomicUsize::new(0),
         });
         tokio::spawn(applier(db.clone(), dodo.clone(), inbox.clone(), apply));
         let queues = (0..workers.max(1))
@@ -89,6 +104,7 @@ impl Ingest {
             .collect();
         Self {
             queues: Arc::new(queues),
+            inbox,
         }
     }
 
@@ -97,6 +113,8 @@ impl Ingest {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         job.webhook_id.hash(&mut h);
         let queue = &self.queues[(h.finish() % self.queues.len() as u64) as usize];
+        self.inbox.in_flight.fetch_add(1, Ordering::AcqRel);
+        let _counted = InFlight(&self.inbox.in_flight);
         let (tx, rx) = oneshot::channel();
         queue
             .send((job, tx))
@@ -121,9 +139,11 @@ async fn worker(
                 Err(_) => break,
             }
         }
-        // A burst: more than a batch still waiting behind this one, or events already in the
-        // inbox (new ones go behind them, in order).
-        if rx.len() >= BATCH || inbox.pending.load(Ordering::Acquire) > 0 {
+        // A burst: many deliveries waiting at once, or events already in the inbox (new ones
+        // go behind them, in order).
+        if inbox.in_flight.load(Ordering::Acquire) >= BURST
+            || inbox.pending.load(Ordering::Acquire) > 0
+        {
             let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
             match store_only(&db, &jobs).await {
                 Ok(stored) => {
