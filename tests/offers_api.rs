@@ -384,8 +384,8 @@ async fn accept_leads_to_the_next_offer(app: &TestApp) {
     assert_eq!(common::count(app, &followers).await, 0);
 }
 
-/// A burst: more deliveries than the workers keep up with are stored (durable) and answered,
-/// then applied by the inbox; each once, redeliveries included.
+/// A burst on PostgreSQL: deliveries are stored (durable) and answered, then applied by the
+/// inbox once the burst has passed; each once, redeliveries included.
 async fn a_burst_is_stored_then_applied_once(app: &TestApp) {
     use futures::StreamExt;
     let m = app.merchant().await;
@@ -413,7 +413,12 @@ async fn a_burst_is_stored_then_applied_once(app: &TestApp) {
     };
     let codes = send("first").await;
     let stored = codes.iter().filter(|c| *c == "stored").count();
-    assert!(stored > 0, "the burst went through the inbox: {codes:?}");
+    if app.database_url.starts_with("postgres") {
+        assert!(stored > 0, "the burst went through the inbox: {codes:?}");
+    } else {
+        // One writer: each batch is applied as it is stored.
+        assert!(codes.iter().all(|c| c == "applied"), "{codes:?}");
+    }
     let offers = format!("SELECT COUNT(*) FROM offers WHERE customer_id LIKE 'cus_Burst{run}_%'");
     let mut made = 0;
     for _ in 0..200 {

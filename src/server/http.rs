@@ -216,17 +216,15 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
 
     let dodo = Arc::new(dodo);
     // SQLite has one writer anyway; PostgreSQL commits batches side by side.
-    let workers = if db::backend_of(&config.database_url) == Ok(db::Backend::Postgres) {
-        4
-    } else {
-        1
-    };
+    let postgres = db::backend_of(&config.database_url) == Ok(db::Backend::Postgres);
+    let workers = if postgres { 4 } else { 1 };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         ingest: super::ingest::Ingest::start(
             db.clone(),
             dodo.clone(),
             workers,
+            postgres,
             super::dispatch::apply,
         ),
         db,

@@ -68,6 +68,9 @@ const BATCH: usize = 64;
 const DRAIN: i64 = 512;
 /// Deliveries waiting at once (across the workers) from which a burst goes through the inbox.
 const BURST: usize = 48;
+/// Stored events the applier lets wait while a burst is still arriving; past this it applies
+/// alongside the burst, so a flood that never stops cannot leave work waiting without bound.
+const DEFER_MAX: usize = 100_000;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
@@ -76,6 +79,10 @@ struct Inbox {
     wake: Notify,
     /// Deliveries waiting for their answer.
     in_flight: AtomicUsize,
+    /// Whether a burst may go through the inbox: on PostgreSQL, where storing and applying
+    /// run side by side. SQLite has one writer: storing first and applying later is only
+    /// more work for it, so there every batch is applied as it is stored.
+    bursts: bool,
 }
 
 /// Counts a delivery in flight until it is answered (or its request dropped).
@@ -88,11 +95,13 @@ impl Drop for InFlight<'_> {
 }
 
 impl Ingest {
-    pub fn start(db: Db, dodo: Arc<Dodo>, workers: usize, apply: Apply) -> Self {
+    /// `bursts`: whether a burst may go through the inbox (PostgreSQL; see [`Inbox::bursts`]).
+    pub fn start(db: Db, dodo: Arc<Dodo>, workers: usize, bursts: bool, apply: Apply) -> Self {
         let inbox = Arc::new(Inbox {
             pending: AtomicUsize::new(0),
             wake: Notify::new(),
             in_flight: AtomicUsize::new(0),
+            bursts,
         });
         tokio::spawn(applier(db.clone(), dodo.clone(), inbox.clone(), apply));
         let queues = (0..workers.max(1))
@@ -141,8 +150,9 @@ async fn worker(
         }
         // A burst: many deliveries waiting at once, or events already in the inbox (new ones
         // go behind them, in order).
-        if inbox.in_flight.load(Ordering::Acquire) >= BURST
-            || inbox.pending.load(Ordering::Acquire) > 0
+        if inbox.bursts
+            && (inbox.in_flight.load(Ordering::Acquire) >= BURST
+                || inbox.pending.load(Ordering::Acquire) > 0)
         {
             let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
             match store_only(&db, &jobs).await {
@@ -242,6 +252,14 @@ async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
 /// The inbox's applier: at start (events a crash left), and whenever a worker stored some.
 async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     loop {
+        // While a burst is still arriving, answering it comes first: the events are durable,
+        // and the applier takes them in larger transactions once it has passed (or once too
+        // many wait).
+        while inbox.in_flight.load(Ordering::Acquire) >= BURST
+            && inbox.pending.load(Ordering::Acquire) < DEFER_MAX
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         match drain_once(&db, &dodo, apply).await {
             Ok(0) => {
                 inbox.pending.store(0, Ordering::Release);
