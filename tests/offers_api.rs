@@ -385,7 +385,7 @@ async fn accept_leads_to_the_next_offer(app: &TestApp) {
 }
 
 /// A burst on PostgreSQL: deliveries are stored (durable) and answered, then applied by the
-/// inbox once the burst has passed; each once, redeliveries included.
+/// inbox; each once, redeliveries included.
 async fn a_burst_is_stored_then_applied_once(app: &TestApp) {
     use futures::StreamExt;
     let m = app.merchant().await;

@@ -68,9 +68,6 @@ const BATCH: usize = 64;
 const DRAIN: i64 = 512;
 /// Deliveries waiting at once (across the workers) from which a burst goes through the inbox.
 const BURST: usize = 48;
-/// Stored events the applier lets wait while a burst is still arriving; past this it applies
-/// alongside the burst, so a flood that never stops cannot leave work waiting without bound.
-const DEFER_MAX: usize = 100_000;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
@@ -252,14 +249,6 @@ async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
 /// The inbox's applier: at start (events a crash left), and whenever a worker stored some.
 async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     loop {
-        // While a burst is still arriving, answering it comes first: the events are durable,
-        // and the applier takes them in larger transactions once it has passed (or once too
-        // many wait).
-        while inbox.in_flight.load(Ordering::Acquire) >= BURST
-            && inbox.pending.load(Ordering::Acquire) < DEFER_MAX
-        {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
         match drain_once(&db, &dodo, apply).await {
             Ok(0) => {
                 inbox.pending.store(0, Ordering::Release);
