@@ -252,10 +252,18 @@ async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
         match drain_once(&db, &dodo, apply).await {
             Ok(0) => {
                 inbox.pending.store(0, Ordering::Release);
-                // Woken by a worker; the timeout also finds events another instance stored.
-                let _ =
-                    tokio::time::timeout(std::time::Duration::from_secs(1), inbox.wake.notified())
-                        .await;
+                if inbox.bursts {
+                    // Woken by a worker; the timeout also finds events another instance
+                    // stored and could not apply (it stopped).
+                    let _ = tokio::time::timeout(
+                        std::time::Duration::from_secs(1),
+                        inbox.wake.notified(),
+                    )
+                    .await;
+                } else {
+                    // SQLite stores nothing for later: only what a start found needed this.
+                    inbox.wake.notified().await;
+                }
             }
             Ok(n) => {
                 let _ = inbox
@@ -296,6 +304,14 @@ async fn drain_once(db: &Db, dodo: &Dodo, apply: Apply) -> Result<usize, sqlx::E
 
 /// Claims and applies up to `limit` stored events, oldest first, in one transaction.
 async fn drain(db: &Db, dodo: &Dodo, apply: Apply, limit: i64) -> Result<usize, sqlx::Error> {
+    // A read first: an empty inbox (the usual case) never takes a writer's turn.
+    let waiting: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM webhook_events WHERE applied = 0 LIMIT 1")
+            .fetch_optional(db)
+            .await?;
+    if waiting.is_none() {
+        return Ok(0);
+    }
     let products = dodo
         .products()
         .await
