@@ -305,10 +305,11 @@ async fn drain_once(db: &Db, dodo: &Dodo, apply: Apply) -> Result<usize, sqlx::E
 /// Claims and applies up to `limit` stored events, oldest first, in one transaction.
 async fn drain(db: &Db, dodo: &Dodo, apply: Apply, limit: i64) -> Result<usize, sqlx::Error> {
     // A read first: an empty inbox (the usual case) never takes a writer's turn.
-    let waiting: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM webhook_events WHERE applied = 0 LIMIT 1")
-            .fetch_optional(db)
-            .await?;
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(1 AS BIGINT) FROM webhook_events WHERE applied = 0 LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
     if waiting.is_none() {
         return Ok(0);
     }
