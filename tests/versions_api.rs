@@ -230,6 +230,17 @@ async fn import_with(app: &TestApp, m: &User, exported: Value) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
+/// The rule of the rules page `p` with this name.
+fn rule_named(p: &Value, name: &str) -> Value {
+    p["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()
+        .clone()
+}
+
 async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
     let m = app.merchant().await;
     settle(&m).await;
@@ -287,13 +298,7 @@ async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
     // Switch the rule off: the live map would make none; the version before still would.
     let p = page(&m).await;
     let before = latest(&p);
-    let rule = p["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "Template pack → copy course")
-        .unwrap()
-        .clone();
+    let rule = rule_named(&p, "Template pack → copy course");
     let (s, v) = m
         .call(
             "rules/enable",
@@ -314,13 +319,7 @@ async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
 
     // A draft, unsaved: the switched-off rule switched back on, in the editor only.
     let versions = count(app, "SELECT COUNT(*) FROM map_versions").await;
-    let mut on = page(&m).await["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "Template pack → copy course")
-        .unwrap()
-        .clone();
+    let mut on = rule_named(&page(&m).await, "Template pack → copy course");
     on["enabled"] = json!(true);
     let draft = |d: Value| {
         let m = &m;

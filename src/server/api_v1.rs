@@ -86,7 +86,7 @@ async fn open_offer(State(state): State<AppState>, Path(customer_id): Path<Strin
     };
     Ok(Json(json!({
         "offer": offer.as_ref().map(|o| json!({
-            "token": o.token, "url": format!("{}/offer/{}", state.app_url, o.token),
+            "token": o.token, "url": state.offer_url(&o.token),
             "state": o.state, "headline": o.headline, "value_prop": o.value_prop, "badge": o.badge,
             "product_id": o.product_id, "product_name": o.product_name, "quantity": o.quantity,
             "action": o.action, "amount": o.amount, "amount_now": o.amount, "currency": o.currency,
@@ -136,7 +136,7 @@ async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Rep
     check_token(&token)?;
     let v = offers::peek(&state, &token).await?;
     // Paid, with a next offer open: where to send the customer next.
-    let next = v.next_token.map(|t| format!("{}/offer/{t}", state.app_url));
+    let next = v.next_token.map(|t| state.offer_url(&t));
     Ok(Json(json!({
         "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url,
         "next_offer_url": next,
@@ -146,7 +146,7 @@ async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Rep
 async fn decline(State(state): State<AppState>, Path(token): Path<String>) -> Reply {
     check_token(&token)?;
     let v = offers::decline(&state, &token).await?;
-    let next = v.next_token.map(|t| format!("{}/offer/{t}", state.app_url));
+    let next = v.next_token.map(|t| state.offer_url(&t));
     Ok(Json(json!({ "state": v.state, "next_offer_url": next })))
 }
 
@@ -192,7 +192,7 @@ async fn usage_event(State(state): State<AppState>, body: axum::body::Bytes) -> 
     Ok(Json(match reported {
         offers::Reported::Offer(t) => json!({
             "offer_created": true,
-            "offer_url": format!("{}/offer/{t}", state.app_url),
+            "offer_url": state.offer_url(&t),
         }),
         offers::Reported::NoRule => json!({ "offer_created": false, "offer_url": null }),
         offers::Reported::Refused(why) => json!({
@@ -224,7 +224,7 @@ async fn cancel_subscription(
     Ok(Json(
         match offers::request_cancel(&state, &subscription_id, &r.reason, &r.comment).await? {
             offers::CancelOutcome::Offer(t) => json!({
-                "offer": { "token": t, "url": format!("{}/offer/{t}", state.app_url) },
+                "offer": { "token": t, "url": state.offer_url(&t) },
                 "cancelled": false,
             }),
             offers::CancelOutcome::Cancelled => json!({ "offer": null, "cancelled": true }),

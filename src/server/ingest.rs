@@ -249,7 +249,7 @@ async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
 /// The inbox's applier: at start (events a crash left), and whenever a worker stored some.
 async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     loop {
-        match drain_once(&db, &dodo, apply).await {
+        match drain(&db, &dodo, apply, DRAIN).await {
             Ok(0) => {
                 inbox.pending.store(0, Ordering::Release);
                 if inbox.bursts {
@@ -296,10 +296,6 @@ async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
             }
         }
     }
-}
-
-async fn drain_once(db: &Db, dodo: &Dodo, apply: Apply) -> Result<usize, sqlx::Error> {
-    drain(db, dodo, apply, DRAIN).await
 }
 
 /// Claims and applies up to `limit` stored events, oldest first, in one transaction.

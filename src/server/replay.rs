@@ -50,9 +50,12 @@ pub async fn run_draft(db: &Db, dodo: &Dodo, draft: RuleDraft) -> Result<ReplayR
             rule.priority = live.iter().map(|r| r.priority).max().unwrap_or(0) + 1;
         }
     }
-    let mut map: Vec<Rule> = live.into_iter().filter(|r| r.id != rule.id).collect();
-    map.push(rule);
-    map.sort_by_key(|r| r.priority);
+    // In the map's order: an edited rule where it stands, a new one last.
+    let mut map = live;
+    match map.iter_mut().find(|r| r.id == rule.id) {
+        Some(r) => *r = rule,
+        None => map.push(rule),
+    }
     run_with(db, &map, &products).await
 }
 

@@ -27,3 +27,10 @@ impl FromRef<AppState> for LeptosOptions {
         s.leptos_options.clone()
     }
 }
+
+impl AppState {
+    /// The customer's page of the offer with this token.
+    pub fn offer_url(&self, token: &str) -> String {
+        format!("{}/offer/{token}", self.app_url)
+    }
+}

@@ -23,7 +23,7 @@ pub(super) fn checkout_body(
     let mut body = json!({
         "product_cart": [{ "product_id": offer.offer_product_id, "quantity": offer.quantity }],
         "customer": { "customer_id": offer.customer_id },
-        "return_url": format!("{}/offer/{}", state.app_url, offer.token),
+        "return_url": state.offer_url(&offer.token),
         "metadata": { "offer_id": offer.id, "upsell_source": "one_click" },
         "feature_flags": { "redirect_immediately": true },
     });
@@ -51,7 +51,7 @@ pub(super) async fn fall_back(
     to: OfferState,
     reason: &str,
 ) -> Result<(), AppError> {
-    let return_url = format!("{}/offer/{}", state.app_url, offer.token);
+    let return_url = state.offer_url(&offer.token);
     let url = match offer.subscription_id.as_deref() {
         Some(sub) if offer.action.on_subscription() => {
             state.dodo.update_method_link(sub, &return_url).await?
@@ -111,13 +111,19 @@ async fn discount_code(state: &AppState, offer: &Offer) -> Result<Option<String>
         body["subscription_cycles"] = json!(offer.discount.cycles);
     }
     let made = state.dodo.create_discount(body).await?;
-    write(
+    let kept = write(
         &state.db,
         sqlx::query("UPDATE offers SET discount_code = $1 WHERE id = $2 AND discount_code IS NULL")
             .bind(&made)
             .bind(&offer.id),
     )
-    .await?;
+    .await?
+    .rows_affected()
+        == 1;
+    if kept {
+        return Ok(Some(made));
+    }
+    // Another accept stored its code first: that one is used.
     let stored: Option<String> =
         sqlx::query_scalar("SELECT discount_code FROM offers WHERE id = $1")
             .bind(&offer.id)

@@ -1,4 +1,5 @@
 use crate::domain::money::format_money;
+use crate::domain::rule::discount::PERCENT_MAX;
 use crate::domain::rule::{price_difference, ProductSummary, RuleDraft};
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::price_diff_text;
@@ -21,7 +22,7 @@ pub(super) fn Preview(
             .as_ref()
             .map(|o| o.price.saturating_mul(d.quantity as i64));
         let was = full
-            .filter(|_| d.discount.percent > 0 && d.discount.percent <= 90)
+            .filter(|_| (1..=PERCENT_MAX).contains(&d.discount.percent))
             .zip(offer.as_ref())
             .map(|(f, o)| format_money(f, &o.currency));
         let total = offer.as_ref().zip(full).map(|(o, f)| {
