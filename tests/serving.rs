@@ -17,7 +17,7 @@ fn value(h: &HeaderMap, name: &str) -> String {
 #[tokio::test]
 async fn responses_carry_security_headers() {
     let app = common::sqlite().await;
-    let get = |path: &str| reqwest::get(format!("{}{path}", app.base));
+    let get = |path: &str| common::client().get(format!("{}{path}", app.base)).send();
     for path in [
         "/healthz",
         "/login",
@@ -63,7 +63,11 @@ async fn a_page_csp_allows_only_its_own_nonced_scripts() {
     let app = common::sqlite().await;
     let mut nonces = Vec::new();
     for _ in 0..2 {
-        let r = reqwest::get(format!("{}/login", app.base)).await.unwrap();
+        let r = common::client()
+            .get(format!("{}/login", app.base))
+            .send()
+            .await
+            .unwrap();
         let csp = value(r.headers(), "content-security-policy");
         let html = r.text().await.unwrap();
         assert!(!csp.contains("unsafe-inline"), "{csp}");
@@ -181,7 +185,9 @@ async fn metrics_need_their_token_and_never_name_a_token() {
     let token = common::purchase(&app, "cus_PriyaRaman0001", "pdt_LpTemplatePack01")
         .await
         .expect("an offer");
-    reqwest::get(format!("{}/offer/{token}", app.base))
+    common::client()
+        .get(format!("{}/offer/{token}", app.base))
+        .send()
         .await
         .unwrap();
     let (s, _) = common::deliver(
