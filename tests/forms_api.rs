@@ -70,23 +70,30 @@ async fn post_form(
     }
 }
 
+/// The editor's fields as its form posts them (`rule[…]`, as typed).
 fn rule_form<'a>(name: &'a str, trigger: &'a str, offer: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("draft[name]", name),
-        ("draft[kind]", "upsell"),
-        ("draft[trigger_product_id]", trigger),
-        ("draft[offer_product_id]", offer),
-        ("draft[quantity]", "1"),
-        ("draft[headline]", "Add the emails"),
-        ("draft[value_prop]", "They match your icons."),
-        ("draft[badge]", ""),
-        ("draft[timing]", "post_purchase"),
-        ("draft[expiry_minutes]", "30"),
-        ("draft[enabled]", "true"),
-        ("draft[experiment][product_id]", ""),
-        ("draft[experiment][headline]", ""),
-        ("draft[experiment][weight_b]", "0"),
-        ("draft[experiment][holdout]", "0"),
+        ("rule[name]", name),
+        ("rule[kind]", "upsell"),
+        ("rule[trigger_product_id]", trigger),
+        ("rule[offer_product_id]", offer),
+        ("rule[quantity]", "1"),
+        ("rule[headline]", "Add the emails"),
+        ("rule[value_prop]", "They match your icons."),
+        ("rule[badge]", ""),
+        ("rule[timing]", "post_purchase"),
+        ("rule[expiry_minutes]", "30"),
+        ("rule[enabled]", "on"),
+        ("rule[b_product_id]", ""),
+        ("rule[b_headline]", ""),
+        ("rule[b_weight]", "0"),
+        ("rule[holdout]", "0"),
+        ("rule[discount_percent]", "15"),
+        ("rule[min][USD]", "20.00"),
+        ("rule[max][USD]", ""),
+        ("rule[countries]", "us, ca"),
+        ("rule[customer]", "new"),
+        ("rule[zone]", "UTC"),
     ]
 }
 
@@ -98,24 +105,54 @@ async fn rule_editor_form(app: &TestApp) {
 
     // Refused (the same product as bought and offered): back to the editor with the error,
     // and nothing saved.
-    let bad = post_form(
-        app,
-        &b,
-        "rules/save",
-        "/rules?new",
-        &rule_form("Form rule", ICONS, ICONS),
-    )
-    .await;
+    let mut refused = rule_form("Form rule", ICONS, ICONS);
+    for (k, v) in refused.iter_mut() {
+        if *k == "rule[headline]" {
+            *v = "Typed before the refusal";
+        }
+    }
+    let bad = post_form(app, &b, "rules/save_form", "/rules?new", &refused).await;
     assert!(bad.status.is_redirection(), "{}", bad.status);
     assert!(bad.location.contains("/rules?new"), "{}", bad.location);
     assert!(bad.location.contains("__err="), "{}", bad.location);
     assert_eq!(m.rules().await.len(), before);
+    // The page it goes back to shows the editor with what was sent, and the error.
+    let html = b
+        .get(&bad.location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let editor = &html[html.find("data-testid=\"rule-editor\"").expect("the editor")..];
+    assert!(
+        editor.contains("value=\"Typed before the refusal\""),
+        "typed headline lost: {}",
+        &editor[..3000.min(editor.len())]
+    );
+    assert!(editor.contains("value=\"US, CA\""), "typed countries lost");
+    assert!(editor.contains("value=\"15\""), "typed discount lost");
+    assert!(
+        editor.contains("The offer must be a different product from the one just bought."),
+        "no field message"
+    );
+    // Only with that refusal: the same page asked for afresh starts from an empty draft.
+    let fresh = b
+        .get(format!("{}/rules?new", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!fresh.contains("Typed before the refusal"));
 
     // Accepted: on to the list, which names the rule saved.
     let ok = post_form(
         app,
         &b,
-        "rules/save",
+        "rules/save_form",
         "/rules?new",
         &rule_form("Form rule", ICONS, EMAILS),
     )
@@ -123,12 +160,17 @@ async fn rule_editor_form(app: &TestApp) {
     assert!(ok.status.is_redirection(), "{}", ok.status);
     let rules = m.rules().await;
     assert_eq!(rules.len(), before + 1);
-    let id = rules
-        .iter()
-        .find(|r| r["name"] == "Form rule")
-        .and_then(|r| r["id"].as_str())
-        .unwrap()
-        .to_string();
+    let saved = rules.iter().find(|r| r["name"] == "Form rule").unwrap();
+    let id = saved["id"].as_str().unwrap().to_string();
+    // Each field as typed: the discount, the order value in cents, the codes upper case.
+    assert_eq!(saved["discount"]["percent"], 15, "{saved}");
+    assert_eq!(saved["targeting"]["order_values"][0]["min"], 2000, "{saved}");
+    assert_eq!(saved["targeting"]["countries"], serde_json::json!(["US", "CA"]));
+    assert_eq!(saved["targeting"]["customer"], "new");
+    assert_eq!(saved["enabled"], true);
+    // A good save forgets the refused draft.
+    let (_, page) = m.call("rules/page", serde_json::json!({})).await;
+    assert!(page["refused"].is_null(), "{}", page["refused"]);
     assert_eq!(ok.location, format!("/rules?done=saved&rule={id}"));
 
     // The list page shows the result the URL names.

@@ -1,6 +1,7 @@
 use super::codec::FormOrJson;
 use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
+use crate::domain::rule::form::RuleForm;
 use crate::domain::rule::{ProductSummary, Rule, RuleDraft};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,9 @@ pub struct RulesData {
     pub versions: Vec<crate::domain::rule::versions::VersionInfo>,
     /// Each rule's offers, paid offers and revenue over the last 30 days (the map picture).
     pub stats: Vec<RuleStats>,
+    /// The signed-in user's last draft the server refused (recent only): the editor shows it
+    /// again when the page comes back with that refusal.
+    pub refused: Option<RuleDraft>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +42,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
     use crate::server::{audit, rules};
     super::guard::finish(
         async {
-            let (state, _) = super::guard::require(can_edit).await?;
+            let (state, user) = super::guard::require(can_edit).await?;
             Ok(RulesData {
                 rules: rules::list(&state.db).await?,
                 products: state.dodo.products().await?.to_vec(),
@@ -47,6 +51,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 cap: crate::server::targeting::get_cap(&state.db).await?,
                 versions: crate::server::versions::list(&state.db, 30).await?,
                 stats: crate::server::replay::rule_stats(&state.db).await?,
+                refused: crate::server::refused::last(&state.db, &user.id).await?,
             })
         }
         .await,
@@ -70,6 +75,22 @@ pub async fn save_rule(draft: RuleDraft) -> Result<Rule, AppError> {
         async {
             let (state, user) = super::guard::require(can_edit).await?;
             let rule = crate::server::rules::save(&state.db, &state.dodo, &user, draft).await?;
+            super::guard::form_redirect(&format!("/rules?done=saved&rule={}", rule.id));
+            Ok(rule)
+        }
+        .await,
+    )
+}
+
+/// The editor's form (`rule[name]`, …), as typed: with JavaScript or without it.
+#[server(endpoint = "rules/save_form", input = FormOrJson)]
+pub async fn save_rule_form(rule: RuleForm) -> Result<Rule, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let draft = rule.into_draft();
+            let rule =
+                crate::server::refused::save_form(&state.db, &state.dodo, &user, draft).await?;
             super::guard::form_redirect(&format!("/rules?done=saved&rule={}", rule.id));
             Ok(rule)
         }

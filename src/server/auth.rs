@@ -231,7 +231,8 @@ pub fn clear_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// Expired and idle sessions, and forgotten sign-in failures, removed hourly.
+/// Expired and idle sessions, forgotten sign-in failures and old refused drafts, removed
+/// hourly.
 pub fn spawn_purge(db: Db) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -250,6 +251,9 @@ pub fn spawn_purge(db: Db) {
             }
             if let Err(e) = throttle::purge(&db, now).await {
                 tracing::warn!(error = %e.message, "old sign-in failures not purged");
+            }
+            if let Err(e) = crate::server::refused::purge(&db, now).await {
+                tracing::warn!(error = %e.message, "old refused drafts not purged");
             }
         }
     });

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod offers;
 pub mod purchases;
 pub mod reconcile;
+pub mod refused;
 pub mod replay;
 pub mod rollups;
 pub mod rules;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod chain;
 pub mod discount;
+pub mod form;
 pub mod replay;
 pub mod target;
 pub mod versions;

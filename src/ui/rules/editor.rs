@@ -3,11 +3,12 @@ use super::preview::Preview;
 use super::replay::ReplayTable;
 use super::table::{kind_msg, timing_msg};
 use super::targeting::TargetingFields;
-use crate::api::rules::{ReplayDraft, SaveRule};
+use crate::api::rules::{ReplayDraft, SaveRuleForm};
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
 use crate::domain::offer_action::CancelReason;
 use crate::domain::proration::ProrationMode;
+use crate::domain::rule::form::number;
 use crate::domain::rule::{normalize, validate, RuleDraft, RuleKind, Timing};
 use crate::domain::rule::{ProductSummary, Rule};
 use crate::domain::subscription::OnPaymentFailure;
@@ -50,10 +51,11 @@ fn control_id(field: &str) -> &'static str {
 }
 
 /// The screen's one island: it validates as the merchant types (the same `validate` the
-/// server runs) and previews the offer. Saving is a plain form post of the draft (hidden
-/// fields, so the server gets exactly what is shown); the answer is the list, or this editor
-/// again with the server's error (`error`), when the draft kept in the tab's session storage
-/// is put back, so a refused save (a conflict, a product gone from Dodo) loses nothing.
+/// server runs) and previews the offer. Saving is a plain form post of the fields as typed
+/// (`RuleForm`), read by the server as the island reads them, so the editor works without the
+/// wasm too; the answer is the list, or this editor again with the draft the server refused
+/// and its error (`error`), so a refused save (a conflict, a product gone from Dodo) loses
+/// nothing.
 #[island]
 pub(super) fn RuleEditor(
     products: Vec<ProductSummary>,
@@ -62,12 +64,14 @@ pub(super) fn RuleEditor(
     error: Option<AppError>,
 ) -> impl IntoView {
     let refused = error.is_some();
-    let draft = if refused {
-        kept::take(&draft).unwrap_or(draft)
-    } else {
-        kept::forget();
-        draft
-    };
+    // What the server renders into each control; the signal takes over once hydrated.
+    let start = draft.clone();
+    // Inside `Show`s, whose children are rebuilt: kept in copyable handles.
+    let (discount0, cycles0, free0) = (
+        StoredValue::new(start.discount.percent.to_string()),
+        StoredValue::new(start.discount.cycles.to_string()),
+        StoredValue::new(start.terms.free_days.to_string()),
+    );
     // Fixed for this editor's life: which rule it is, and what the server said last.
     let is_new = draft.id.is_none();
     let latest_href = draft
@@ -82,7 +86,7 @@ pub(super) fn RuleEditor(
     let i18n = use_i18n();
     let touched: RwSignal<Vec<&'static str>> = RwSignal::new(Vec::new());
     let submitted = RwSignal::new(refused);
-    // Without the wasm the visible fields would not reach the hidden ones: saving waits for it.
+    // The draft replay needs the wasm.
     let ready = RwSignal::new(false);
     Effect::new(move |_| ready.set(true));
     let products = StoredValue::new(products);
@@ -139,11 +143,8 @@ pub(super) fn RuleEditor(
         {
             ev.prevent_default();
             focus_id(first);
-            return;
         }
-        editing.with_untracked(kept::keep);
     };
-    let hidden = move || editing.with(draft_fields);
     let replay = ServerAction::<ReplayDraft>::new();
     let follows = move || editing.with(|d| d.kind.follows_a_rule());
     let is_next = move || editing.with(|d| d.kind == RuleKind::Next);
@@ -185,15 +186,16 @@ pub(super) fn RuleEditor(
 
     view! {
         <div class="editor-wrap">
-            <form class="form editor" method="post" action=SaveRule::PATH on:submit=on_submit novalidate=true
+            <form class="form editor" method="post" action=SaveRuleForm::PATH on:submit=on_submit novalidate=true
                 aria-labelledby="editor-title" data-testid="rule-editor">
-                {hidden}
+                {start.id.clone().map(|id| view! { <input type="hidden" name="rule[id]" value=id/> })}
+                {start.version.map(|v| view! { <input type="hidden" name="rule[version]" value=v.to_string()/> })}
                 <h2 id="editor-title">{i18n.t(if is_new { Msg::EditorNew } else { Msg::EditorEdit })}</h2>
                 {top_error}
                 <div class="field">
                     <label for="rule-name">{i18n.t(Msg::FieldName)}</label>
                     <input id="rule-name" node_ref=name_ref type="text" maxlength="80" aria-describedby="rule-name-error"
-                        prop:value=get(|d| d.name.clone())
+                        name="rule[name]" value=start.name.clone() prop:value=get(|d| d.name.clone())
                         on:input=move |ev| edit(|d, v| d.name = v, event_target_value(&ev))
                         on:blur=move |_| touch("name")/>
                     <FieldMsg id="rule-name-error".into() error=field_error("name")/>
@@ -201,7 +203,7 @@ pub(super) fn RuleEditor(
                 <div class="row">
                     <div class="field">
                         <label for="rule-kind">{i18n.t(Msg::FieldKind)}</label>
-                        <select id="rule-kind" on:change=move |ev| edit(|d, v| d.kind = RuleKind::parse(&v).unwrap_or(RuleKind::Upsell), event_target_value(&ev))>
+                        <select id="rule-kind" name="rule[kind]" on:change=move |ev| edit(|d, v| d.kind = RuleKind::parse(&v).unwrap_or(RuleKind::Upsell), event_target_value(&ev))>
                             {RuleKind::ALL.into_iter().map(|k| view! {
                                 <option value=k.as_str() selected=move || editing.with(|d| d.kind == k)>{i18n.t(kind_msg(k))}</option>
                             }).collect_view()}
@@ -209,7 +211,7 @@ pub(super) fn RuleEditor(
                     </div>
                     <div class="field">
                         <label for="rule-timing">{i18n.t(Msg::FieldTiming)}</label>
-                        <select id="rule-timing" on:change=move |ev| edit(|d, v| d.timing = Timing::parse(&v).unwrap_or(Timing::PostPurchase), event_target_value(&ev))>
+                        <select id="rule-timing" name="rule[timing]" on:change=move |ev| edit(|d, v| d.timing = Timing::parse(&v).unwrap_or(Timing::PostPurchase), event_target_value(&ev))>
                             {Timing::ALL.into_iter().map(|t| view! {
                                 <option value=t.as_str() selected=move || editing.with(|d| d.timing == t)>{i18n.t(timing_msg(t))}</option>
                             }).collect_view()}
@@ -219,7 +221,7 @@ pub(super) fn RuleEditor(
                 <Show when=follows>
                     <div class="field">
                         <label for="rule-parent">{move || i18n.now(if is_next() { Msg::FieldParentNext } else { Msg::FieldParent })}</label>
-                        <select id="rule-parent" aria-describedby="rule-parent-help rule-parent-error"
+                        <select id="rule-parent" name="rule[parent_rule_id]" aria-describedby="rule-parent-help rule-parent-error"
                             aria-invalid=move || field_error("parent_rule_id").with(Option::is_some).to_string()
                             on:change=move |ev| { edit(|d, v| d.parent_rule_id = Some(v).filter(|v| !v.is_empty()), event_target_value(&ev)); touch("parent_rule_id"); }>
                             <option value="">{i18n.t(Msg::ChooseRule)}</option>
@@ -230,36 +232,36 @@ pub(super) fn RuleEditor(
                     </div>
                 </Show>
                 <Show when=move || !follows()>
-                    <ProductPicker id="rule-trigger" label=Msg::FieldTrigger products any=true
+                    <ProductPicker id="rule-trigger" name="rule[trigger_product_id]" label=Msg::FieldTrigger products any=true
                         value=Signal::derive(get(|d| d.trigger_product_id.clone()))
                         on_pick=move |v| { edit(|d, v| d.trigger_product_id = v, v); touch("trigger_product_id"); }
                         error=field_error("trigger_product_id")/>
                 </Show>
-                <ProductPicker id="rule-offer" label=Msg::FieldOffer products
+                <ProductPicker id="rule-offer" name="rule[offer_product_id]" label=Msg::FieldOffer products
                     value=Signal::derive(get(|d| d.offer_product_id.clone()))
                     on_pick=move |v| { edit(|d, v| d.offer_product_id = v, v); touch("offer_product_id"); }
                     error=field_error("offer_product_id")/>
                 <div class="row">
                     <div class="field">
                         <label for="rule-quantity">{i18n.t(Msg::FieldQuantity)}</label>
-                        <input id="rule-quantity" type="number" min="1" max="100" inputmode="numeric" aria-describedby="rule-quantity-error"
+                        <input id="rule-quantity" name="rule[quantity]" value=start.quantity.to_string() type="number" min="1" max="100" inputmode="numeric" aria-describedby="rule-quantity-error"
                             prop:value=get(|d| d.quantity.to_string())
-                            on:input=move |ev| edit(|d, v| d.quantity = v.trim().parse().unwrap_or(0), event_target_value(&ev))
+                            on:input=move |ev| edit(|d, v| d.quantity = number(&v), event_target_value(&ev))
                             on:blur=move |_| touch("quantity")/>
                         <FieldMsg id="rule-quantity-error".into() error=field_error("quantity")/>
                     </div>
                     <div class="field">
                         <label for="rule-expiry">{i18n.t(Msg::FieldExpiry)}</label>
-                        <input id="rule-expiry" type="number" min="1" max="10080" inputmode="numeric" aria-describedby="rule-expiry-error"
+                        <input id="rule-expiry" name="rule[expiry_minutes]" value=start.expiry_minutes.to_string() type="number" min="1" max="10080" inputmode="numeric" aria-describedby="rule-expiry-error"
                             prop:value=get(|d| d.expiry_minutes.to_string())
-                            on:input=move |ev| edit(|d, v| d.expiry_minutes = v.trim().parse().unwrap_or(0), event_target_value(&ev))
+                            on:input=move |ev| edit(|d, v| d.expiry_minutes = number(&v), event_target_value(&ev))
                             on:blur=move |_| touch("expiry_minutes")/>
                         <FieldMsg id="rule-expiry-error".into() error=field_error("expiry_minutes")/>
                     </div>
                 </div>
                 <div class="field">
                     <label for="rule-headline">{i18n.t(Msg::FieldHeadline)}</label>
-                    <input id="rule-headline" type="text" maxlength="120" aria-describedby="rule-headline-error"
+                    <input id="rule-headline" name="rule[headline]" value=start.headline.clone() type="text" maxlength="120" aria-describedby="rule-headline-error"
                         prop:value=get(|d| d.headline.clone())
                         on:input=move |ev| edit(|d, v| d.headline = v, event_target_value(&ev))
                         on:blur=move |_| touch("headline")/>
@@ -267,16 +269,16 @@ pub(super) fn RuleEditor(
                 </div>
                 <div class="field">
                     <label for="rule-value-prop">{i18n.t(Msg::FieldValueProp)}</label>
-                    <textarea id="rule-value-prop" rows="3" maxlength="500" aria-describedby="rule-value-prop-error"
+                    <textarea id="rule-value-prop" name="rule[value_prop]" rows="3" maxlength="500" aria-describedby="rule-value-prop-error"
                         prop:value=get(|d| d.value_prop.clone())
                         on:input=move |ev| edit(|d, v| d.value_prop = v, event_target_value(&ev))
-                        on:blur=move |_| touch("value_prop")></textarea>
+                        on:blur=move |_| touch("value_prop")>{start.value_prop.clone()}</textarea>
                     <FieldMsg id="rule-value-prop-error".into() error=field_error("value_prop")/>
                 </div>
                 <div class="row">
                     <div class="field">
                         <label for="rule-badge">{i18n.t(Msg::FieldBadge)}</label>
-                        <input id="rule-badge" type="text" maxlength="24" aria-describedby="rule-badge-help rule-badge-error"
+                        <input id="rule-badge" name="rule[badge]" value=start.badge.clone() type="text" maxlength="24" aria-describedby="rule-badge-help rule-badge-error"
                             prop:value=get(|d| d.badge.clone())
                             on:input=move |ev| edit(|d, v| d.badge = v, event_target_value(&ev))
                             on:blur=move |_| touch("badge")/>
@@ -284,7 +286,7 @@ pub(super) fn RuleEditor(
                         <FieldMsg id="rule-badge-error".into() error=field_error("badge")/>
                     </div>
                     <div class="field check">
-                        <input id="rule-enabled" type="checkbox"
+                        <input id="rule-enabled" type="checkbox" name="rule[enabled]" checked=start.enabled
                             prop:checked=move || editing.with(|d| d.enabled)
                             on:change=move |ev| edit(|d, v| d.enabled = v == "true", event_target_checked(&ev).to_string())/>
                         <label for="rule-enabled">{i18n.t(Msg::FieldEnabled)}</label>
@@ -294,11 +296,11 @@ pub(super) fn RuleEditor(
                     <div class="row">
                         <div class="field">
                             <label for="rule-discount">{i18n.t(Msg::FieldDiscount)}</label>
-                            <input id="rule-discount" type="number" min="0" max="90" inputmode="numeric"
+                            <input id="rule-discount" name="rule[discount_percent]" value=discount0.get_value() type="number" min="0" max="90" inputmode="numeric"
                                 aria-describedby="rule-discount-help rule-discount-error"
                                 aria-invalid=move || field_error("discount.percent").with(Option::is_some).to_string()
                                 prop:value=get(|d| d.discount.percent.to_string())
-                                on:input=move |ev| edit(|d, v| d.discount.percent = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:input=move |ev| edit(|d, v| d.discount.percent = number(&v), event_target_value(&ev))
                                 on:blur=move |_| touch("discount.percent")/>
                             <p id="rule-discount-help" class="help">{i18n.t(Msg::FieldDiscountHelp)}</p>
                             <FieldMsg id="rule-discount-error".into() error=field_error("discount.percent")/>
@@ -306,10 +308,10 @@ pub(super) fn RuleEditor(
                         <Show when=offers_a_plan>
                             <div class="field">
                                 <label for="rule-discount-cycles">{i18n.t(Msg::FieldDiscountCycles)}</label>
-                                <input id="rule-discount-cycles" type="number" min="0" max="36" inputmode="numeric"
+                                <input id="rule-discount-cycles" name="rule[discount_cycles]" value=cycles0.get_value() type="number" min="0" max="36" inputmode="numeric"
                                     aria-describedby="rule-discount-cycles-help rule-discount-cycles-error"
                                     prop:value=get(|d| d.discount.cycles.to_string())
-                                    on:input=move |ev| edit(|d, v| d.discount.cycles = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                    on:input=move |ev| edit(|d, v| d.discount.cycles = number(&v), event_target_value(&ev))
                                     on:blur=move |_| touch("discount.cycles")/>
                                 <p id="rule-discount-cycles-help" class="help">{i18n.t(Msg::FieldDiscountCyclesHelp)}</p>
                                 <FieldMsg id="rule-discount-cycles-error".into() error=field_error("discount.cycles")/>
@@ -322,7 +324,7 @@ pub(super) fn RuleEditor(
                     <div class="row">
                         <div class="field">
                             <label for="rule-proration">{i18n.t(Msg::EditorProration)}</label>
-                            <select id="rule-proration" on:change=move |ev| edit(|d, v| d.terms.proration_mode = ProrationMode::parse(&v).unwrap_or(ProrationMode::DifferenceImmediately), event_target_value(&ev))>
+                            <select id="rule-proration" name="rule[proration_mode]" on:change=move |ev| edit(|d, v| d.terms.proration_mode = ProrationMode::parse(&v).unwrap_or(ProrationMode::DifferenceImmediately), event_target_value(&ev))>
                                 {ProrationMode::ALL.into_iter().map(|m| view! {
                                     <option value=m.as_str() selected=move || editing.with(|d| d.terms.proration_mode == m)>{i18n.t(mode_msg(m))}</option>
                                 }).collect_view()}
@@ -330,7 +332,7 @@ pub(super) fn RuleEditor(
                         </div>
                         <div class="field">
                             <label for="rule-on-failure">{i18n.t(Msg::EditorOnFailure)}</label>
-                            <select id="rule-on-failure" on:change=move |ev| edit(|d, v| d.terms.on_payment_failure = OnPaymentFailure::parse(&v).unwrap_or(OnPaymentFailure::PreventChange), event_target_value(&ev))>
+                            <select id="rule-on-failure" name="rule[on_payment_failure]" on:change=move |ev| edit(|d, v| d.terms.on_payment_failure = OnPaymentFailure::parse(&v).unwrap_or(OnPaymentFailure::PreventChange), event_target_value(&ev))>
                                 <option value="prevent_change" selected=move || editing.with(|d| d.terms.on_payment_failure == OnPaymentFailure::PreventChange)>{i18n.t(Msg::EditorPreventChange)}</option>
                                 <option value="apply_change" selected=move || editing.with(|d| d.terms.on_payment_failure == OnPaymentFailure::ApplyChange)>{i18n.t(Msg::EditorApplyChange)}</option>
                             </select>
@@ -340,7 +342,7 @@ pub(super) fn RuleEditor(
                         <div class="row">
                             <div class="field">
                                 <label for="rule-cancel-reason">{i18n.t(Msg::EditorCancelReason)}</label>
-                                <select id="rule-cancel-reason" on:change=move |ev| edit(|d, v| d.terms.cancel_reason = CancelReason::parse(&v), event_target_value(&ev))>
+                                <select id="rule-cancel-reason" name="rule[cancel_reason]" on:change=move |ev| edit(|d, v| d.terms.cancel_reason = CancelReason::parse(&v), event_target_value(&ev))>
                                     <option value="" selected=move || editing.with(|d| d.terms.cancel_reason.is_none())>{i18n.t(Msg::EditorAnyReason)}</option>
                                     {CancelReason::ALL.into_iter().map(|r| view! {
                                         <option value=r.as_str() selected=move || editing.with(|d| d.terms.cancel_reason == Some(r))>{i18n.t(reason_msg(r))}</option>
@@ -349,9 +351,9 @@ pub(super) fn RuleEditor(
                             </div>
                             <div class="field">
                                 <label for="rule-free-days">{i18n.t(Msg::EditorFreeDays)}</label>
-                                <input id="rule-free-days" type="number" min="0" max="365" inputmode="numeric" aria-describedby="rule-free-days-error"
+                                <input id="rule-free-days" name="rule[free_days]" value=free0.get_value() type="number" min="0" max="365" inputmode="numeric" aria-describedby="rule-free-days-error"
                                     prop:value=get(|d| d.terms.free_days.to_string())
-                                    on:input=move |ev| edit(|d, v| d.terms.free_days = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                    on:input=move |ev| edit(|d, v| d.terms.free_days = number(&v), event_target_value(&ev))
                                     on:blur=move |_| touch("terms.free_days")/>
                                 <FieldMsg id="rule-free-days-error".into() error=field_error("terms.free_days")/>
                             </div>
@@ -366,20 +368,21 @@ pub(super) fn RuleEditor(
                     <p class="help">{i18n.t(Msg::FieldExperimentHelp)}</p>
                     <div class="field">
                         <label for="rule-b-product">{i18n.t(Msg::FieldBProduct)}</label>
-                        <select id="rule-b-product" aria-describedby="rule-b-product-error"
+                        <select id="rule-b-product" name="rule[b_product_id]" aria-describedby="rule-b-product-error"
                             prop:value=get(|d| d.experiment.product_id.clone())
                             on:change=move |ev| { edit(|d, v| d.experiment.product_id = v, event_target_value(&ev)); touch("experiment.product_id"); }>
                             <option value="">{i18n.t(Msg::FieldSameAsA)}</option>
                             {products.with_value(|ps| ps.iter().map(|p| {
                                 let text = format!("{} — {}", p.name, p.price_label());
-                                view! { <option value=p.id.clone()>{text}</option> }
+                                let sel = p.id == start.experiment.product_id;
+                                view! { <option value=p.id.clone() selected=sel>{text}</option> }
                             }).collect_view())}
                         </select>
                         <FieldMsg id="rule-b-product-error".into() error=field_error("experiment.product_id")/>
                     </div>
                     <div class="field">
                         <label for="rule-b-headline">{i18n.t(Msg::FieldBHeadline)}</label>
-                        <input id="rule-b-headline" type="text" maxlength="120" aria-describedby="rule-b-headline-error"
+                        <input id="rule-b-headline" name="rule[b_headline]" value=start.experiment.headline.clone() type="text" maxlength="120" aria-describedby="rule-b-headline-error"
                             prop:value=get(|d| d.experiment.headline.clone())
                             on:input=move |ev| edit(|d, v| d.experiment.headline = v, event_target_value(&ev))
                             on:blur=move |_| touch("experiment.headline")/>
@@ -388,24 +391,24 @@ pub(super) fn RuleEditor(
                     <div class="row">
                         <div class="field">
                             <label for="rule-b-weight">{i18n.t(Msg::FieldBWeight)}</label>
-                            <input id="rule-b-weight" type="number" min="0" max="100" inputmode="numeric" aria-describedby="rule-b-weight-error"
+                            <input id="rule-b-weight" name="rule[b_weight]" value=start.experiment.weight_b.to_string() type="number" min="0" max="100" inputmode="numeric" aria-describedby="rule-b-weight-error"
                                 prop:value=get(|d| d.experiment.weight_b.to_string())
-                                on:input=move |ev| edit(|d, v| d.experiment.weight_b = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:input=move |ev| edit(|d, v| d.experiment.weight_b = number(&v), event_target_value(&ev))
                                 on:blur=move |_| touch("experiment.weight_b")/>
                             <FieldMsg id="rule-b-weight-error".into() error=field_error("experiment.weight_b")/>
                         </div>
                         <div class="field">
                             <label for="rule-holdout">{i18n.t(Msg::FieldHoldout)}</label>
-                            <input id="rule-holdout" type="number" min="0" max="50" inputmode="numeric" aria-describedby="rule-holdout-error"
+                            <input id="rule-holdout" name="rule[holdout]" value=start.experiment.holdout.to_string() type="number" min="0" max="50" inputmode="numeric" aria-describedby="rule-holdout-error"
                                 prop:value=get(|d| d.experiment.holdout.to_string())
-                                on:input=move |ev| edit(|d, v| d.experiment.holdout = v.trim().parse().unwrap_or(-1), event_target_value(&ev))
+                                on:input=move |ev| edit(|d, v| d.experiment.holdout = number(&v), event_target_value(&ev))
                                 on:blur=move |_| touch("experiment.holdout")/>
                             <FieldMsg id="rule-holdout-error".into() error=field_error("experiment.holdout")/>
                         </div>
                     </div>
                 </details>
                 <div class="buttons">
-                    <button type="submit" class="primary" data-testid="save-rule" disabled=move || !ready.get()
+                    <button type="submit" class="primary" data-testid="save-rule"
                         data-pending=i18n.now(Msg::Saving)>
                         {i18n.t(Msg::Save)}
                     </button>
@@ -472,154 +475,4 @@ pub(crate) fn reason_msg(r: CancelReason) -> Msg {
         CancelReason::Switching => Msg::ReasonSwitching,
         CancelReason::Other => Msg::ReasonOther,
     }
-}
-
-/// The draft as the form's fields, named as the server function reads them
-/// (`draft[name]`, `draft[experiment][holdout]`; an absent optional is left out).
-fn draft_fields(d: &RuleDraft) -> Vec<AnyView> {
-    let mut fields: Vec<(&str, String)> = vec![
-        ("draft[name]", d.name.clone()),
-        ("draft[kind]", d.kind.as_str().into()),
-        ("draft[trigger_product_id]", d.trigger_product_id.clone()),
-        ("draft[offer_product_id]", d.offer_product_id.clone()),
-        ("draft[quantity]", d.quantity.to_string()),
-        ("draft[headline]", d.headline.clone()),
-        ("draft[value_prop]", d.value_prop.clone()),
-        ("draft[badge]", d.badge.clone()),
-        ("draft[timing]", d.timing.as_str().into()),
-        ("draft[expiry_minutes]", d.expiry_minutes.to_string()),
-        ("draft[enabled]", d.enabled.to_string()),
-        (
-            "draft[experiment][product_id]",
-            d.experiment.product_id.clone(),
-        ),
-        ("draft[experiment][headline]", d.experiment.headline.clone()),
-        (
-            "draft[experiment][weight_b]",
-            d.experiment.weight_b.to_string(),
-        ),
-        (
-            "draft[experiment][holdout]",
-            d.experiment.holdout.to_string(),
-        ),
-        (
-            "draft[terms][proration_mode]",
-            d.terms.proration_mode.as_str().into(),
-        ),
-        (
-            "draft[terms][on_payment_failure]",
-            d.terms.on_payment_failure.as_str().into(),
-        ),
-        ("draft[terms][free_days]", d.terms.free_days.to_string()),
-        ("draft[discount][percent]", d.discount.percent.to_string()),
-        ("draft[discount][cycles]", d.discount.cycles.to_string()),
-    ];
-    if let Some(r) = d.terms.cancel_reason {
-        fields.push(("draft[terms][cancel_reason]", r.as_str().into()));
-    }
-    let mut fields: Vec<(String, String)> = fields
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    targeting_fields(&d.targeting, &mut fields);
-    if let Some(id) = &d.id {
-        fields.push(("draft[id]".into(), id.clone()));
-    }
-    if let Some(v) = d.version {
-        fields.push(("draft[version]".into(), v.to_string()));
-    }
-    if let Some(p) = &d.parent_rule_id {
-        fields.push(("draft[parent_rule_id]".into(), p.clone()));
-    }
-    fields
-        .into_iter()
-        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> }.into_any())
-        .collect()
-}
-
-/// The conditions as fields (`draft[targeting][countries][0]`); empty lists and absent bounds
-/// are left out, so the server's defaults apply. The schedule's instants are not sent: the
-/// server works them out from the local times and the zone.
-fn targeting_fields(t: &crate::domain::rule::Targeting, out: &mut Vec<(String, String)>) {
-    let p = "draft[targeting]";
-    for (i, r) in t.order_values.iter().enumerate() {
-        out.push((
-            format!("{p}[order_values][{i}][currency]"),
-            r.currency.clone(),
-        ));
-        if let Some(v) = r.min {
-            out.push((format!("{p}[order_values][{i}][min]"), v.to_string()));
-        }
-        if let Some(v) = r.max {
-            out.push((format!("{p}[order_values][{i}][max]"), v.to_string()));
-        }
-    }
-    out.push((format!("{p}[customer]"), t.customer.as_str().into()));
-    for (name, list) in [
-        ("currencies", &t.currencies),
-        ("countries", &t.countries),
-        ("exclude_holders", &t.exclude_holders),
-    ] {
-        for (i, v) in list.iter().enumerate() {
-            out.push((format!("{p}[{name}][{i}]"), v.clone()));
-        }
-    }
-    out.push((format!("{p}[min_quantity]"), t.min_quantity.to_string()));
-    out.push((format!("{p}[max_quantity]"), t.max_quantity.to_string()));
-    out.push((format!("{p}[schedule][zone]"), t.schedule.zone.clone()));
-    out.push((
-        format!("{p}[schedule][start_local]"),
-        t.schedule.start_local.clone(),
-    ));
-    out.push((
-        format!("{p}[schedule][end_local]"),
-        t.schedule.end_local.clone(),
-    ));
-}
-
-/// The draft being sent, kept in the tab's session storage for the case the server refuses
-/// it. On the server (the island's first render) there is nothing kept.
-#[cfg(feature = "hydrate")]
-mod kept {
-    use crate::domain::rule::RuleDraft;
-    use leptos::prelude::window;
-
-    const KEY: &str = "rule-draft";
-
-    fn storage() -> Option<leptos::web_sys::Storage> {
-        window().session_storage().ok().flatten()
-    }
-
-    pub fn keep(d: &RuleDraft) {
-        if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(d)) {
-            let _ = s.set_item(KEY, &json);
-        }
-    }
-
-    /// The kept draft, if it is of the rule being edited.
-    pub fn take(current: &RuleDraft) -> Option<RuleDraft> {
-        let json = storage()?.get_item(KEY).ok()??;
-        serde_json::from_str::<RuleDraft>(&json)
-            .ok()
-            .filter(|d| d.id == current.id)
-    }
-
-    pub fn forget() {
-        if let Some(s) = storage() {
-            let _ = s.remove_item(KEY);
-        }
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod kept {
-    use crate::domain::rule::RuleDraft;
-
-    pub fn keep(_: &RuleDraft) {}
-
-    pub fn take(_: &RuleDraft) -> Option<RuleDraft> {
-        None
-    }
-
-    pub fn forget() {}
 }

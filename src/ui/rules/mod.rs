@@ -19,7 +19,7 @@ pub(crate) use table::kind_msg;
 
 use super::i18n::{use_i18n, Msg};
 use super::widgets::{ErrorBanner, Status};
-use crate::api::rules::{rules_page, SaveRule};
+use crate::api::rules::{rules_page, SaveRuleForm};
 use crate::domain::error::ErrorCode;
 use crate::domain::rule::RuleDraft;
 use crate::ui::widgets::form_error;
@@ -66,13 +66,18 @@ pub fn RulesPage() -> impl IntoView {
                     Ok(data) => {
                         let rule_name = |id: Option<String>| id.and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.name.clone()));
                         let status = q("done").and_then(|d| done_text(&d, rule_name(q("rule")), i18n));
+                        let save_error = form_error::<SaveRuleForm>();
                         let draft = if q("new").is_some() {
                             Some(RuleDraft::default())
                         } else {
                             q("edit").and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.to_draft()))
                         };
+                        // Back from a refused save: the editor shows what was sent, not what is stored.
+                        let draft = match (draft, save_error.is_some(), data.refused.clone()) {
+                            (Some(d), true, Some(sent)) if sent.id == d.id => Some(sent),
+                            (d, _, _) => d,
+                        };
                         let confirm = q("delete");
-                        let save_error = form_error::<SaveRule>();
                         view! {
                             <Status text=status/>
                             <div class="toolbar">

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn ProductPicker(
     id: &'static str,
+    /// The form field it posts.
+    name: &'static str,
     label: Msg,
     products: StoredValue<Vec<ProductSummary>>,
     #[prop(into)] value: Signal<String>,
@@ -61,7 +63,7 @@ pub(super) fn ProductPicker(
                 aria-label=move || format!("{} — {}", i18n.now(Msg::SearchProducts), i18n.now(label))
                 placeholder=i18n.t(Msg::SearchProducts)
                 prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
-            <select id=id size="5" aria-describedby=err_id.clone()
+            <select id=id name=name size="5" aria-describedby=err_id.clone()
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 prop:value=value
                 on:change=move |ev| on_pick(event_target_value(&ev))>

@@ -1,10 +1,10 @@
 //! The editor's "who sees it" fields: the rule's conditions and schedule, edited in the
-//! draft like every other field (the form posts them as hidden fields, see `editor`).
+//! draft like every other field and posted as typed (`RuleForm`, see `editor`).
 use crate::domain::error::FieldError;
 use crate::domain::money::format_amount;
-use crate::domain::rule::target::{codes, CustomerFilter, Targeting, ValueRange};
+use crate::domain::rule::form::{number, put_bound};
+use crate::domain::rule::target::{codes, CustomerFilter, Targeting};
 use crate::domain::rule::{ProductSummary, RuleDraft};
-use crate::domain::subscription::parse_major;
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::FieldMsg;
 use leptos::prelude::*;
@@ -41,12 +41,12 @@ where
                 <div class="row value-row">
                     <div class="field">
                         <label for=id_min.clone()>{i18n.t(Msg::TgOrderValue)} " (" {c.clone()} ") — " {i18n.t(Msg::TgFrom)}</label>
-                        <input id=id_min type="text" inputmode="decimal" value=min0
+                        <input id=id_min type="text" inputmode="decimal" value=min0 name=format!("rule[min][{c}]")
                             on:input=move |ev| { let v = event_target_value(&ev); set(&|t| put_bound(t, &cmin, &v, true)) }/>
                     </div>
                     <div class="field">
                         <label for=id_max.clone()>{i18n.t(Msg::TgUpTo)}</label>
-                        <input id=id_max type="text" inputmode="decimal" value=max0
+                        <input id=id_max type="text" inputmode="decimal" value=max0 name=format!("rule[max][{c}]")
                             on:input=move |ev| { let v = event_target_value(&ev); set(&|t| put_bound(t, &cmax, &v, false)) }/>
                     </div>
                 </div>
@@ -59,9 +59,10 @@ where
                 let id = p.id.clone();
                 let checked = start.exclude_holders.contains(&id);
                 let box_id = format!("tg-hold-{}", p.id);
+                let field = format!("rule[hold][{}]", p.id);
                 view! {
                     <div class="check">
-                        <input type="checkbox" id=box_id.clone() checked=checked
+                        <input type="checkbox" id=box_id.clone() checked=checked name=field
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 set(&|t| {
@@ -93,7 +94,7 @@ where
             <div class="row">
                 <div class="field">
                     <label for="tg-customer">{i18n.t(Msg::TgCustomer)}</label>
-                    <select id="tg-customer" on:change=move |ev| {
+                    <select id="tg-customer" name="rule[customer]" on:change=move |ev| {
                         let v = event_target_value(&ev);
                         set(&|t| t.customer = CustomerFilter::parse(&v).unwrap_or_default())
                     }>
@@ -108,28 +109,28 @@ where
                 </div>
                 <div class="field">
                     <label for="tg-qty-min">{i18n.t(Msg::TgQuantity)} " — " {i18n.t(Msg::TgFrom)}</label>
-                    <input id="tg-qty-min" type="number" min="0" max="100" inputmode="numeric" value=start.min_quantity.to_string()
+                    <input id="tg-qty-min" name="rule[min_quantity]" type="number" min="0" max="100" inputmode="numeric" value=start.min_quantity.to_string()
                         aria-describedby="tg-qty-error"
-                        on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.min_quantity = v.trim().parse().unwrap_or(-1)) }/>
+                        on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.min_quantity = number(&v)) }/>
                 </div>
                 <div class="field">
                     <label for="tg-qty-max">{i18n.t(Msg::TgUpTo)}</label>
-                    <input id="tg-qty-max" type="number" min="0" max="100" inputmode="numeric" value=start.max_quantity.to_string()
+                    <input id="tg-qty-max" name="rule[max_quantity]" type="number" min="0" max="100" inputmode="numeric" value=start.max_quantity.to_string()
                         aria-describedby="tg-qty-error"
-                        on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.max_quantity = v.trim().parse().unwrap_or(-1)) }/>
+                        on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.max_quantity = number(&v)) }/>
                 </div>
             </div>
             <FieldMsg id="tg-qty-error".into() error=field_error("targeting.min_quantity")/>
             <div class="row">
                 <div class="field">
                     <label for="tg-currencies">{i18n.t(Msg::TgCurrencies)}</label>
-                    <input id="tg-currencies" type="text" value=start.currencies.join(", ") aria-describedby="tg-currencies-error"
+                    <input id="tg-currencies" name="rule[currencies]" type="text" value=start.currencies.join(", ") aria-describedby="tg-currencies-error"
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.currencies = codes(&v)) }/>
                     <FieldMsg id="tg-currencies-error".into() error=field_error("targeting.currencies")/>
                 </div>
                 <div class="field">
                     <label for="tg-countries">{i18n.t(Msg::TgCountries)}</label>
-                    <input id="tg-countries" type="text" value=start.countries.join(", ") aria-describedby="tg-countries-error"
+                    <input id="tg-countries" name="rule[countries]" type="text" value=start.countries.join(", ") aria-describedby="tg-countries-error"
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.countries = codes(&v)) }/>
                     <FieldMsg id="tg-countries-error".into() error=field_error("targeting.countries")/>
                 </div>
@@ -142,53 +143,25 @@ where
             <div class="row">
                 <div class="field">
                     <label for="tg-start">{i18n.t(Msg::TgStart)}</label>
-                    <input id="tg-start" type="datetime-local" value=schedule.start_local.clone() aria-describedby="tg-start-error"
+                    <input id="tg-start" name="rule[start_local]" type="datetime-local" value=schedule.start_local.clone() aria-describedby="tg-start-error"
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.schedule.start_local = v.clone()) }/>
                     <FieldMsg id="tg-start-error".into() error=field_error("targeting.schedule.start_local")/>
                 </div>
                 <div class="field">
                     <label for="tg-end">{i18n.t(Msg::TgEnd)}</label>
-                    <input id="tg-end" type="datetime-local" value=schedule.end_local.clone() aria-describedby="tg-end-error"
+                    <input id="tg-end" name="rule[end_local]" type="datetime-local" value=schedule.end_local.clone() aria-describedby="tg-end-error"
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.schedule.end_local = v.clone()) }/>
                     <FieldMsg id="tg-end-error".into() error=field_error("targeting.schedule.end_local")/>
                 </div>
                 <div class="field">
                     <label for="tg-zone">{i18n.t(Msg::TgZone)}</label>
-                    <input id="tg-zone" type="text" placeholder="UTC" aria-describedby="tg-zone-error"
+                    <input id="tg-zone" name="rule[zone]" value=schedule.zone.clone() type="text" placeholder="UTC" aria-describedby="tg-zone-error"
                         prop:value=move || editing.with(|d| d.targeting.schedule.zone.clone())
                         on:change=move |ev| { let v = event_target_value(&ev); set(&|t| t.schedule.zone = v.trim().to_string()) }/>
                     <FieldMsg id="tg-zone-error".into() error=field_error("targeting.schedule.zone")/>
                 </div>
             </div>
         </details>
-    }
-}
-
-/// Sets or clears one bound of a currency's order value; unreadable text becomes -1, which
-/// validation refuses with a message (rather than silently dropping the bound).
-fn put_bound(t: &mut Targeting, currency: &str, text: &str, is_min: bool) {
-    let v = if text.trim().is_empty() {
-        None
-    } else {
-        Some(parse_major(text, currency).unwrap_or(-1))
-    };
-    let i = match t.order_values.iter().position(|r| r.currency == currency) {
-        Some(i) => i,
-        None => {
-            t.order_values.push(ValueRange {
-                currency: currency.to_string(),
-                ..ValueRange::default()
-            });
-            t.order_values.len() - 1
-        }
-    };
-    if is_min {
-        t.order_values[i].min = v;
-    } else {
-        t.order_values[i].max = v;
-    }
-    if t.order_values[i].min.is_none() && t.order_values[i].max.is_none() {
-        t.order_values.remove(i);
     }
 }
 
