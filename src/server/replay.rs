@@ -104,11 +104,13 @@ pub async fn run_with(
     let mut taken: HashMap<String, Taken> = HashMap::new();
     for r in sqlx::query(
         "SELECT offer_product_id, COUNT(*) AS offers, \
-         CAST(SUM(CASE WHEN state = $2 THEN 1 ELSE 0 END) AS BIGINT) AS paid FROM offers \
+         CAST(SUM(CASE WHEN state = $2 THEN 1 ELSE 0 END) AS BIGINT) AS paid, \
+         CAST(SUM(CASE WHEN state = $3 THEN 1 ELSE 0 END) AS BIGINT) AS declined FROM offers \
          WHERE created_at >= $1 GROUP BY offer_product_id",
     )
     .bind(now - RATE_DAYS * 86_400_000)
     .bind(OfferState::Paid.as_str())
+    .bind(OfferState::Declined.as_str())
     .fetch_all(db)
     .await?
     {
@@ -117,6 +119,7 @@ pub async fn run_with(
             Taken {
                 offers: r.try_get("offers")?,
                 paid: r.try_get::<Option<i64>, _>("paid")?.unwrap_or(0),
+                declined: r.try_get::<Option<i64>, _>("declined")?.unwrap_or(0),
             },
         );
     }

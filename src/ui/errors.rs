@@ -39,6 +39,28 @@ fn field_msg(code: &str) -> Msg {
         "email_invalid" => Msg::ErrEmail,
         "email_taken" => Msg::ErrEmailTaken,
         "password_short" => Msg::ErrPasswordShort,
+        "catch_all_kind" => Msg::ErrCatchAllKind,
+        "discount_range" => Msg::ErrDiscountRange,
+        "cycles_range" => Msg::ErrCyclesRange,
+        "save_needs_plan" => Msg::ErrSaveNeedsPlan,
+        "free_days_range" => Msg::ErrFreeDays,
+        "save_not_cheaper" => Msg::ErrSaveNotCheaper,
+        "currency_code" => Msg::ErrCurrencyCode,
+        "value_negative" => Msg::ErrValueNegative,
+        "value_range" => Msg::ErrValueRange,
+        "too_many" => Msg::ErrTooMany,
+        "code" => Msg::ErrCode,
+        "quantity_order" => Msg::ErrQuantityOrder,
+        "schedule_order" => Msg::ErrScheduleOrder,
+        "zone_unknown" => Msg::ErrZoneUnknown,
+        "datetime" => Msg::ErrDatetime,
+        "cap_offers_range" => Msg::ErrCapOffers,
+        "cap_days_range" => Msg::ErrCapDays,
+        "amount_invalid" => Msg::ErrAmountInvalid,
+        "confirm_required" => Msg::ErrConfirmRequired,
+        "password_wrong" => Msg::ErrPasswordWrong,
+        "reason_invalid" => Msg::ErrReasonInvalid,
+        "currency_invalid" => Msg::ErrCurrencyInvalid,
         _ => Msg::ErrRequired,
     }
 }
@@ -80,6 +102,87 @@ pub fn from_url(e: AppError) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without JavaScript a refused form comes back with codes only, and in Chinese a field's
+    /// message is always read from its code: every code the rule checks give has its own text.
+    #[test]
+    fn each_rule_check_code_has_its_own_message() {
+        use crate::domain::rule::target::{self, FrequencyCap, Targeting, ValueRange};
+        use crate::domain::rule::{validate, RuleDraft, RuleKind, ANY_PRODUCT};
+        let range = |currency: &str, min, max| ValueRange {
+            currency: currency.into(),
+            min,
+            max,
+        };
+        let mut bad = RuleDraft {
+            quantity: 0,
+            expiry_minutes: 0,
+            ..RuleDraft::default()
+        };
+        bad.experiment.weight_b = -1;
+        bad.experiment.holdout = -1;
+        bad.discount.percent = 95;
+        bad.discount.cycles = 99;
+        let mut drafts = vec![bad];
+        let mut save = RuleDraft {
+            kind: RuleKind::Save,
+            ..RuleDraft::default()
+        };
+        save.terms.free_days = 999;
+        drafts.push(save);
+        drafts.push(RuleDraft {
+            kind: RuleKind::Downsell,
+            ..RuleDraft::default()
+        });
+        drafts.push(RuleDraft {
+            kind: RuleKind::Save,
+            trigger_product_id: ANY_PRODUCT.into(),
+            ..RuleDraft::default()
+        });
+        let mut codes: Vec<String> = drafts
+            .iter()
+            .flat_map(|d| validate(d, &[], &[]))
+            .map(|e| e.code)
+            .collect();
+        let mut t = Targeting {
+            order_values: vec![range("US", Some(-1), None)],
+            countries: vec!["USA".into()],
+            currencies: (0..60).map(|i| format!("C{i:02}")).collect(),
+            min_quantity: 5,
+            max_quantity: 2,
+            ..Targeting::default()
+        };
+        t.schedule.starts_at = Some(10);
+        t.schedule.ends_at = Some(5);
+        codes.extend(target::validate(&t, |_| false).into_iter().map(|e| e.code));
+        let swapped = Targeting {
+            order_values: vec![range("USD", Some(500), Some(100))],
+            min_quantity: 200,
+            ..Targeting::default()
+        };
+        codes.extend(target::validate(&swapped, |_| false).into_iter().map(|e| e.code));
+        let cap = FrequencyCap {
+            max_offers: 500,
+            days: 999,
+        };
+        codes.extend(cap.validate().into_iter().map(|e| e.code));
+        codes.sort();
+        codes.dedup();
+        assert!(codes.len() >= 15, "{codes:?}");
+        for code in codes.iter().filter(|c| *c != "required") {
+            assert_ne!(field_msg(code), Msg::ErrRequired, "no message for {code}");
+        }
+        // The fixed texts quote the limits the checks use.
+        use crate::domain::rule::discount::{CYCLES_MAX, PERCENT_MAX};
+        assert!(tr(Lang::En, Msg::ErrDiscountRange).contains(&PERCENT_MAX.to_string()));
+        assert!(tr(Lang::En, Msg::ErrCyclesRange).contains(&CYCLES_MAX.to_string()));
+        let free = crate::domain::rule::FREE_DAYS_MAX.to_string();
+        assert!(tr(Lang::En, Msg::ErrFreeDays).contains(&free));
+        let (offers, days) = (target::CAP_OFFERS_MAX, target::CAP_DAYS_MAX);
+        assert!(tr(Lang::En, Msg::ErrCapOffers).contains(&offers.to_string()));
+        assert!(tr(Lang::En, Msg::ErrCapDays).contains(&days.to_string()));
+        assert!(tr(Lang::En, Msg::ErrTooMany).contains(&target::LIST_MAX.to_string()));
+    }
 
     #[test]
     fn text_from_the_url_is_never_shown() {

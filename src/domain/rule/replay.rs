@@ -1,6 +1,8 @@
 //! Replay: what a map (a version, or the live one) would have offered over recorded
 //! purchases, and the revenue to expect from it: each offered product's observed take rate
-//! (with its 95% interval) times its price. Pure, so the arithmetic is tested on a worked
+//! (with its 95% interval) times its price. A rule that follows another is projected from
+//! its rule's offers: a downsell at the rate that rule's product was declined, a next offer
+//! at the rate it was paid. Pure, so the arithmetic is tested on a worked
 //! example and the bench times exactly what the server runs.
 use super::target::{winner, Candidate, Purchase};
 use super::{ProductSummary, Rule};
@@ -25,6 +27,8 @@ pub struct PastPurchase {
 pub struct Taken {
     pub offers: i64,
     pub paid: i64,
+    #[serde(default)]
+    pub declined: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -45,6 +49,16 @@ pub struct ReplayLine {
     /// What the live map actually did in the same window.
     pub actual_offers: i64,
     pub actual_revenue: i64,
+    /// A downsell or next offer: the rule it follows.
+    #[serde(default)]
+    pub follows: Option<Follows>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Follows {
+    pub name: String,
+    /// After an accept (a next offer); otherwise after a decline (a downsell).
+    pub on_accept: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -115,11 +129,15 @@ pub fn replay(
         }
         seen.insert(p.customer_id.as_str());
     }
+    let mut made: HashMap<&str, f64> = offers.iter().map(|(id, n)| (*id, *n as f64)).collect();
+    let followers: Vec<&Rule> = rules.iter().filter(|r| r.kind.follows_a_rule()).collect();
+    project_followers(rules, &followers, taken, &mut made);
     let mut lines: Vec<ReplayLine> = candidates
         .iter()
         .filter_map(|c| rules.iter().find(|r| r.id == c.id))
+        .chain(followers.iter().copied())
         .map(|r| {
-            let made = offers.get(r.id.as_str()).copied().unwrap_or(0);
+            let made = made.get(r.id.as_str()).copied().unwrap_or(0.0);
             let product = price(&r.offer_product_id);
             // What one accept would charge: after the rule's discount (a recurring offer may
             // become a plan change, which it does not discount; the replay counts the
@@ -130,13 +148,13 @@ pub fn replay(
             let t = taken.get(&r.offer_product_id).copied().unwrap_or_default();
             let rate = (t.offers > 0).then(|| t.paid.clamp(0, t.offers) as f64 / t.offers as f64);
             let (low, high) = wilson(t.paid, t.offers).unzip();
-            let value = |r: Option<f64>| ((made * unit) as f64 * r.unwrap_or(0.0)).round() as i64;
+            let value = |r: Option<f64>| (made * unit as f64 * r.unwrap_or(0.0)).round() as i64;
             let (actual_offers, actual_revenue) = actual.get(&r.id).copied().unwrap_or((0, 0));
             ReplayLine {
                 rule_id: r.id.clone(),
                 name: r.name.clone(),
                 currency: product.map(|p| p.currency.clone()).unwrap_or_default(),
-                offers: made,
+                offers: made.round() as i64,
                 take_rate: rate,
                 take_low: low,
                 take_high: high,
@@ -145,6 +163,12 @@ pub fn replay(
                 expected_high: value(high),
                 actual_offers,
                 actual_revenue,
+                follows: r.parent_rule_id.as_ref().and_then(|p| {
+                    rules.iter().find(|x| &x.id == p).map(|x| Follows {
+                        name: x.name.clone(),
+                        on_accept: r.kind == super::RuleKind::Next,
+                    })
+                }),
             }
         })
         .collect();
@@ -171,6 +195,49 @@ pub fn replay(
         purchases: purchases.len() as i64,
         lines,
         totals,
+    }
+}
+
+/// Offers the downsells and next offers would have made: each from its rule's (projected)
+/// offers, times the share of the rule's product's offers that were declined (a downsell) or
+/// paid (a next offer). Parents first: a chain is at most `CHAIN_MAX` offers long.
+fn project_followers<'a>(
+    rules: &'a [Rule],
+    followers: &[&'a Rule],
+    taken: &HashMap<String, Taken>,
+    made: &mut HashMap<&'a str, f64>,
+) {
+    for _ in 0..super::chain::CHAIN_MAX {
+        for f in followers {
+            if made.contains_key(f.id.as_str()) {
+                continue;
+            }
+            let Some(parent) = f
+                .parent_rule_id
+                .as_ref()
+                .and_then(|p| rules.iter().find(|r| &r.id == p))
+            else {
+                continue;
+            };
+            let Some(before) = made.get(parent.id.as_str()).copied() else {
+                continue;
+            };
+            let t = taken
+                .get(&parent.offer_product_id)
+                .copied()
+                .unwrap_or_default();
+            let outcome = if f.kind == super::RuleKind::Next {
+                t.paid
+            } else {
+                t.declined
+            };
+            let share = if t.offers > 0 && f.enabled {
+                outcome.clamp(0, t.offers) as f64 / t.offers as f64
+            } else {
+                0.0
+            };
+            made.insert(f.id.as_str(), before * share);
+        }
     }
 }
 
@@ -241,8 +308,8 @@ mod tests {
         ];
         let returning: HashSet<String> = ["cy".to_string()].into();
         let taken: HashMap<String, Taken> = [
-            ("pdt_B".to_string(), Taken { offers: 4, paid: 1 }),
-            ("pdt_C".to_string(), Taken { offers: 2, paid: 1 }),
+            ("pdt_B".to_string(), Taken { offers: 4, paid: 1, declined: 2 }),
+            ("pdt_C".to_string(), Taken { offers: 2, paid: 1, declined: 1 }),
         ]
         .into();
         let actual: HashMap<String, (i64, i64)> = [("big".to_string(), (3, 4_000))].into();
@@ -287,7 +354,7 @@ mod tests {
             cycles: 0,
         };
         let taken: HashMap<String, Taken> =
-            [("pdt_B".to_string(), Taken { offers: 2, paid: 1 })].into();
+            [("pdt_B".to_string(), Taken { offers: 2, paid: 1, declined: 1 })].into();
         let out = replay(
             &[r],
             &[product("pdt_A", 2_000), product("pdt_B", 4_000)],
@@ -297,6 +364,65 @@ mod tests {
             &HashMap::new(),
         );
         assert_eq!(out.lines[0].expected, 1_500);
+    }
+
+    /// Followers, worked: "big" offers B after A; its downsell "d" offers C, its next offer
+    /// "n" offers D. Four purchases of A: big makes 4 offers. B was declined 5 times in 10
+    /// and paid 3 times: d makes 4 × 50% = 2 offers, n 4 × 30% = 1.2 (shown as 1). C is taken
+    /// 1 in 4 ($10): 2 × $10 × 25% = $5.00; D 2 in 4 ($20): 1.2 × $20 × 50% = $12.00. A
+    /// downsell of n ("dd", offering C) follows n's declines: D was declined 1 in 4, so
+    /// 1.2 × 25% = 0.3 offers, $0.75. A switched-off follower makes none.
+    #[test]
+    fn downsells_and_next_offers_follow_their_rules_outcomes() {
+        use crate::domain::rule::RuleKind;
+        let big = rule("big", "Big", "pdt_A", "pdt_B");
+        let follower = |id: &str, kind: RuleKind, parent: &str, offer: &str| {
+            let mut r = rule(id, id, "pdt_A", offer);
+            r.kind = kind;
+            r.parent_rule_id = Some(parent.into());
+            r
+        };
+        let d = follower("d", RuleKind::Downsell, "big", "pdt_C");
+        let n = follower("n", RuleKind::Next, "big", "pdt_D");
+        let dd = follower("dd", RuleKind::Downsell, "n", "pdt_C");
+        let mut off = follower("off", RuleKind::Downsell, "n", "pdt_C");
+        off.enabled = false;
+        let products = [
+            product("pdt_A", 2_000),
+            product("pdt_B", 4_000),
+            product("pdt_C", 1_000),
+            product("pdt_D", 2_000),
+        ];
+        let purchases: Vec<PastPurchase> = (0..4)
+            .map(|i| buy(&format!("c{i}"), "pdt_A", 2_000, i))
+            .collect();
+        let taken: HashMap<String, Taken> = [
+            ("pdt_B".to_string(), Taken { offers: 10, paid: 3, declined: 5 }),
+            ("pdt_C".to_string(), Taken { offers: 4, paid: 1, declined: 3 }),
+            ("pdt_D".to_string(), Taken { offers: 4, paid: 2, declined: 1 }),
+        ]
+        .into();
+        // Children listed before their parents: the projection must not depend on the order.
+        let r = replay(
+            &[off, dd, n, d, big],
+            &products,
+            &purchases,
+            &HashSet::new(),
+            &taken,
+            &HashMap::new(),
+        );
+        let line = |id: &str| r.lines.iter().find(|l| l.rule_id == id).unwrap();
+        assert_eq!(line("big").offers, 4);
+        assert_eq!((line("d").offers, line("d").expected), (2, 500));
+        assert_eq!((line("n").offers, line("n").expected), (1, 1_200));
+        assert_eq!((line("dd").offers, line("dd").expected), (0, 75));
+        assert_eq!((line("off").offers, line("off").expected), (0, 0));
+        let follows = line("n").follows.clone().unwrap();
+        assert_eq!((follows.name.as_str(), follows.on_accept), ("Big", true));
+        assert!(!line("d").follows.clone().unwrap().on_accept);
+        assert_eq!(line("big").follows, None);
+        // Big: 4 × $40 × 30% = $48.00; the total adds every line.
+        assert_eq!(r.totals[0].1, 4_800 + 500 + 1_200 + 75);
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! rendered on the server.
 use crate::api::rules::replay_map;
 use crate::domain::money::format_money;
-use crate::domain::rule::replay::{ReplayLine, ReplayResult};
+use crate::domain::rule::replay::{Follows, ReplayLine, ReplayResult};
 use crate::domain::rule::versions::VersionInfo;
-use crate::ui::i18n::{use_i18n, Msg};
+use crate::ui::i18n::{use_i18n, Lang, Msg};
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -13,8 +13,22 @@ fn percent(r: Option<f64>) -> String {
     r.map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_default()
 }
 
+/// "after “Big” is declined": a follower's line is projected from its rule's outcomes.
+fn follows_text(lang: Lang, f: &Follows) -> String {
+    match (lang, f.on_accept) {
+        (Lang::En, true) => format!("after “{}” is paid", f.name),
+        (Lang::En, false) => format!("after “{}” is declined", f.name),
+        (Lang::Zh, true) => format!("在“{}”付款后", f.name),
+        (Lang::Zh, false) => format!("在“{}”被拒绝后", f.name),
+    }
+}
+
 fn line_view(l: ReplayLine) -> impl IntoView {
     let i18n = use_i18n();
+    let follows = l
+        .follows
+        .as_ref()
+        .map(|f| follows_text(i18n.now_lang(), f));
     let rate = match l.take_rate {
         Some(r) => format!(
             "{} ({}–{})",
@@ -27,7 +41,9 @@ fn line_view(l: ReplayLine) -> impl IntoView {
     let money = |v: i64| format_money(v, &l.currency);
     view! {
         <tr data-rule-id=l.rule_id.clone()>
-            <th scope="row">{l.name.clone()}</th>
+            <th scope="row">{l.name.clone()}
+                {follows.map(|f| view! { <span class="sub" data-testid="replay-follows">{f}</span> })}
+            </th>
             <td class="num" data-testid="replay-offers">{l.offers}</td>
             <td>{rate}</td>
             <td class="num">{money(l.expected)} <span class="sub">" (" {money(l.expected_low)} "–" {money(l.expected_high)} ")"</span></td>
