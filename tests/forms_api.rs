@@ -125,7 +125,9 @@ async fn rule_editor_form(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    let editor = &html[html.find("data-testid=\"rule-editor\"").expect("the editor")..];
+    let editor = &html[html
+        .find("data-testid=\"rule-editor\"")
+        .expect("the editor")..];
     assert!(
         editor.contains("value=\"Typed before the refusal\""),
         "typed headline lost: {}",
@@ -164,8 +166,14 @@ async fn rule_editor_form(app: &TestApp) {
     let id = saved["id"].as_str().unwrap().to_string();
     // Each field as typed: the discount, the order value in cents, the codes upper case.
     assert_eq!(saved["discount"]["percent"], 15, "{saved}");
-    assert_eq!(saved["targeting"]["order_values"][0]["min"], 2000, "{saved}");
-    assert_eq!(saved["targeting"]["countries"], serde_json::json!(["US", "CA"]));
+    assert_eq!(
+        saved["targeting"]["order_values"][0]["min"], 2000,
+        "{saved}"
+    );
+    assert_eq!(
+        saved["targeting"]["countries"],
+        serde_json::json!(["US", "CA"])
+    );
     assert_eq!(saved["targeting"]["customer"], "new");
     assert_eq!(saved["enabled"], true);
     // A good save forgets the refused draft.

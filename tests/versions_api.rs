@@ -297,7 +297,9 @@ async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
         )
         .await
         .unwrap();
-        let (s, v) = api.post(&format!("offers/{token}/decline"), json!({})).await;
+        let (s, v) = api
+            .post(&format!("offers/{token}/decline"), json!({}))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
     }
     let live = replay(0).await;
@@ -308,21 +310,30 @@ async fn replay_agrees_with_the_engine_and_compares_versions(app: &TestApp) {
     assert_eq!(pack["actual_offers"], 6, "{pack}");
     // Its downsell: 6 offers × the share of course offers declined; its next offer: × paid.
     let course = |state: &str| {
-        format!(
-            "SELECT COUNT(*) FROM offers WHERE offer_product_id = 'pdt_CopyCourse02'{state}"
-        )
+        format!("SELECT COUNT(*) FROM offers WHERE offer_product_id = 'pdt_CopyCourse02'{state}")
     };
     let offered = count(app, &course("")).await as f64;
     let declined = count(app, &course(" AND state = 'declined'")).await as f64;
     let paid = count(app, &course(" AND state = 'paid'")).await as f64;
     assert!(declined >= 2.0, "{declined}");
     let down = line(&live, "Course declined → email bundle");
-    assert_eq!(down["follows"]["name"], "Template pack → copy course", "{down}");
+    assert_eq!(
+        down["follows"]["name"], "Template pack → copy course",
+        "{down}"
+    );
     assert_eq!(down["follows"]["on_accept"], false);
-    assert_eq!(down["offers"], (6.0 * declined / offered).round() as i64, "{down}");
+    assert_eq!(
+        down["offers"],
+        (6.0 * declined / offered).round() as i64,
+        "{down}"
+    );
     let next = line(&live, "Course accepted → icon set");
     assert_eq!(next["follows"]["on_accept"], true, "{next}");
-    assert_eq!(next["offers"], (6.0 * paid / offered).round() as i64, "{next}");
+    assert_eq!(
+        next["offers"],
+        (6.0 * paid / offered).round() as i64,
+        "{next}"
+    );
 
     // Switch the rule off: the live map would make none; the version before still would.
     let p = page(&m).await;

@@ -48,11 +48,12 @@ pub async fn save_form(
 
 /// The user's last refused draft, if it is recent.
 pub async fn last(db: &Db, user_id: &str) -> Result<Option<RuleDraft>, AppError> {
-    let row = sqlx::query("SELECT draft FROM refused_drafts WHERE user_id = $1 AND refused_at > $2")
-        .bind(user_id.to_string())
-        .bind(now_ms() - KEEP_MS)
-        .fetch_optional(db)
-        .await?;
+    let row =
+        sqlx::query("SELECT draft FROM refused_drafts WHERE user_id = $1 AND refused_at > $2")
+            .bind(user_id.to_string())
+            .bind(now_ms() - KEEP_MS)
+            .fetch_optional(db)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let json: String = row.try_get("draft")?;
     Ok(serde_json::from_str(&json).ok())

@@ -160,7 +160,11 @@ mod tests {
             min_quantity: 200,
             ..Targeting::default()
         };
-        codes.extend(target::validate(&swapped, |_| false).into_iter().map(|e| e.code));
+        codes.extend(
+            target::validate(&swapped, |_| false)
+                .into_iter()
+                .map(|e| e.code),
+        );
         let cap = FrequencyCap {
             max_offers: 500,
             days: 999,

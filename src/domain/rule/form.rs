@@ -225,11 +225,23 @@ mod tests {
         assert_eq!(d.timing, Timing::UsageMilestone);
         assert!(d.enabled);
         assert_eq!(d.discount.percent, 15);
-        let usd = d.targeting.order_values.iter().find(|r| r.currency == "USD");
+        let usd = d
+            .targeting
+            .order_values
+            .iter()
+            .find(|r| r.currency == "USD");
         assert_eq!(usd.map(|r| (r.min, r.max)), Some((Some(4950), None)));
-        let jpy = d.targeting.order_values.iter().find(|r| r.currency == "JPY");
+        let jpy = d
+            .targeting
+            .order_values
+            .iter()
+            .find(|r| r.currency == "JPY");
         assert_eq!(jpy.map(|r| (r.min, r.max)), Some((None, Some(9000))));
-        assert_eq!(d.targeting.order_values.len(), 2, "an empty bound is no bound");
+        assert_eq!(
+            d.targeting.order_values.len(),
+            2,
+            "an empty bound is no bound"
+        );
         assert_eq!(d.targeting.countries, ["US", "CA"]);
         assert_eq!(d.targeting.exclude_holders, ["p3"]);
         assert_eq!(d.targeting.customer, CustomerFilter::New);

@@ -308,8 +308,22 @@ mod tests {
         ];
         let returning: HashSet<String> = ["cy".to_string()].into();
         let taken: HashMap<String, Taken> = [
-            ("pdt_B".to_string(), Taken { offers: 4, paid: 1, declined: 2 }),
-            ("pdt_C".to_string(), Taken { offers: 2, paid: 1, declined: 1 }),
+            (
+                "pdt_B".to_string(),
+                Taken {
+                    offers: 4,
+                    paid: 1,
+                    declined: 2,
+                },
+            ),
+            (
+                "pdt_C".to_string(),
+                Taken {
+                    offers: 2,
+                    paid: 1,
+                    declined: 1,
+                },
+            ),
         ]
         .into();
         let actual: HashMap<String, (i64, i64)> = [("big".to_string(), (3, 4_000))].into();
@@ -353,8 +367,15 @@ mod tests {
             percent: 25,
             cycles: 0,
         };
-        let taken: HashMap<String, Taken> =
-            [("pdt_B".to_string(), Taken { offers: 2, paid: 1, declined: 1 })].into();
+        let taken: HashMap<String, Taken> = [(
+            "pdt_B".to_string(),
+            Taken {
+                offers: 2,
+                paid: 1,
+                declined: 1,
+            },
+        )]
+        .into();
         let out = replay(
             &[r],
             &[product("pdt_A", 2_000), product("pdt_B", 4_000)],
@@ -397,9 +418,30 @@ mod tests {
             .map(|i| buy(&format!("c{i}"), "pdt_A", 2_000, i))
             .collect();
         let taken: HashMap<String, Taken> = [
-            ("pdt_B".to_string(), Taken { offers: 10, paid: 3, declined: 5 }),
-            ("pdt_C".to_string(), Taken { offers: 4, paid: 1, declined: 3 }),
-            ("pdt_D".to_string(), Taken { offers: 4, paid: 2, declined: 1 }),
+            (
+                "pdt_B".to_string(),
+                Taken {
+                    offers: 10,
+                    paid: 3,
+                    declined: 5,
+                },
+            ),
+            (
+                "pdt_C".to_string(),
+                Taken {
+                    offers: 4,
+                    paid: 1,
+                    declined: 3,
+                },
+            ),
+            (
+                "pdt_D".to_string(),
+                Taken {
+                    offers: 4,
+                    paid: 2,
+                    declined: 1,
+                },
+            ),
         ]
         .into();
         // Children listed before their parents: the projection must not depend on the order.

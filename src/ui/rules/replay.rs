@@ -25,10 +25,7 @@ fn follows_text(lang: Lang, f: &Follows) -> String {
 
 fn line_view(l: ReplayLine) -> impl IntoView {
     let i18n = use_i18n();
-    let follows = l
-        .follows
-        .as_ref()
-        .map(|f| follows_text(i18n.now_lang(), f));
+    let follows = l.follows.as_ref().map(|f| follows_text(i18n.now_lang(), f));
     let rate = match l.take_rate {
         Some(r) => format!(
             "{} ({}–{})",
