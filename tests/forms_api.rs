@@ -178,8 +178,50 @@ async fn rule_editor_form(app: &TestApp) {
     assert_eq!(saved["enabled"], true);
     // A good save forgets the refused draft.
     let (_, page) = m.call("rules/page", serde_json::json!({})).await;
-    assert!(page["refused"].is_null(), "{}", page["refused"]);
+    assert!(page["kept"].is_null(), "{}", page["kept"]);
     assert_eq!(ok.location, format!("/rules?done=saved&rule={id}"));
+
+    // "Replay with this change" without JavaScript: the form is kept, nothing is saved, and
+    // the editor comes back with it and the replay's table beneath.
+    let mut change = rule_form("Form rule", ICONS, EMAILS);
+    change.push(("rule[id]", &id));
+    change.push(("rule[version]", "1"));
+    for (k, v) in change.iter_mut() {
+        if *k == "rule[headline]" {
+            *v = "A replayed headline";
+        }
+    }
+    let replayed = post_form(app, &b, "rules/replay_form", "/rules", &change).await;
+    assert!(replayed.status.is_redirection(), "{}", replayed.status);
+    assert_eq!(
+        replayed.location,
+        format!("/rules?edit={id}&draft_replay#editor")
+    );
+    let html = b
+        .get(format!("{}{}", app.base, replayed.location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("value=\"A replayed headline\""),
+        "draft not shown"
+    );
+    let result = &html[html.find("data-testid=\"kept-replay\"").expect("no replay")..];
+    assert!(result.contains("data-testid=\"replay-result\""), "no table");
+    assert!(
+        result.contains(&format!("data-rule-id=\"{id}\"")),
+        "no line for the rule"
+    );
+    let stored = m.rules().await;
+    let stored = stored.iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!(
+        stored["headline"], "Add the emails",
+        "a replay saved the draft"
+    );
+    assert_eq!(stored["version"], 1);
 
     // The list page shows the result the URL names.
     let html = b

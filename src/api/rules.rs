@@ -19,9 +19,9 @@ pub struct RulesData {
     pub versions: Vec<crate::domain::rule::versions::VersionInfo>,
     /// Each rule's offers, paid offers and revenue over the last 30 days (the map picture).
     pub stats: Vec<RuleStats>,
-    /// The signed-in user's last draft the server refused (recent only): the editor shows it
-    /// again when the page comes back with that refusal.
-    pub refused: Option<RuleDraft>,
+    /// The signed-in user's last draft sent but not saved (recent only): the editor shows it
+    /// again when the page comes back with that refusal, or with its replay.
+    pub kept: Option<RuleDraft>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ pub async fn rules_page() -> Result<RulesData, AppError> {
                 cap: crate::server::targeting::get_cap(&state.db).await?,
                 versions: crate::server::versions::list(&state.db, 30).await?,
                 stats: crate::server::replay::rule_stats(&state.db).await?,
-                refused: crate::server::refused::last(&state.db, &user.id).await?,
+                kept: crate::server::drafts::last(&state.db, &user.id).await?,
             })
         }
         .await,
@@ -90,7 +90,7 @@ pub async fn save_rule_form(rule: RuleForm) -> Result<Rule, AppError> {
             let (state, user) = super::guard::require(can_edit).await?;
             let draft = rule.into_draft();
             let rule =
-                crate::server::refused::save_form(&state.db, &state.dodo, &user, draft).await?;
+                crate::server::drafts::save_form(&state.db, &state.dodo, &user, draft).await?;
             super::guard::form_redirect(&format!("/rules?done=saved&rule={}", rule.id));
             Ok(rule)
         }
@@ -336,6 +336,38 @@ pub async fn replay_draft(
         async {
             let (state, _) = super::guard::require(can_edit).await?;
             crate::server::replay::run_draft(&state.db, &state.dodo, draft).await
+        }
+        .await,
+    )
+}
+
+/// "Replay with this change" without JavaScript: the form is kept, and the editor comes back
+/// with it and the replay beneath (`?edit=…&draft_replay#editor`).
+#[server(endpoint = "rules/replay_form", input = FormOrJson)]
+pub async fn replay_draft_form(rule: RuleForm) -> Result<(), AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            let draft = rule.into_draft();
+            crate::server::drafts::keep(&state.db, &user, &draft).await?;
+            let editing = match &draft.id {
+                Some(id) => crate::domain::query_string([("edit", id.as_str())]),
+                None => "new".into(),
+            };
+            super::guard::form_redirect(&format!("/rules?{editing}&draft_replay#editor"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The replay of the draft the editor last kept (`None`: nothing kept), for the page.
+#[server(endpoint = "rules/replay_kept")]
+pub async fn replay_kept() -> Result<Option<crate::domain::rule::replay::ReplayResult>, AppError> {
+    super::guard::finish(
+        async {
+            let (state, user) = super::guard::require(can_edit).await?;
+            crate::server::drafts::replay_last(&state.db, &state.dodo, &user).await
         }
         .await,
     )

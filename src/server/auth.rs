@@ -231,7 +231,7 @@ pub fn clear_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// Expired and idle sessions, forgotten sign-in failures and old refused drafts, removed
+/// Expired and idle sessions, forgotten sign-in failures and old kept drafts, removed
 /// hourly.
 pub fn spawn_purge(db: Db) {
     tokio::spawn(async move {
@@ -252,8 +252,8 @@ pub fn spawn_purge(db: Db) {
             if let Err(e) = throttle::purge(&db, now).await {
                 tracing::warn!(error = %e.message, "old sign-in failures not purged");
             }
-            if let Err(e) = crate::server::refused::purge(&db, now).await {
-                tracing::warn!(error = %e.message, "old refused drafts not purged");
+            if let Err(e) = crate::server::drafts::purge(&db, now).await {
+                tracing::warn!(error = %e.message, "old kept drafts not purged");
             }
         }
     });

@@ -590,6 +590,7 @@ pub enum Msg {
     RpDraft,
     RpDraftRunning,
     RpDraftHelp,
+    RpNothingKept,
     GraphTaken,
     GraphNoOffers,
     GraphBought,
@@ -1521,6 +1522,7 @@ fn en(m: Msg) -> &'static str {
         RpDraft => "Replay with this change",
         RpDraftRunning => "Replaying the last 30 days of purchases with this change…",
         RpDraftHelp => "The live map with this rule as it stands now, unsaved, over the last 30 days. Nothing was saved; edit and replay again, or save.",
+        RpNothingKept => "The draft to replay is no longer kept (after 30 minutes); press “Replay with this change” again.",
         #[cfg(feature = "ssr")]
         GraphTaken => "taken",
         #[cfg(feature = "ssr")]
@@ -2458,6 +2460,7 @@ fn zh(m: Msg) -> &'static str {
         RpDraft => "用此修改回放",
         RpDraftRunning => "正在用此修改回放过去 30 天的购买……",
         RpDraftHelp => "当前规则表加上此规则（按现在的内容，未保存）在过去 30 天的结果。没有保存任何内容；可以继续编辑后再回放，或直接保存。",
+        RpNothingKept => "待回放的草稿已不再保留（30 分钟后失效）；请再次点击“用此修改回放”。",
         #[cfg(feature = "ssr")]
         GraphTaken => "接受",
         #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@ use super::preview::Preview;
 use super::replay::ReplayTable;
 use super::table::{kind_msg, timing_msg};
 use super::targeting::TargetingFields;
-use crate::api::rules::{ReplayDraft, SaveRuleForm};
+use crate::api::rules::{ReplayDraft, ReplayDraftForm, SaveRuleForm};
 use crate::domain::error::AppError;
 use crate::domain::error::ErrorCode;
 use crate::domain::offer_action::CancelReason;
@@ -86,9 +86,6 @@ pub(super) fn RuleEditor(
     let i18n = use_i18n();
     let touched: RwSignal<Vec<&'static str>> = RwSignal::new(Vec::new());
     let submitted = RwSignal::new(refused);
-    // The draft replay needs the wasm.
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| ready.set(true));
     let products = StoredValue::new(products);
     let rules = StoredValue::new(rules);
 
@@ -413,9 +410,10 @@ pub(super) fn RuleEditor(
                         {i18n.t(Msg::Save)}
                     </button>
                     <a class="button plain" href="/rules">{i18n.t(Msg::Cancel)}</a>
-                    <button type="button" class="plain" data-testid="replay-draft"
-                        disabled=move || !ready.get() || replay.pending().get()
-                        on:click=move |_| { replay.dispatch(ReplayDraft { draft: editing.get_untracked() }); }>
+                    // Without the wasm this posts the form to be replayed on the server.
+                    <button type="submit" class="plain" data-testid="replay-draft" formaction=ReplayDraftForm::PATH
+                        disabled=move || replay.pending().get()
+                        on:click=move |ev| { ev.prevent_default(); replay.dispatch(ReplayDraft { draft: editing.get_untracked() }); }>
                         {i18n.t(Msg::RpDraft)}
                     </button>
                 </div>

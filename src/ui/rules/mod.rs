@@ -72,8 +72,10 @@ pub fn RulesPage() -> impl IntoView {
                         } else {
                             q("edit").and_then(|id| data.rules.iter().find(|r| r.id == id).map(|r| r.to_draft()))
                         };
-                        // Back from a refused save: the editor shows what was sent, not what is stored.
-                        let draft = match (draft, save_error.is_some(), data.refused.clone()) {
+                        // Back from a refused save or a draft's replay: the editor shows what was
+                        // sent, not what is stored.
+                        let replayed = q("draft_replay").is_some();
+                        let draft = match (draft, save_error.is_some() || replayed, data.kept.clone()) {
                             (Some(d), true, Some(sent)) if sent.id == d.id => Some(sent),
                             (d, _, _) => d,
                         };
@@ -88,6 +90,7 @@ pub fn RulesPage() -> impl IntoView {
                             {draft.map(|draft| view! {
                                 <div id="editor">
                                     <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
+                                    {replayed.then(|| view! { <replay::KeptReplay/> })}
                                 </div>
                             })}
                             <who::PreviewAs products=data.products.clone()/>

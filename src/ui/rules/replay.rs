@@ -1,6 +1,6 @@
 //! "What would this map have earned?": a plain GET form (`?replay=N#replay`) and the answer,
 //! rendered on the server.
-use crate::api::rules::replay_map;
+use crate::api::rules::{replay_kept, replay_map};
 use crate::domain::money::format_money;
 use crate::domain::rule::replay::{Follows, ReplayLine, ReplayResult};
 use crate::domain::rule::versions::VersionInfo;
@@ -124,5 +124,28 @@ pub(super) fn ReplayTable(result: ReplayResult) -> impl IntoView {
                 <tbody>{result.lines.into_iter().map(line_view).collect_view()}{totals}</tbody>
             </table>
         </div>
+    }
+}
+
+/// The replay of the draft the editor sent without JavaScript ("Replay with this change"),
+/// rendered on the server under the editor.
+#[component]
+pub(super) fn KeptReplay() -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = Resource::new(|| (), |_| replay_kept());
+    view! {
+        <section class="draft-replay" aria-labelledby="kept-replay-title" data-testid="kept-replay">
+            <h2 id="kept-replay-title">{i18n.t(Msg::RpDraft)}</h2>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::RpDraftRunning)}</p> }>
+                {move || answer.get().map(|r| match r {
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    Ok(None) => view! { <p class="help">{i18n.t(Msg::RpNothingKept)}</p> }.into_any(),
+                    Ok(Some(result)) => view! {
+                        <p class="help">{i18n.t(Msg::RpDraftHelp)}</p>
+                        <div class="table-wrap"><ReplayTable result/></div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }
