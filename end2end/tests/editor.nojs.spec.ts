@@ -20,6 +20,7 @@ test('a rule is created, refused, fixed and chained with JavaScript disabled', a
   await page.locator('#rule-value-prop').fill('Worksheets for your first thousand customers.');
   // Too deep a discount, and conditions: orders of €100 or more billed in Germany or France.
   await page.locator('#rule-discount').fill('95');
+  await page.getByTestId('targeting').locator('summary').click();
   await page.locator('#tg-min-EUR').fill('100');
   await page.locator('#tg-countries').fill('de, fr');
   await page.getByTestId('save-rule').click();
@@ -41,6 +42,8 @@ test('a rule is created, refused, fixed and chained with JavaScript disabled', a
   const row = page.getByTestId('rules-table').locator('tr', { hasText: name });
   await expect(row.getByTestId('rule-conditions')).toContainText('order ≥ €100.00 · DE, FR');
   await expect(row.getByTestId('rule-discount')).toHaveText('−20%');
+  // Found by id from here on: its downsell's row names it too.
+  const mine = page.locator(`tr[data-rule-id="${await row.getAttribute('data-rule-id')}"]`);
 
   // A downsell without JavaScript: the kind first; the server asks which rule it follows,
   // and the editor comes back with that choice.
@@ -52,7 +55,7 @@ test('a rule is created, refused, fixed and chained with JavaScript disabled', a
   await page.locator('#rule-headline').fill('A smaller step');
   await page.locator('#rule-value-prop').fill('Keep it simple.');
   await page.getByTestId('save-rule').click();
-  await expect(page.locator('#rule-parent-error')).toContainText('Choose which rule this downsell follows');
+  await expect(page.locator('#rule-parent-error')).toContainText('choose which rule it follows');
   await expect(page.locator('#rule-kind')).toHaveValue('downsell');
   await page.locator('#rule-parent').selectOption({ label: name });
   await page.locator('#rule-offer').selectOption('pdt_StickerPackJp13');
@@ -66,10 +69,23 @@ test('a rule is created, refused, fixed and chained with JavaScript disabled', a
   await expect(page.getByTestId('rules-table').locator('tr', { hasText: downsell })).toBeVisible();
 
   // Editing renders every field's stored value on the server.
-  await row.getByRole('link', { name: 'Edit' }).click();
+  await mine.getByRole('link', { name: 'Edit' }).click();
   await expect(page.locator('#rule-name')).toHaveValue(name);
   await expect(page.locator('#rule-discount')).toHaveValue('20');
   await expect(page.locator('#rule-enabled')).toBeChecked();
   await expect(page.locator('#tg-countries')).toHaveValue('DE, FR');
+
+  // "Replay with this change" without JavaScript: the server replays the form as typed and
+  // the editor comes back with it; nothing is saved.
+  await page.locator('#rule-headline').fill('A headline only replayed');
+  await page.getByTestId('replay-draft').click();
+  const replayed = page.getByTestId('kept-replay');
+  await expect(replayed.getByTestId('replay-result')).toBeVisible();
+  await expect(replayed).toContainText('Nothing was saved');
+  await expect(replayed.getByRole('rowheader', { name, exact: true })).toBeVisible();
+  await expect(page.locator('#rule-headline')).toHaveValue('A headline only replayed');
+  await page.getByTestId('rule-editor').getByRole('link', { name: 'Cancel' }).click();
+  await mine.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.locator('#rule-headline')).toHaveValue('Grow with the playbook');
   await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
 });

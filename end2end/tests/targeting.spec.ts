@@ -142,7 +142,12 @@ test('in the editor a rule can follow an accepted offer, and a loop is refused b
   const answer = page.getByTestId('draft-replay');
   await expect(answer.getByTestId('replay-result')).toBeVisible({ timeout: 15_000 });
   await expect(answer).toContainText('Nothing was saved');
-  await expect(answer.locator('tr', { hasText: 'Template pack → copy course' })).toBeVisible();
+  await expect(answer.getByRole('rowheader', { name: 'Template pack → copy course', exact: true })).toBeVisible();
+  // Its downsell and next offer are projected from its declines and payments, and say so.
+  await expect(answer.locator('tr', { hasText: 'Course declined → email bundle' }).getByTestId('replay-follows'))
+    .toHaveText('after “Template pack → copy course” is declined');
+  await expect(answer.locator('tr', { hasText: 'Course accepted → icon set' }).getByTestId('replay-follows'))
+    .toHaveText('after “Template pack → copy course” is paid');
   await expect(answer.getByTestId('replay-total').first()).toContainText('$');
   await expect(page.locator('#rule-headline')).toHaveValue('A draft headline');
 });
