@@ -92,6 +92,15 @@ test('merchant compares a version, rolls a change back, and replays the map', as
     .toBeChecked({ checked: wasOn });
   await expect(page.getByTestId('versions').locator('tbody tr').first()).toContainText(`Rolled back to version ${start}`);
 
+  // Any two versions, field by field: the switch as it went off, then back on.
+  await page.locator('#diff-from').selectOption(String(start + 1));
+  await page.locator('#diff-to').selectOption(String(start + 2));
+  await page.getByTestId('compare-run').click();
+  const between = page.getByTestId('diff-view');
+  await expect(between).toContainText(`(${start + 1} → ${start + 2})`);
+  await expect(between.locator('tr', { hasText: 'enabled' }).locator('td.after')).toHaveText(String(wasOn));
+  await expect(page.locator('#diff-to')).toHaveValue(String(start + 2));
+
   // Replay the live map over the recorded purchases.
   await page.getByTestId('replay-run').click();
   const result = page.getByTestId('replay-result');

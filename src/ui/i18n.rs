@@ -558,6 +558,9 @@ pub enum Msg {
     VerRollingBack,
     VerLive,
     VerDiffTitle,
+    VerCompareFrom,
+    VerCompareTo,
+    VerCompareRun,
     VerNoChanges,
     VerAdded,
     VerRemoved,
@@ -1469,7 +1472,10 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         VerLive => "live",
         #[cfg(feature = "ssr")]
-        VerDiffTitle => "From this version to the live map",
+        VerDiffTitle => "What changed",
+        VerCompareFrom => "Compare version",
+        VerCompareTo => "with",
+        VerCompareRun => "Compare",
         #[cfg(feature = "ssr")]
         VerNoChanges => "No differences.",
         #[cfg(feature = "ssr")]
@@ -2407,7 +2413,10 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         VerLive => "当前",
         #[cfg(feature = "ssr")]
-        VerDiffTitle => "从此版本到当前规则表",
+        VerDiffTitle => "变更内容",
+        VerCompareFrom => "比较版本",
+        VerCompareTo => "与",
+        VerCompareRun => "比较",
         #[cfg(feature = "ssr")]
         VerNoChanges => "没有差异。",
         #[cfg(feature = "ssr")]

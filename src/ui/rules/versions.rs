@@ -1,4 +1,5 @@
-//! The map's versions: the list, a field-by-field comparison with the live map (`?diff=N`),
+//! The map's versions: the list, a field-by-field comparison of any two (`?diff=N&diff_to=M`,
+//! `diff_to` 0 or absent: the live map),
 //! roll back in one click, export, and an import that shows its changes before it is applied
 //! (`?import=TOKEN`). Server rendered, plain forms.
 use crate::api::rules::{
@@ -57,6 +58,9 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
     let query = use_query_map();
     let diff_from: Option<i64> =
         query.with_untracked(|m| m.get("diff").and_then(|d| d.parse().ok()));
+    let diff_to: i64 = query
+        .with_untracked(|m| m.get("diff_to").and_then(|d| d.parse().ok()))
+        .unwrap_or(0);
     let import_token = query.with_untracked(|m| m.get("import"));
     let latest = versions.first().map_or(0, |v| v.number);
     let error = form_error::<RollbackMap>()
@@ -66,7 +70,7 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
         || (),
         move |_| async move {
             match diff_from {
-                Some(n) => Some(compare_versions(n, 0).await),
+                Some(n) => Some(compare_versions(n, diff_to).await),
                 None => None,
             }
         },
@@ -84,6 +88,38 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
             }
         },
     );
+    let choices = |chosen: Option<i64>| {
+        versions
+            .iter()
+            .map(|v| {
+                let sel = chosen == Some(v.number);
+                view! { <option value=v.number.to_string() selected=sel>{format!("{} {} — {}", i18n.now(Msg::VerNumber), v.number, v.summary)}</option> }
+            })
+            .collect_view()
+    };
+    let compare_form = view! {
+        <form method="get" action="/rules#versions" class="form row compare-form" data-testid="compare-form">
+            <div class="field">
+                <label for="diff-from">{i18n.t(Msg::VerCompareFrom)}</label>
+                <select id="diff-from" name="diff">{choices(diff_from)}</select>
+            </div>
+            <div class="field">
+                <label for="diff-to">{i18n.t(Msg::VerCompareTo)}</label>
+                <select id="diff-to" name="diff_to">
+                    <option value="0" selected=diff_to == 0>{i18n.t(Msg::RpLive)}</option>
+                    {choices(Some(diff_to))}
+                </select>
+            </div>
+            <button type="submit" class="plain" data-testid="compare-run" data-pending=i18n.now(Msg::Loading)>{i18n.t(Msg::VerCompareRun)}</button>
+        </form>
+    };
+    let to_label = move || {
+        if diff_to > 0 {
+            diff_to.to_string()
+        } else {
+            i18n.now(Msg::RpLive).to_string()
+        }
+    };
     let rows = versions
         .into_iter()
         .map(|v| {
@@ -114,12 +150,13 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
             <p class="help">{i18n.t(Msg::VerIntro)}</p>
             {error.map(|e| view! { <ErrorBanner error=e/> })}
             <p><a class="button plain" href=ExportMap::PATH download="upsell-map.json" data-testid="export-map">{i18n.t(Msg::VerExport)}</a></p>
+            {compare_form}
             <Suspense fallback=|| ()>
                 {move || diff.get().flatten().map(|r| match r {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(changes) => view! {
                         <div class="diff-view" data-testid="diff-view">
-                            <h3>{i18n.t(Msg::VerDiffTitle)} " (" {diff_from.unwrap_or_default()} " → " {latest} ")"</h3>
+                            <h3>{i18n.t(Msg::VerDiffTitle)} " (" {diff_from.unwrap_or_default()} " → " {to_label()} ")"</h3>
                             {changes_view(changes)}
                         </div>
                     }.into_any(),
