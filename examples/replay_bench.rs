@@ -1,7 +1,8 @@
 //! `make bench` (replay): how long "what would this map have earned?" takes over 100,000
 //! recorded purchases in the 30-day window, on SQLite and PostgreSQL. The map has 40 rules
 //! with conditions (order values, countries, new or returning customers, held products,
-//! catch-alls); take rates come from 20,000 past offers. Timed: `server::replay::run_with`,
+//! catch-alls) and 10 that follow them (downsells and next offers, chains of up to 3); take
+//! rates come from 20,000 past offers. Timed: `server::replay::run_with`,
 //! every read and the arithmetic, as the server function runs it. Prints
 //! `{"results": [{"backend", "purchases", "replay_ms", ...}]}`.
 //!
@@ -34,7 +35,7 @@ fn products() -> Vec<ProductSummary> {
 }
 
 fn rules() -> Vec<Rule> {
-    (0..RULES)
+    let mut map: Vec<Rule> = (0..RULES)
         .map(|i| {
             let trigger = if i % 10 == 9 {
                 ANY_PRODUCT.to_string()
@@ -99,7 +100,25 @@ fn rules() -> Vec<Rule> {
                 updated_at: 0,
             }
         })
-        .collect()
+        .collect();
+    // Downsells of rules 0–4, next offers after rules 5–8, and a downsell of the first next
+    // offer (a chain of three).
+    let follows = (0..5)
+        .map(|i| (RuleKind::Downsell, format!("rul_{i:02}")))
+        .chain((5..9).map(|i| (RuleKind::Next, format!("rul_{i:02}"))))
+        .chain([(RuleKind::Downsell, "rul_f05".to_string())]);
+    for (n, (kind, parent)) in follows.enumerate() {
+        let mut r = map[0].clone();
+        r.id = format!("rul_f{n:02}");
+        r.name = format!("Follower {n:02}");
+        r.kind = kind;
+        r.parent_rule_id = Some(parent);
+        r.offer_product_id = format!("pdt_{:02}", (n as i64 + 3) % PRODUCTS);
+        r.targeting = Targeting::default();
+        r.priority = (RULES + n + 1) as i64;
+        map.push(r);
+    }
+    map
 }
 
 async fn fresh(backend: &str, target: &str) -> Db {
@@ -221,7 +240,7 @@ async fn main() {
         results.push(json!({
             "backend": backend,
             "purchases": r.purchases,
-            "rules": RULES,
+            "rules": rules.len(),
             "offers_it_would_make": offers,
             "replay_ms": (median(times.clone()) * 10.0).round() / 10.0,
             "replay_ms_max": (times.iter().cloned().fold(0.0, f64::max) * 10.0).round() / 10.0,
@@ -238,7 +257,7 @@ async fn main() {
     println!(
         "{}",
         serde_json::to_string_pretty(&json!({
-            "what": "replay of a 40-rule map with conditions over the 30-day window (server::replay::run_with: every read and the arithmetic), median of 11 runs",
+            "what": "replay of a 50-rule map (40 rules with conditions, 10 downsells and next offers) over the 30-day window (server::replay::run_with: every read and the arithmetic), median of 11 runs",
             "goal_ms": 2000,
             "results": results,
         }))

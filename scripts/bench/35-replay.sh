@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replay of a 40-rule map with conditions over 100,000 recorded purchases, on SQLite and
+# Replay of a 50-rule map (40 with conditions, 10 followers) over 100,000 recorded purchases, on SQLite and
 # PostgreSQL (goal: under 2 s). Writes bench/results/replay.json.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
