@@ -1454,7 +1454,7 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         VerTitle => "Versions",
         #[cfg(feature = "ssr")]
-        VerIntro => "Every change to the map is a version. Compare any version with the live map, or roll back to it in one click.",
+        VerIntro => "Every change to the map is a version. Compare any two versions (or one with the live map) field by field, or roll back to one in one click.",
         #[cfg(feature = "ssr")]
         VerNumber => "Version",
         #[cfg(feature = "ssr")]
@@ -2395,7 +2395,7 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         VerTitle => "版本",
         #[cfg(feature = "ssr")]
-        VerIntro => "规则表的每次更改都是一个版本。可将任一版本与当前规则表比较，或一键回滚到该版本。",
+        VerIntro => "规则表的每次更改都是一个版本。可逐字段比较任意两个版本（或某个版本与当前规则表），或一键回滚到某个版本。",
         #[cfg(feature = "ssr")]
         VerNumber => "版本",
         #[cfg(feature = "ssr")]

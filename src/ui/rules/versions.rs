@@ -98,7 +98,8 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
             .collect_view()
     };
     let compare_form = view! {
-        <form method="get" action="/rules#versions" class="form row compare-form" data-testid="compare-form">
+        <form method="get" action="/rules#versions" class="form compare-form" data-testid="compare-form">
+            <div class="row">
             <div class="field">
                 <label for="diff-from">{i18n.t(Msg::VerCompareFrom)}</label>
                 <select id="diff-from" name="diff">{choices(diff_from)}</select>
@@ -110,7 +111,10 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
                     {choices(Some(diff_to))}
                 </select>
             </div>
-            <button type="submit" class="plain" data-testid="compare-run" data-pending=i18n.now(Msg::Loading)>{i18n.t(Msg::VerCompareRun)}</button>
+            </div>
+            <div class="buttons">
+                <button type="submit" class="plain" data-testid="compare-run" data-pending=i18n.now(Msg::Loading)>{i18n.t(Msg::VerCompareRun)}</button>
+            </div>
         </form>
     };
     let to_label = move || {
