@@ -147,6 +147,11 @@ fn draft() -> impl Strategy<Value = RuleDraft> {
         )
 }
 
+#[derive(serde::Deserialize)]
+struct FormArgs {
+    rule: upsell_dashboard::domain::rule::form::RuleForm,
+}
+
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]
 struct SaveArgs {
@@ -171,6 +176,22 @@ proptest! {
         body in "(draft\\[[a-z_\\[\\]]{0,20}\\]=[^&]{0,30}&){0,16}|\\{.{0,200}"
     ) {
         let _ = <FormOrJsonEncoding as Decodes<SaveArgs>>::decode(Bytes::from(body));
+    }
+
+    /// The editor's form as a browser could post it (any of its names, any text, a currency
+    /// or product key of any shape): read into a draft and validated, never a panic.
+    #[test]
+    fn the_rule_editor_form_takes_any_fields(
+        body in "(rule\\[(name|kind|quantity|expiry_minutes|discount_percent|discount_cycles|b_weight|holdout|free_days|min_quantity|max_quantity|countries|currencies|customer|zone|start_local|end_local|version|id|parent_rule_id|enabled|(min|max|hold)\\]\\[[^&=\\]]{0,6})\\]=[^&]{0,24}&){0,16}"
+    ) {
+        if let Ok(args) = <FormOrJsonEncoding as Decodes<FormArgs>>::decode(Bytes::from(body)) {
+            let mut d = normalize(args.rule.into_draft(), &[]);
+            let mut errors = upsell_dashboard::server::schedule::resolve(&mut d.targeting.schedule);
+            errors.extend(validate(&d, &catalogue(), &[]));
+            for e in errors {
+                prop_assert!(!e.field.is_empty() && !e.message.is_empty());
+            }
+        }
     }
 
     #[test]
