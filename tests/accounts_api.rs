@@ -182,15 +182,7 @@ async fn reset_link_works_once(app: &TestApp) {
     assert!(!stored[0].contains(&token[4..]));
 
     let anon = app.anonymous();
-    let page = anon
-        .http
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&anon.http, &link).await;
     assert!(
         page.contains("name=\"password\""),
         "the form shows for a valid link"
@@ -229,15 +221,7 @@ async fn reset_link_works_once(app: &TestApp) {
         sign_in_status(app, "support@demo.test", "another new password").await,
         StatusCode::UNAUTHORIZED
     );
-    let page = anon
-        .http
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&anon.http, &link).await;
     assert!(
         !page.contains("name=\"password\""),
         "a spent link shows no form"

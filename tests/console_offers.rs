@@ -90,15 +90,11 @@ async fn save_offers_show_reason_change_and_outcome(app: &TestApp) {
 
     // The page as support sees it, without JavaScript: the table and its two rows.
     let support = app.support().await;
-    let html = support
-        .http
-        .get(format!("{}/subscriptions?q={JONAS}", support.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::page_text(
+        &support.http,
+        format!("{}/subscriptions?q={JONAS}", support.base),
+    )
+    .await;
     assert!(html.contains(r#"data-testid="customer-offers""#), "{html}");
     assert_eq!(html.matches(r#"data-testid="offer-row""#).count(), 2);
     assert!(html.contains(r#"data-reason="too_expensive""#));

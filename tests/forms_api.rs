@@ -117,14 +117,7 @@ async fn rule_editor_form(app: &TestApp) {
     assert!(bad.location.contains("__err="), "{}", bad.location);
     assert_eq!(m.rules().await.len(), before);
     // The page it goes back to shows the editor with what was sent, and the error.
-    let html = b
-        .get(&bad.location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::page_text(&b, &bad.location).await;
     let editor = &html[html
         .find("data-testid=\"rule-editor\"")
         .expect("the editor")..];
@@ -140,14 +133,7 @@ async fn rule_editor_form(app: &TestApp) {
         "no field message"
     );
     // Only with that refusal: the same page asked for afresh starts from an empty draft.
-    let fresh = b
-        .get(format!("{}/rules?new", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fresh = common::page_text(&b, format!("{}/rules?new", app.base)).await;
     assert!(!fresh.contains("Typed before the refusal"));
 
     // Accepted: on to the list, which names the rule saved.
@@ -197,14 +183,7 @@ async fn rule_editor_form(app: &TestApp) {
         replayed.location,
         format!("/rules?edit={id}&draft_replay#editor")
     );
-    let html = b
-        .get(format!("{}{}", app.base, replayed.location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::page_text(&b, format!("{}{}", app.base, replayed.location)).await;
     assert!(
         html.contains("value=\"A replayed headline\""),
         "draft not shown"
@@ -224,14 +203,7 @@ async fn rule_editor_form(app: &TestApp) {
     assert_eq!(stored["version"], 1);
 
     // The list page shows the result the URL names.
-    let html = b
-        .get(format!("{}{}", app.base, ok.location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::page_text(&b, format!("{}{}", app.base, ok.location)).await;
     assert!(
         html.contains("Rule saved. — Form rule"),
         "status line missing: {}",
@@ -341,13 +313,7 @@ async fn new_token_never_in_a_url(app: &TestApp) {
 
     // Shown once on the settings page, then gone.
     let page = |b: Client| async move {
-        b.get(format!("{}/settings?done=created", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        common::page_text(&b, format!("{}/settings?done=created", app.base)).await
     };
     assert!(
         page(b.clone()).await.contains(&token),

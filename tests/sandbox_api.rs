@@ -121,15 +121,7 @@ async fn health_and_pages_render_without_javascript() {
     assert_eq!(r.status(), StatusCode::OK);
     let m = app.merchant().await;
     common::settle(&m).await;
-    let html = m
-        .http
-        .get(format!("{}/rules", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = common::page_text(&m.http, format!("{}/rules", app.base)).await;
     assert!(
         html.contains("<tbody>"),
         "tables render with tbody for hydration"

@@ -196,7 +196,7 @@ async fn hosted_checkout_of_a_plan_starts_a_subscription() {
     )
     .await;
     let url = co["checkout_url"].as_str().unwrap().to_string();
-    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let page = common::page_text(&common::client(), &url).await;
     assert!(page.contains("hosted-pay"), "the page offers to pay");
     let no_redirect = common::http()
         .redirect(reqwest::redirect::Policy::none())

@@ -99,12 +99,7 @@ async fn upgrade_moves_the_subscription(app: &TestApp) {
     assert_eq!(v["payment_method"]["last4"], "4242", "{v}");
     let before = subscriptions_of(app, PRIYA).await.len();
     // The customer's page: the price difference today, then the full price with its period.
-    let page = reqwest::get(format!("{}/offer/{tok}", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
     let text = strip_tags(&page);
     assert!(
         text.contains("$50.00 today, then $80.00 / month from"),
@@ -238,12 +233,7 @@ async fn declined_card_leaves_the_plan_and_offers_a_new_method(app: &TestApp) {
     // accept's own page; the customer's page below makes it either way.
     // The customer's page: the way out is a new payment method for this subscription, never
     // a checkout (which would start a second subscription).
-    let page = reqwest::get(format!("{}/offer/{tok}", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
     assert!(
         page.contains("data-testid=\"update-method-link\""),
         "{page}"

@@ -63,14 +63,7 @@ async fn find(u: &User, q: &str) -> Value {
 
 /// A page as the server renders it (no JavaScript).
 async fn page(u: &User, path: &str) -> String {
-    u.http
-        .get(format!("{}{path}", u.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    common::page_text(&u.http, format!("{}{path}", u.base)).await
 }
 
 async fn change(u: &User, id: &Value) -> Value {

@@ -361,18 +361,6 @@ pub async fn replay_draft_form(rule: RuleForm) -> Result<(), AppError> {
     )
 }
 
-/// The replay of the draft the editor last kept (`None`: nothing kept), for the page.
-#[server(endpoint = "rules/replay_kept")]
-pub async fn replay_kept() -> Result<Option<crate::domain::rule::replay::ReplayResult>, AppError> {
-    super::guard::finish(
-        async {
-            let (state, user) = super::guard::require(can_edit).await?;
-            crate::server::drafts::replay_last(&state.db, &state.dodo, &user).await
-        }
-        .await,
-    )
-}
-
 /// Replays version `version` of the map (0: the live one) over the last 30 days of recorded
 /// purchases: offers it would have made and the revenue to expect, per rule, next to what the
 /// live map did.

@@ -7,7 +7,6 @@ use super::dodo::Dodo;
 use super::ids::now_ms;
 use crate::domain::error::AppError;
 use crate::domain::role::CurrentUser;
-use crate::domain::rule::replay::ReplayResult;
 use crate::domain::rule::{Rule, RuleDraft};
 use sqlx::Row;
 
@@ -64,19 +63,6 @@ pub async fn last(db: &Db, user_id: &str) -> Result<Option<RuleDraft>, AppError>
     let Some(row) = row else { return Ok(None) };
     let json: String = row.try_get("draft")?;
     Ok(serde_json::from_str(&json).ok())
-}
-
-/// The replay of the user's kept draft (the editor's "Replay with this change" without
-/// JavaScript); `None` when nothing is kept.
-pub async fn replay_last(
-    db: &Db,
-    dodo: &Dodo,
-    actor: &CurrentUser,
-) -> Result<Option<ReplayResult>, AppError> {
-    match last(db, &actor.id).await? {
-        Some(d) => super::replay::run_draft(db, dodo, d).await.map(Some),
-        None => Ok(None),
-    }
 }
 
 /// Drafts no longer offered back.

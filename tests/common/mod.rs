@@ -170,6 +170,11 @@ pub fn client() -> Client {
     http().build().unwrap()
 }
 
+/// A page's HTML, fetched with `c` (its cookies: who is signed in).
+pub async fn page_text(c: &Client, url: impl reqwest::IntoUrl) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 pub struct User {
     pub http: Client,
     pub base: String,

@@ -75,10 +75,10 @@ pub fn RulesPage() -> impl IntoView {
                         // Back from a refused save or a draft's replay: the editor shows what was
                         // sent, not what is stored.
                         let replayed = q("draft_replay").is_some();
-                        let draft = match (draft, save_error.is_some() || replayed, data.kept.clone()) {
-                            (Some(d), true, Some(sent)) if sent.id == d.id => Some(sent),
-                            (d, _, _) => d,
-                        };
+                        let sent = data.kept.clone().filter(|k| {
+                            (save_error.is_some() || replayed) && draft.as_ref().is_some_and(|d| d.id == k.id)
+                        });
+                        let draft = sent.clone().or(draft);
                         let confirm = q("delete");
                         view! {
                             <Status text=status/>
@@ -90,7 +90,7 @@ pub fn RulesPage() -> impl IntoView {
                             {draft.map(|draft| view! {
                                 <div id="editor">
                                     <editor::RuleEditor products=data.products.clone() rules=data.rules.clone() draft error=save_error.clone()/>
-                                    {replayed.then(|| view! { <replay::KeptReplay/> })}
+                                    {replayed.then(|| view! { <replay::KeptReplay draft=sent/> })}
                                 </div>
                             })}
                             <who::PreviewAs products=data.products.clone()/>

@@ -1,9 +1,10 @@
 //! "What would this map have earned?": a plain GET form (`?replay=N#replay`) and the answer,
 //! rendered on the server.
-use crate::api::rules::{replay_kept, replay_map};
+use crate::api::rules::{replay_draft, replay_map};
 use crate::domain::money::format_money;
 use crate::domain::rule::replay::{Follows, ReplayLine, ReplayResult};
 use crate::domain::rule::versions::VersionInfo;
+use crate::domain::rule::RuleDraft;
 use crate::ui::i18n::{use_i18n, Lang, Msg};
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
@@ -64,13 +65,7 @@ pub(super) fn Replay(versions: Vec<VersionInfo>) -> impl IntoView {
             }
         },
     );
-    let options = versions
-        .into_iter()
-        .map(|v| {
-            let sel = asked == Some(v.number);
-            view! { <option value=v.number.to_string() selected=sel>{format!("{} {} — {}", i18n.now(Msg::VerNumber), v.number, v.summary)}</option> }
-        })
-        .collect_view();
+    let options = super::versions::version_options(&versions, asked);
     view! {
         <section class="replay" id="replay" aria-labelledby="replay-title" data-testid="replay">
             <h2 id="replay-title">{i18n.t(Msg::RpTitle)}</h2>
@@ -128,19 +123,30 @@ pub(super) fn ReplayTable(result: ReplayResult) -> impl IntoView {
 }
 
 /// The replay of the draft the editor sent without JavaScript ("Replay with this change"),
-/// rendered on the server under the editor.
+/// rendered on the server under the editor; `None`: the kept draft is gone.
 #[component]
-pub(super) fn KeptReplay() -> impl IntoView {
+pub(super) fn KeptReplay(draft: Option<RuleDraft>) -> impl IntoView {
     let i18n = use_i18n();
-    let answer = Resource::new(|| (), |_| replay_kept());
+    let answer = Resource::new(
+        || (),
+        move |_| {
+            let draft = draft.clone();
+            async move {
+                match draft {
+                    Some(draft) => Some(replay_draft(draft).await),
+                    None => None,
+                }
+            }
+        },
+    );
     view! {
         <section class="draft-replay" aria-labelledby="kept-replay-title" data-testid="kept-replay">
             <h2 id="kept-replay-title">{i18n.t(Msg::RpDraft)}</h2>
             <Suspense fallback=move || view! { <p class="loading">{i18n.t(Msg::RpDraftRunning)}</p> }>
                 {move || answer.get().map(|r| match r {
-                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(None) => view! { <p class="help">{i18n.t(Msg::RpNothingKept)}</p> }.into_any(),
-                    Ok(Some(result)) => view! {
+                    Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+                    None => view! { <p class="help">{i18n.t(Msg::RpNothingKept)}</p> }.into_any(),
+                    Some(Ok(result)) => view! {
                         <p class="help">{i18n.t(Msg::RpDraftHelp)}</p>
                         <div class="table-wrap"><ReplayTable result/></div>
                     }.into_any(),

@@ -52,6 +52,18 @@ fn changes_view(changes: Vec<RuleChange>) -> AnyView {
     view! { <ul class="changes" data-testid="changes">{items}</ul> }.into_any()
 }
 
+/// One `<option>` per version ("Version 12 — Switched off …"), `chosen` selected.
+pub(super) fn version_options(versions: &[VersionInfo], chosen: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    versions
+        .iter()
+        .map(|v| {
+            let text = format!("{} {} — {}", i18n.now(Msg::VerNumber), v.number, v.summary);
+            view! { <option value=v.number.to_string() selected=chosen == Some(v.number)>{text}</option> }
+        })
+        .collect_view()
+}
+
 #[component]
 pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
     let i18n = use_i18n();
@@ -88,27 +100,18 @@ pub(super) fn Versions(versions: Vec<VersionInfo>) -> impl IntoView {
             }
         },
     );
-    let choices = |chosen: Option<i64>| {
-        versions
-            .iter()
-            .map(|v| {
-                let sel = chosen == Some(v.number);
-                view! { <option value=v.number.to_string() selected=sel>{format!("{} {} — {}", i18n.now(Msg::VerNumber), v.number, v.summary)}</option> }
-            })
-            .collect_view()
-    };
     let compare_form = view! {
         <form method="get" action="/rules#versions" class="form compare-form" data-testid="compare-form">
             <div class="row">
             <div class="field">
                 <label for="diff-from">{i18n.t(Msg::VerCompareFrom)}</label>
-                <select id="diff-from" name="diff">{choices(diff_from)}</select>
+                <select id="diff-from" name="diff">{version_options(&versions, diff_from)}</select>
             </div>
             <div class="field">
                 <label for="diff-to">{i18n.t(Msg::VerCompareTo)}</label>
                 <select id="diff-to" name="diff_to">
                     <option value="0" selected=diff_to == 0>{i18n.t(Msg::RpLive)}</option>
-                    {choices(Some(diff_to))}
+                    {version_options(&versions, Some(diff_to))}
                 </select>
             </div>
             </div>
