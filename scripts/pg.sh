@@ -77,9 +77,13 @@ start() {
   for attempt in 1 2 3 4 5; do
     port="$(free_port)"
     # Socket in the temp dir: /var/run/postgresql may not exist or be writable.
-    # fsync etc. off: durability is pointless for a throwaway test database.
+    # fsync etc. off: durability is pointless for a throwaway test database. PG_DURABLE=1
+    # keeps PostgreSQL's defaults (fsync, synchronous_commit, full page writes on) for
+    # benches whose figure includes "durable before the answer".
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
     if run_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir $durability -c max_connections=200" \
         start >/dev/null; then
       break
     fi

@@ -3,6 +3,10 @@ use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 use upsell_dashboard::server::{config::Config, seed, seed::DEMO_ACCOUNTS, start};
 
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Worker threads get 8 MiB of stack rather than tokio's 2 MiB: rendering a large page (the
 /// rules screen: map, picture, preview, replay, versions) walks a deep tree of views on the
 /// stack, and a release build overflowed 2 MiB there.

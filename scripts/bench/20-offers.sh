@@ -8,7 +8,9 @@ source scripts/lib.sh
 # The load generator is built with the server's release profile and features (shared artifacts).
 env -u RUSTFLAGS cargo build --release --features ssr --example offers_bench
 pg_started=0
-if [ -z "${BENCH_POSTGRES_URL:-}" ] && scripts/pg.sh start >/dev/null 2>&1; then
+# Its own PostgreSQL with fsync and synchronous commit on (the test default turns them off):
+# the ingest figure counts an event once it is durable.
+if [ -z "${BENCH_POSTGRES_URL:-}" ] && PG_DURABLE=1 scripts/pg.sh start >/dev/null 2>&1; then
   BENCH_POSTGRES_URL="$(cat target/pg/url)"
   pg_started=1
 fi

@@ -3,9 +3,10 @@
 //! can hold it without reaching the offer engine.
 //!
 //! Normally a batch is stored and applied in one transaction before its 2xx. Under a burst
-//! (deliveries queue up faster than they are applied) a batch is only stored — durable, so the
-//! 2xx is still honest — and the inbox's applier applies stored events in larger
-//! transactions, oldest first; while any wait there, new deliveries queue behind them. Events
+//! (deliveries queue up faster than they are applied) a batch is only stored — one statement,
+//! committed before the 2xx, so the answer is still honest — and the inbox's applier applies
+//! stored events in larger transactions, oldest first, once the burst has passed (or after
+//! [`MAX_DEFER_MS`]); while any wait there, new deliveries queue behind them. Events
 //! left unapplied by a crash are applied at the next start. Applying claims an event
 //! (`applied` 0 → 1) in the transaction that applies it, so two instances never apply one
 //! twice.
@@ -20,7 +21,7 @@ use sqlx::Row;
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Notify};
 
@@ -56,7 +57,9 @@ type Reply = oneshot::Sender<Result<Outcome, String>>;
 
 /// Group commit: deliveries that arrive together are applied in one transaction, so the cost
 /// of a commit is shared. A batch that fails is retried one event per transaction, so one bad
-/// event never fails the others. Routing by `webhook-id` keeps redeliveries in one queue.
+/// event never fails the others. Outside a burst, routing by `webhook-id` keeps redeliveries in
+/// one queue; in a burst (stored only, one queue) a redelivery racing its first copy is left
+/// out by the table's key (`ON CONFLICT DO NOTHING` waits for the other insert's commit).
 #[derive(Clone)]
 pub struct Ingest {
     queues: Arc<Vec<mpsc::Sender<(Job, Reply)>>>,
@@ -68,6 +71,10 @@ const BATCH: usize = 64;
 const DRAIN: i64 = 512;
 /// Deliveries waiting at once (across the workers) from which a burst goes through the inbox.
 const BURST: usize = 48;
+/// How long, at most, the applier lets stored events wait while a burst is still arriving: a
+/// burst shorter than this is answered with the whole machine; in a longer one the applier
+/// runs alongside, so offers are never more than this late for want of a turn.
+const MAX_DEFER_MS: i64 = 5_000;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
@@ -76,10 +83,22 @@ struct Inbox {
     wake: Notify,
     /// Deliveries waiting for their answer.
     in_flight: AtomicUsize,
+    /// When the inbox last received events while empty (ms; 0: empty as far as we know).
+    since: AtomicI64,
     /// Whether a burst may go through the inbox: on PostgreSQL, where storing and applying
     /// run side by side. SQLite has one writer: storing first and applying later is only
     /// more work for it, so there every batch is applied as it is stored.
     bursts: bool,
+}
+
+impl Inbox {
+    /// A burst: many deliveries waiting at once, or events already in the inbox (new ones go
+    /// behind them, in order).
+    fn bursting(&self) -> bool {
+        self.bursts
+            && (self.in_flight.load(Ordering::Acquire) >= BURST
+                || self.pending.load(Ordering::Acquire) > 0)
+    }
 }
 
 /// Counts a delivery in flight until it is answered (or its request dropped).
@@ -98,6 +117,7 @@ impl Ingest {
             pending: AtomicUsize::new(0),
             wake: Notify::new(),
             in_flight: AtomicUsize::new(0),
+            since: AtomicI64::new(0),
             bursts,
         });
         tokio::spawn(applier(db.clone(), dodo.clone(), inbox.clone(), apply));
@@ -118,7 +138,15 @@ impl Ingest {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         job.webhook_id.hash(&mut h);
-        let queue = &self.queues[(h.finish() % self.queues.len() as u64) as usize];
+        // A burst is only stored: one queue takes all of it, so its batches (one statement
+        // each) are as large as the deliveries waiting. Spread over the workers they were a
+        // quarter of that, and the fixed cost per statement (round trip, commit, wake-ups)
+        // bounded the rate.
+        let queue = if self.inbox.bursting() {
+            &self.queues[0]
+        } else {
+            &self.queues[(h.finish() % self.queues.len() as u64) as usize]
+        };
         self.inbox.in_flight.fetch_add(1, Ordering::AcqRel);
         let _counted = InFlight(&self.inbox.in_flight);
         let (tx, rx) = oneshot::channel();
@@ -145,17 +173,18 @@ async fn worker(
                 Err(_) => break,
             }
         }
-        // A burst: many deliveries waiting at once, or events already in the inbox (new ones
-        // go behind them, in order).
-        if inbox.bursts
-            && (inbox.in_flight.load(Ordering::Acquire) >= BURST
-                || inbox.pending.load(Ordering::Acquire) > 0)
-        {
+        if inbox.bursting() {
             let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
             match store_only(&db, &jobs).await {
                 Ok(stored) => {
                     let n = stored.iter().filter(|s| **s).count();
                     inbox.pending.fetch_add(n, Ordering::AcqRel);
+                    let _ = inbox.since.compare_exchange(
+                        0,
+                        now_ms(),
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    );
                     inbox.wake.notify_one();
                     for (reply, r) in replies.into_iter().zip(stored) {
                         let _ = reply.send(Ok(if r {
@@ -235,11 +264,13 @@ fn applied(new: bool) -> Outcome {
     }
 }
 
-/// Stores deliveries for the inbox's applier (durable at commit); `false` for duplicates.
+/// Stores deliveries for the inbox's applier; `false` for duplicates. One statement on its
+/// own (PostgreSQL commits it before answering, durable with `synchronous_commit` on): no
+/// BEGIN and COMMIT round trips around it. Only PostgreSQL stores for later (see
+/// [`Inbox::bursts`]).
 async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let mut new = store_deliveries(&mut tx, jobs, false).await?;
-    tx.commit().await?;
+    let mut conn = db.acquire().await?;
+    let mut new = insert_pg(&mut conn, jobs, false).await?;
     Ok(jobs
         .iter()
         .map(|j| new.remove(j.webhook_id.as_str()))
@@ -247,11 +278,24 @@ async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
 }
 
 /// The inbox's applier: at start (events a crash left), and whenever a worker stored some.
+///
+/// Receiving comes first: while a burst is still arriving, applying would take the CPU and
+/// database time that answering needs (a slow answer is a delivery Dodo sends again), so the
+/// applier waits for the burst to end, or for the oldest stored event to have waited
+/// [`MAX_DEFER_MS`]; from then on it applies until the inbox is empty.
 async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     loop {
+        while inbox.bursts && inbox.in_flight.load(Ordering::Acquire) >= BURST {
+            let since = inbox.since.load(Ordering::Acquire);
+            if since == 0 || now_ms() - since >= MAX_DEFER_MS {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         match drain(&db, &dodo, apply, DRAIN).await {
             Ok(0) => {
                 inbox.pending.store(0, Ordering::Release);
+                inbox.since.store(0, Ordering::Release);
                 if inbox.bursts {
                     // Woken by a worker; the timeout also finds events another instance
                     // stored and could not apply (it stopped).
@@ -365,59 +409,67 @@ async fn store_deliveries(
     jobs: &[Job],
     applied: bool,
 ) -> Result<HashSet<String>, sqlx::Error> {
-    let now = now_ms();
-    let applied = applied as i64;
-    let rows = if tx.is_postgres() {
-        // One statement text whatever the batch size: PostgreSQL plans it once per connection,
-        // where a VALUES list of each length is a new statement to parse and plan.
-        let rows: Vec<Value> = jobs
-            .iter()
-            .map(|j| {
-                serde_json::json!({
-                    "w": j.webhook_id, "t": j.event_type, "b": String::from_utf8_lossy(&j.raw),
-                })
+    if tx.is_postgres() {
+        return insert_pg(tx, jobs, applied).await;
+    }
+    let rows: Vec<String> = (0..jobs.len())
+        .map(|i| {
+            let b = 5 * i;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            )
+        })
+        .collect();
+    let (now, applied) = (now_ms(), applied as i64);
+    let sql = format!(
+        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) VALUES {} \
+         ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for job in jobs {
+        q = q
+            .bind(&job.webhook_id)
+            .bind(&job.event_type)
+            .bind(now)
+            .bind(String::from_utf8_lossy(&job.raw).into_owned())
+            .bind(applied);
+    }
+    let rows = q.fetch_all(&mut **tx).await?;
+    rows.iter().map(|r| r.try_get("webhook_id")).collect()
+}
+
+/// [`store_deliveries`] on PostgreSQL: one statement text whatever the batch size (planned
+/// once per connection, where a VALUES list of each length is a new statement to parse and
+/// plan).
+async fn insert_pg(
+    conn: &mut sqlx::AnyConnection,
+    jobs: &[Job],
+    applied: bool,
+) -> Result<HashSet<String>, sqlx::Error> {
+    let rows: Vec<Value> = jobs
+        .iter()
+        .map(|j| {
+            serde_json::json!({
+                "w": j.webhook_id, "t": j.event_type, "b": String::from_utf8_lossy(&j.raw),
             })
-            .collect();
-        sqlx::query(
-            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) \
-             SELECT x.w, x.t, $2, x.b, $3 FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
-             ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
-        )
-        .bind(Value::Array(rows).to_string())
-        .bind(now)
-        .bind(applied)
-        .fetch_all(&mut **tx)
-        .await?
-    } else {
-        let rows: Vec<String> = (0..jobs.len())
-            .map(|i| {
-                let b = 5 * i;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) VALUES {} \
-             ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
-            rows.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for job in jobs {
-            q = q
-                .bind(&job.webhook_id)
-                .bind(&job.event_type)
-                .bind(now)
-                .bind(String::from_utf8_lossy(&job.raw).into_owned())
-                .bind(applied);
-        }
-        q.fetch_all(&mut **tx).await?
-    };
+        })
+        .collect();
+    let rows = sqlx::query(
+        "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) \
+         SELECT x.w, x.t, $2, x.b, $3 FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
+         ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
+    )
+    .bind(Value::Array(rows).to_string())
+    .bind(now_ms())
+    .bind(applied as i64)
+    .fetch_all(conn)
+    .await?;
     rows.iter().map(|r| r.try_get("webhook_id")).collect()
 }
 
