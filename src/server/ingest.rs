@@ -285,11 +285,12 @@ async fn store_only(db: &Db, jobs: &[Job]) -> Result<Vec<bool>, sqlx::Error> {
 /// [`MAX_DEFER_MS`]; from then on it applies until the inbox is empty.
 async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     loop {
-        while inbox.bursts && inbox.in_flight.load(Ordering::Acquire) >= BURST {
-            let since = inbox.since.load(Ordering::Acquire);
-            if since == 0 || now_ms() - since >= MAX_DEFER_MS {
-                break;
-            }
+        while !may_apply(
+            inbox.bursts,
+            inbox.in_flight.load(Ordering::Acquire),
+            inbox.since.load(Ordering::Acquire),
+            now_ms(),
+        ) {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         match drain(&db, &dodo, apply, DRAIN).await {
@@ -340,6 +341,13 @@ async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
             }
         }
     }
+}
+
+/// Whether the applier may apply now: not while a burst is still arriving (`in_flight` at
+/// [`BURST`] or more, on PostgreSQL), unless the oldest stored event (`since`, ms; 0 when the
+/// inbox was found empty) has waited [`MAX_DEFER_MS`].
+fn may_apply(bursts: bool, in_flight: usize, since: i64, now: i64) -> bool {
+    !bursts || in_flight < BURST || since == 0 || now - since >= MAX_DEFER_MS
 }
 
 /// Claims and applies up to `limit` stored events, oldest first, in one transaction.
@@ -492,4 +500,25 @@ async fn apply_each(
     }
     apply(tx, products, fresh).await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_applier_waits_for_a_burst_but_never_longer_than_the_limit() {
+        let t = 1_000_000;
+        // No burst: apply.
+        assert!(may_apply(true, BURST - 1, t, t));
+        // A burst that has just begun: wait.
+        assert!(!may_apply(true, BURST, t, t));
+        assert!(!may_apply(true, 500, t, t + MAX_DEFER_MS - 1));
+        // The oldest stored event has waited the limit: apply, burst or not.
+        assert!(may_apply(true, 500, t, t + MAX_DEFER_MS));
+        // Nothing stored by a burst (events a crash left): apply.
+        assert!(may_apply(true, 500, 0, t));
+        // SQLite stores nothing for later: never held back.
+        assert!(may_apply(false, 500, t, t));
+    }
 }

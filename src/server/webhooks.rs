@@ -53,7 +53,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         super::metrics::delivery("rejected", reason);
         return reply(status, "rejected", msg);
     }
-    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(mut event) = serde_json::from_slice::<Value>(&body) else {
         super::metrics::delivery("rejected", "bad_json");
         return reply(
             StatusCode::BAD_REQUEST,
@@ -61,9 +61,13 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             "Webhook body is not valid JSON.",
         );
     };
-    let (Some(event_type), Some(data)) =
-        (event.get("type").and_then(Value::as_str), event.get("data"))
-    else {
+    let (Some(event_type), Some(data)) = (
+        event
+            .get("type")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        event.get_mut("data").map(Value::take),
+    ) else {
         super::metrics::delivery("rejected", "bad_envelope");
         return reply(
             StatusCode::BAD_REQUEST,
@@ -77,8 +81,8 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         .unwrap_or_default();
     let job = Job {
         webhook_id: webhook_id.to_string(),
-        event_type: event_type.to_string(),
-        data: data.clone(),
+        event_type,
+        data,
         raw: body.clone(),
     };
     match state.ingest.apply(job).await {
