@@ -23,7 +23,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 
 /// One verified delivery waiting to be applied.
 pub struct Job {
@@ -75,6 +75,10 @@ const BURST: usize = 48;
 /// burst shorter than this is answered with the whole machine; in a longer one the applier
 /// runs alongside, so offers are never more than this late for want of a turn.
 const MAX_DEFER_MS: i64 = 5_000;
+/// Burst batches stored at once. One at a time, a burst's rate was the commit's latency (the
+/// WAL flush) over the batch, with the CPU half idle; while one batch waits for its flush the
+/// next is sent, and PostgreSQL flushes their commits together.
+const STORES: usize = 4;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
@@ -85,6 +89,11 @@ struct Inbox {
     in_flight: AtomicUsize,
     /// When the inbox last received events while empty (ms; 0: empty as far as we know).
     since: AtomicI64,
+    /// Burst batches being stored: counted as the inbox's until stored, so a delivery that
+    /// comes after them is not applied before them.
+    storing: AtomicUsize,
+    /// Burst batches stored at once (see [`STORES`]).
+    stores: Arc<Semaphore>,
     /// Whether a burst may go through the inbox: on PostgreSQL, where storing and applying
     /// run side by side. SQLite has one writer: storing first and applying later is only
     /// more work for it, so there every batch is applied as it is stored.
@@ -97,7 +106,8 @@ impl Inbox {
     fn bursting(&self) -> bool {
         self.bursts
             && (self.in_flight.load(Ordering::Acquire) >= BURST
-                || self.pending.load(Ordering::Acquire) > 0)
+                || self.pending.load(Ordering::Acquire) > 0
+                || self.storing.load(Ordering::Acquire) > 0)
     }
 }
 
@@ -118,6 +128,8 @@ impl Ingest {
             wake: Notify::new(),
             in_flight: AtomicUsize::new(0),
             since: AtomicI64::new(0),
+            storing: AtomicUsize::new(0),
+            stores: Arc::new(Semaphore::new(STORES)),
             bursts,
         });
         tokio::spawn(applier(db.clone(), dodo.clone(), inbox.clone(), apply));
@@ -174,32 +186,19 @@ async fn worker(
             }
         }
         if inbox.bursting() {
-            let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
-            match store_only(&db, &jobs).await {
-                Ok(stored) => {
-                    let n = stored.iter().filter(|s| **s).count();
-                    inbox.pending.fetch_add(n, Ordering::AcqRel);
-                    let _ = inbox.since.compare_exchange(
-                        0,
-                        now_ms(),
-                        Ordering::AcqRel,
-                        Ordering::Acquire,
-                    );
-                    inbox.wake.notify_one();
-                    for (reply, r) in replies.into_iter().zip(stored) {
-                        let _ = reply.send(Ok(if r {
-                            Outcome::Stored
-                        } else {
-                            Outcome::Duplicate
-                        }));
-                    }
-                }
-                Err(e) => {
-                    for reply in replies {
-                        let _ = reply.send(Err(e.to_string()));
-                    }
+            // Counted before the permit is awaited: from here the batch is the inbox's.
+            inbox.storing.fetch_add(1, Ordering::AcqRel);
+            let Ok(permit) = inbox.stores.clone().acquire_owned().await else {
+                return;
+            };
+            // What arrived while the earlier batches were being stored goes with this one.
+            while batch.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(j) => batch.push(j),
+                    Err(_) => break,
                 }
             }
+            tokio::spawn(store_burst(db.clone(), inbox.clone(), batch, permit));
             continue;
         }
         // The catalogue (cached) is read before the write transaction: no network call while
@@ -261,6 +260,42 @@ fn applied(new: bool) -> Outcome {
         Outcome::Applied
     } else {
         Outcome::Duplicate
+    }
+}
+
+/// Stores a burst batch for the inbox's applier and answers its deliveries.
+async fn store_burst(
+    db: Db,
+    inbox: Arc<Inbox>,
+    batch: Vec<(Job, Reply)>,
+    _permit: OwnedSemaphorePermit,
+) {
+    let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
+    let stored = store_only(&db, &jobs).await;
+    if let Ok(stored) = &stored {
+        let n = stored.iter().filter(|s| **s).count();
+        inbox.pending.fetch_add(n, Ordering::AcqRel);
+        let _ = inbox
+            .since
+            .compare_exchange(0, now_ms(), Ordering::AcqRel, Ordering::Acquire);
+    }
+    inbox.storing.fetch_sub(1, Ordering::AcqRel);
+    inbox.wake.notify_one();
+    match stored {
+        Ok(stored) => {
+            for (reply, r) in replies.into_iter().zip(stored) {
+                let _ = reply.send(Ok(if r {
+                    Outcome::Stored
+                } else {
+                    Outcome::Duplicate
+                }));
+            }
+        }
+        Err(e) => {
+            for reply in replies {
+                let _ = reply.send(Err(e.to_string()));
+            }
+        }
     }
 }
 
