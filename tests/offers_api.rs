@@ -136,8 +136,40 @@ async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
         StatusCode::BAD_REQUEST,
         "missing signature header"
     );
-    let (s, _) = deliver(app, TEST_WEBHOOK_SECRET, "msg_badjson", now(), "{not json").await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, v) = deliver(app, TEST_WEBHOOK_SECRET, "msg_badjson", now(), "{not json").await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_json"))
+    );
+    // Valid JSON, but not an event: no type, a type that is not text, no data, data cut off.
+    for (i, body) in [
+        r#"{"data":{}}"#,
+        r#"{"type":7,"data":{}}"#,
+        r#"{"type":"payment.succeeded"}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (s, v) = deliver(
+            app,
+            TEST_WEBHOOK_SECRET,
+            &format!("msg_env{i}"),
+            now(),
+            body,
+        )
+        .await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_envelope")),
+            "{body}"
+        );
+    }
+    let body = r#"{"type":"payment.succeeded","data":{"payment_id":"#;
+    let (s, v) = deliver(app, TEST_WEBHOOK_SECRET, "msg_cut", now(), body).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_json"))
+    );
     let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let r = post(
         big,

@@ -29,8 +29,34 @@ use tokio::sync::{mpsc, oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 pub struct Job {
     pub webhook_id: String,
     pub event_type: String,
+    /// The event's `data`: parsed from `raw` just before it is applied (a burst only stores
+    /// `raw`); `Null` until then.
     pub data: Value,
     pub raw: Bytes,
+}
+
+impl Job {
+    /// A delivery whose envelope was checked (valid JSON with `type` and `data`).
+    pub fn new(webhook_id: String, event_type: String, raw: Bytes) -> Self {
+        Self {
+            webhook_id,
+            event_type,
+            data: Value::Null,
+            raw,
+        }
+    }
+
+    /// Parses `data` out of the body, to apply the event.
+    fn load(mut self) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            data: Value,
+        }
+        self.data = serde_json::from_slice::<Body>(&self.raw)
+            .map(|b| b.data)
+            .unwrap_or(Value::Null);
+        self
+    }
 }
 
 /// Applies a batch's new events (duplicates already left out) inside the delivery
@@ -214,7 +240,8 @@ async fn worker(
         } else {
             Vec::new()
         };
-        let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
+        let (jobs, replies): (Vec<Job>, Vec<Reply>) =
+            batch.into_iter().map(|(j, r)| (j.load(), r)).unzip();
         match apply_all(&db, &products, &jobs, apply).await {
             Ok(results) => {
                 for (reply, r) in replies.into_iter().zip(results) {
@@ -420,17 +447,15 @@ async fn drain(db: &Db, dodo: &Dodo, apply: Apply, limit: i64) -> Result<usize, 
     let mut order = Vec::with_capacity(rows.len());
     for r in &rows {
         let body: String = r.try_get("body")?;
-        let data = serde_json::from_str::<Value>(&body)
-            .ok()
-            .and_then(|v| v.get("data").cloned())
-            .unwrap_or(Value::Null);
         order.push(r.try_get::<i64, _>("received_at")?);
-        jobs.push(Job {
-            webhook_id: r.try_get("webhook_id")?,
-            event_type: r.try_get("event_type")?,
-            data,
-            raw: Bytes::from(body),
-        });
+        jobs.push(
+            Job::new(
+                r.try_get("webhook_id")?,
+                r.try_get("event_type")?,
+                Bytes::from(body),
+            )
+            .load(),
+        );
     }
     // RETURNING does not keep the subquery's order.
     let mut idx: Vec<usize> = (0..jobs.len()).collect();
@@ -495,20 +520,28 @@ async fn insert_pg(
     jobs: &[Job],
     applied: bool,
 ) -> Result<HashSet<String>, sqlx::Error> {
-    let rows: Vec<Value> = jobs
+    // Borrowed rows: a burst's bodies are written once, straight into the statement's text.
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        w: &'a str,
+        t: &'a str,
+        b: std::borrow::Cow<'a, str>,
+    }
+    let rows: Vec<Row> = jobs
         .iter()
-        .map(|j| {
-            serde_json::json!({
-                "w": j.webhook_id, "t": j.event_type, "b": String::from_utf8_lossy(&j.raw),
-            })
+        .map(|j| Row {
+            w: &j.webhook_id,
+            t: &j.event_type,
+            b: String::from_utf8_lossy(&j.raw),
         })
         .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let rows = sqlx::query(
         "INSERT INTO webhook_events (webhook_id, event_type, received_at, body, applied) \
          SELECT x.w, x.t, $2, x.b, $3 FROM json_to_recordset($1::json) AS x(w text, t text, b text) \
          ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id",
     )
-    .bind(Value::Array(rows).to_string())
+    .bind(rows)
     .bind(now_ms())
     .bind(applied as i64)
     .fetch_all(conn)

@@ -8,8 +8,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::json;
 use standardwebhooks::{Webhook, WebhookError};
+
+/// What every event must have: its type, and a `data` object (checked for valid JSON, not
+/// built: see [`Job::new`]).
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[allow(dead_code)]
+    data: serde::de::IgnoredAny,
+}
 
 /// Dodo's events are a few KB; anything this large is not one of them.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -53,38 +63,32 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         super::metrics::delivery("rejected", reason);
         return reply(status, "rejected", msg);
     }
-    let Ok(mut event) = serde_json::from_slice::<Value>(&body) else {
-        super::metrics::delivery("rejected", "bad_json");
-        return reply(
-            StatusCode::BAD_REQUEST,
-            "bad_json",
-            "Webhook body is not valid JSON.",
-        );
-    };
-    let (Some(event_type), Some(data)) = (
-        event
-            .get("type")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        event.get_mut("data").map(Value::take),
-    ) else {
-        super::metrics::delivery("rejected", "bad_envelope");
-        return reply(
-            StatusCode::BAD_REQUEST,
-            "bad_envelope",
-            "Webhook body lacks type or data.",
-        );
+    // Only the envelope is checked here: `data` is parsed when the event is applied, and a
+    // burst only stores the body (the applier parses it later).
+    let event_type = match serde_json::from_slice::<Envelope>(&body) {
+        Ok(e) => e.kind.into_owned(),
+        Err(e) if e.is_data() => {
+            super::metrics::delivery("rejected", "bad_envelope");
+            return reply(
+                StatusCode::BAD_REQUEST,
+                "bad_envelope",
+                "Webhook body lacks type or data.",
+            );
+        }
+        Err(_) => {
+            super::metrics::delivery("rejected", "bad_json");
+            return reply(
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                "Webhook body is not valid JSON.",
+            );
+        }
     };
     let webhook_id = headers
         .get("webhook-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let job = Job {
-        webhook_id: webhook_id.to_string(),
-        event_type,
-        data,
-        raw: body.clone(),
-    };
+    let job = Job::new(webhook_id.to_string(), event_type, body);
     match state.ingest.apply(job).await {
         Ok(Outcome::Applied) => {
             super::metrics::delivery("applied", "");
