@@ -141,11 +141,12 @@ async fn webhooks_are_verified_and_deduplicated(app: &TestApp) {
         (s, v["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("bad_json"))
     );
-    // Valid JSON, but not an event: no type, a type that is not text, no data, data cut off.
+    // Valid JSON, but not an event: no type, a type that is not text, no data, not an object.
     for (i, body) in [
         r#"{"data":{}}"#,
         r#"{"type":7,"data":{}}"#,
         r#"{"type":"payment.succeeded"}"#,
+        r#"["payment.succeeded",{}]"#,
     ]
     .into_iter()
     .enumerate()

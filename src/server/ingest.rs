@@ -205,25 +205,16 @@ async fn worker(
 ) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
-        }
+        take_waiting(&mut batch, &mut rx);
         if inbox.bursting() {
             // Counted before the permit is awaited: from here the batch is the inbox's.
             inbox.storing.fetch_add(1, Ordering::AcqRel);
+            // The semaphore is never closed: this cannot fail.
             let Ok(permit) = inbox.stores.clone().acquire_owned().await else {
                 return;
             };
             // What arrived while the earlier batches were being stored goes with this one.
-            while batch.len() < BATCH {
-                match rx.try_recv() {
-                    Ok(j) => batch.push(j),
-                    Err(_) => break,
-                }
-            }
+            take_waiting(&mut batch, &mut rx);
             tokio::spawn(store_burst(db.clone(), inbox.clone(), batch, permit));
             continue;
         }
@@ -263,6 +254,16 @@ async fn worker(
                     let _ = reply.send(r);
                 }
             }
+        }
+    }
+}
+
+/// Adds the deliveries already waiting in the queue to `batch`, up to [`BATCH`].
+fn take_waiting(batch: &mut Vec<(Job, Reply)>, rx: &mut mpsc::Receiver<(Job, Reply)>) {
+    while batch.len() < BATCH {
+        match rx.try_recv() {
+            Ok(j) => batch.push(j),
+            Err(_) => break,
         }
     }
 }

@@ -11,8 +11,9 @@ use axum::Json;
 use serde_json::json;
 use standardwebhooks::{Webhook, WebhookError};
 
-/// What every event must have: its type, and a `data` object (checked for valid JSON, not
-/// built: see [`Job::new`]).
+/// What every event must have: its type, and its `data` (checked for valid JSON, not built:
+/// see [`Job::new`]). Serde would also read this struct from a JSON array; [`is_object`]
+/// keeps to Dodo's form, an object.
 #[derive(serde::Deserialize)]
 struct Envelope<'a> {
     #[serde(rename = "type", borrow)]
@@ -66,21 +67,21 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     // Only the envelope is checked here: `data` is parsed when the event is applied, and a
     // burst only stores the body (the applier parses it later).
     let event_type = match serde_json::from_slice::<Envelope>(&body) {
-        Ok(e) => e.kind.into_owned(),
-        Err(e) if e.is_data() => {
-            super::metrics::delivery("rejected", "bad_envelope");
-            return reply(
-                StatusCode::BAD_REQUEST,
-                "bad_envelope",
-                "Webhook body lacks type or data.",
-            );
-        }
-        Err(_) => {
+        Ok(e) if is_object(&body) => e.kind.into_owned(),
+        Err(e) if !e.is_data() => {
             super::metrics::delivery("rejected", "bad_json");
             return reply(
                 StatusCode::BAD_REQUEST,
                 "bad_json",
                 "Webhook body is not valid JSON.",
+            );
+        }
+        _ => {
+            super::metrics::delivery("rejected", "bad_envelope");
+            return reply(
+                StatusCode::BAD_REQUEST,
+                "bad_envelope",
+                "Webhook body lacks type or data.",
             );
         }
     };
@@ -116,6 +117,11 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             )
         }
     }
+}
+
+/// Whether a (valid) JSON text is an object.
+fn is_object(json: &[u8]) -> bool {
+    json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 /// The verifier for incoming webhooks (none when no secret is configured).
