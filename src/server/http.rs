@@ -219,7 +219,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
     let postgres = db::backend_of(&config.database_url) == Ok(db::Backend::Postgres);
     let workers = if postgres { 4 } else { 1 };
     let state = AppState {
-        leptos_options: leptos_options.clone(),
+        leptos_options: Arc::new(leptos_options.clone()),
         ingest: super::ingest::Ingest::start(
             db.clone(),
             dodo.clone(),

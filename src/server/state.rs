@@ -8,7 +8,9 @@ use std::sync::Arc;
 /// Shared by the router and, through Leptos context, by every server function.
 #[derive(Clone)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    /// Behind an `Arc`: the state is cloned for every request (axum's `State`), and the options
+    /// are a dozen reference-counted strings that only page renders read.
+    pub leptos_options: Arc<LeptosOptions>,
     pub db: Db,
     pub dodo: Arc<Dodo>,
     pub config: Arc<Config>,
@@ -24,7 +26,7 @@ pub struct AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(s: &AppState) -> Self {
-        s.leptos_options.clone()
+        (*s.leptos_options).clone()
     }
 }
 
