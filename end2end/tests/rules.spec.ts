@@ -133,3 +133,15 @@ test('an analyst is refused editing', async ({ page }) => {
   await expect(page.getByTestId('rules-table')).toHaveCount(0);
   await expect(page.getByTestId('new-rule')).toHaveCount(0);
 });
+
+test('an analyst is told users and settings are for merchants, with no form to send', async ({ page }) => {
+  await signIn(page, 'analyst');
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/users');
+  await expect(page.getByTestId('merchant-only')).toContainText('Only merchant accounts can manage users');
+  await expect(page.locator('main form')).toHaveCount(0);
+  await page.goto('/settings');
+  await expect(page.getByTestId('merchant-only')).toContainText('API tokens');
+  await expect(page.getByLabel('Token name')).toHaveCount(0);
+  await expect(page.locator('main form')).toHaveCount(0);
+});

@@ -41,7 +41,7 @@ pub fn AccountPage() -> impl IntoView {
                 <h2>{i18n.t(Msg::SignOutOthers)}</h2>
                 <p>{i18n.t(Msg::SignOutOthersIntro)}</p>
                 <InlineError error=others_error/>
-                <button type="submit" data-testid="sign-out-others" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SignOutOthers)}</button>
+                <button type="submit" data-testid="sign-out-others" data-pending=i18n.now(Msg::Working)>{i18n.t(Msg::SignOutOthers)}</button>
             </form>
         </section>
     }

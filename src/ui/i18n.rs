@@ -35,6 +35,7 @@ pub enum Msg {
     NavRules,
     NavUsers,
     NavHome,
+    SkipToContent,
     SignIn,
     SignOut,
     SigningIn,
@@ -43,6 +44,7 @@ pub enum Msg {
     Language,
     Loading,
     Saving,
+    Working,
     Save,
     Cancel,
     Delete,
@@ -90,6 +92,7 @@ pub enum Msg {
     GoSignIn,
     DeniedRules,
     DeniedUsers,
+    DeniedSettings,
     RulesTitle,
     RulesIntro,
     NewRule,
@@ -547,6 +550,7 @@ pub enum Msg {
     CapSaved,
     CapNow,
     CapNone,
+    CapSave,
     VerTitle,
     VerIntro,
     VerNumber,
@@ -620,6 +624,7 @@ fn en(m: Msg) -> &'static str {
         NavUsers => "Users",
         #[cfg(feature = "ssr")]
         NavHome => "Home",
+        SkipToContent => "Skip to content",
         #[cfg(feature = "ssr")]
         SignIn => "Sign in",
         #[cfg(feature = "ssr")]
@@ -634,6 +639,7 @@ fn en(m: Msg) -> &'static str {
         Language => "Language",
         Loading => "Loading…",
         Saving => "Saving…",
+        Working => "Working…",
         Save => "Save rule",
         Cancel => "Cancel",
         Delete => "Delete",
@@ -721,7 +727,8 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         DeniedRules => "Only merchant accounts can edit the upsell map. Ask a merchant to change your role if you need to.",
         #[cfg(feature = "ssr")]
-        DeniedUsers => "Only merchant accounts can manage users.",
+        DeniedUsers => "Only merchant accounts can manage users. Ask a merchant on your team to add, change or remove a user.",
+        DeniedSettings => "Only merchant accounts can make API tokens or set the approval limit. Ask a merchant on your team.",
         #[cfg(feature = "ssr")]
         RulesTitle => "Upsell map",
         #[cfg(feature = "ssr")]
@@ -1349,7 +1356,7 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         SubsOfferColOffered => "Offered",
         #[cfg(feature = "ssr")]
-        SubsOfferColNow => "Charged now",
+        SubsOfferColNow => "Price now",
         #[cfg(feature = "ssr")]
         SubsOfferColAfter => "Then each period",
         #[cfg(feature = "ssr")]
@@ -1451,6 +1458,7 @@ fn en(m: Msg) -> &'static str {
         CapNow => "Now:",
         #[cfg(feature = "ssr")]
         CapNone => "no cap",
+        CapSave => "Save cap",
         #[cfg(feature = "ssr")]
         VerTitle => "Versions",
         #[cfg(feature = "ssr")]
@@ -1557,6 +1565,7 @@ fn zh(m: Msg) -> &'static str {
         NavUsers => "用户",
         #[cfg(feature = "ssr")]
         NavHome => "首页",
+        SkipToContent => "跳到正文",
         #[cfg(feature = "ssr")]
         SignIn => "登录",
         #[cfg(feature = "ssr")]
@@ -1571,6 +1580,7 @@ fn zh(m: Msg) -> &'static str {
         Language => "语言",
         Loading => "加载中…",
         Saving => "正在保存…",
+        Working => "处理中…",
         Save => "保存规则",
         Cancel => "取消",
         Delete => "删除",
@@ -1658,7 +1668,8 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         DeniedRules => "只有商家账户可以编辑追加销售规则。如有需要，请联系商家更改您的角色。",
         #[cfg(feature = "ssr")]
-        DeniedUsers => "只有商家账户可以管理用户。",
+        DeniedUsers => "只有商家账户可以管理用户。如需添加、修改或删除用户，请联系团队中的商家。",
+        DeniedSettings => "只有商家账户可以创建 API 令牌或设置审批限额。请联系团队中的商家。",
         #[cfg(feature = "ssr")]
         RulesTitle => "追加销售规则",
         #[cfg(feature = "ssr")]
@@ -2290,7 +2301,7 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         SubsOfferColOffered => "提供内容",
         #[cfg(feature = "ssr")]
-        SubsOfferColNow => "当前扣款",
+        SubsOfferColNow => "当前价格",
         #[cfg(feature = "ssr")]
         SubsOfferColAfter => "之后每期",
         #[cfg(feature = "ssr")]
@@ -2392,6 +2403,7 @@ fn zh(m: Msg) -> &'static str {
         CapNow => "当前：",
         #[cfg(feature = "ssr")]
         CapNone => "未设上限",
+        CapSave => "保存上限",
         #[cfg(feature = "ssr")]
         VerTitle => "版本",
         #[cfg(feature = "ssr")]

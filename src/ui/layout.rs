@@ -15,6 +15,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         .pathname
         .with_untracked(|p| p.starts_with("/offer/"));
     view! {
+        <a class="skip" href="#main">{i18n.t(Msg::SkipToContent)}</a>
         <header class="top" class:customer=customer_page>
             <a class="brand" href="/" class:hidden=customer_page>{i18n.t(Msg::AppName)}</a>
             <nav aria-label="Main" class:hidden=customer_page>

@@ -53,7 +53,7 @@ pub fn SandboxPage() -> impl IntoView {
                             <select id="sb-product" name="product_id">
                                 {info.products.iter().map(|(id, label)| view! { <option value=id.clone() selected=*id == product>{label.clone()}</option> }).collect_view()}
                             </select>
-                            <button type="submit" class="primary" data-testid="simulate" data-pending=i18n.now(Msg::Saving)>
+                            <button type="submit" class="primary" data-testid="simulate" data-pending=i18n.now(Msg::Working)>
                                 {i18n.t(Msg::SandboxBuy)}
                             </button>
                         </form>
@@ -97,7 +97,7 @@ pub fn SandboxPage() -> impl IntoView {
                 <select id="sb-fault" name="mode">
                     {FAULTS.iter().map(|(v, label)| view! { <option value=*v selected=*v == fault>{*label}</option> }).collect_view()}
                 </select>
-                <button type="submit" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::SandboxApply)}</button>
+                <button type="submit" data-pending=i18n.now(Msg::Working)>{i18n.t(Msg::SandboxApply)}</button>
                 {(!fault.is_empty() && fault_error.is_none()).then(|| view! { <p class="status" role="status">{i18n.t(Msg::SandboxApplied)}</p> })}
                 <InlineError error=fault_error/>
             </form>

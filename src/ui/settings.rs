@@ -1,6 +1,7 @@
 //! Settings: API tokens and the approval limit, all plain forms. A new token is shown once, on
 //! the page the creating form lands on; it never travels in a URL.
 use super::i18n::{use_i18n, Msg};
+use super::session::MerchantOnly;
 use super::widgets::{form_error, ErrorBanner, InlineError, Status};
 use crate::api::settings::{list_api_tokens, take_new_token, CreateApiToken, RevokeApiToken};
 use crate::domain::error::ErrorCode;
@@ -12,20 +13,33 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{i18n.t(Msg::SettingsTitle)}</h1>
+            <MerchantOnly denied=Msg::DeniedSettings>
+                <SettingsBody/>
+            </MerchantOnly>
+        </section>
+    }
+}
+
+/// The page for a merchant (other roles are told why they cannot use it).
+#[component]
+fn SettingsBody() -> impl IntoView {
+    let i18n = use_i18n();
     let tokens = Resource::new(|| (), |_| list_api_tokens());
     let done = use_query_map().with_untracked(|q| q.get("done"));
     let revoke_error = form_error::<RevokeApiToken>();
     let revoked = done.as_deref() == Some("revoked");
     view! {
-        <section class="page">
-            <h1>{i18n.t(Msg::SettingsTitle)}</h1>
+        <div>
             <p class="lead">{i18n.t(Msg::TokensIntro)}</p>
             <TokenCreator/>
             {revoke_error.map(|e| view! { <ErrorBanner error=e/> })}
             <Status text=revoked.then(|| i18n.now(Msg::TokenRevoked).to_string())/>
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || tokens.get().map(|r| match r {
-                    Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedUsers)}</p></div> }.into_any(),
+                    Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedSettings)}</p></div> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(list) => view! {
                         <table class="tokens">
@@ -44,7 +58,7 @@ pub fn SettingsPage() -> impl IntoView {
                                             None => view! {
                                                 <form method="post" action=RevokeApiToken::PATH class="inline">
                                                     <input type="hidden" name="id" value=t.id.clone()/>
-                                                    <button type="submit" class="danger" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::TokenRevoke)}</button>
+                                                    <button type="submit" class="danger" data-pending=i18n.now(Msg::Working)>{i18n.t(Msg::TokenRevoke)}</button>
                                                 </form>
                                             }.into_any(),
                                         }}</td>
@@ -56,7 +70,7 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Suspense>
             <super::subscriptions::ThresholdSettings saved=done.as_deref() == Some("threshold")/>
-        </section>
+        </div>
     }
 }
 
@@ -70,7 +84,7 @@ fn TokenCreator() -> impl IntoView {
         <form class="form narrow" method="post" action=CreateApiToken::PATH>
             <label for="token-name">{i18n.t(Msg::TokenName)}</label>
             <input id="token-name" name="name" type="text" maxlength="60"/>
-            <button type="submit" class="primary" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::TokenCreate)}</button>
+            <button type="submit" class="primary" data-pending=i18n.now(Msg::Working)>{i18n.t(Msg::TokenCreate)}</button>
             <Suspense fallback=|| ()>
                 {move || created.get().and_then(|r| r.ok().flatten()).map(|t| view! {
                     <div class="banner" role="status">

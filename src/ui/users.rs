@@ -1,6 +1,7 @@
 //! Users and roles: plain forms; the result comes back in the URL (`?done=`, or leptos's
 //! `?__err=` with the refused form's error).
 use super::i18n::{use_i18n, Msg};
+use super::session::MerchantOnly;
 use super::widgets::{field_of, form_error, ErrorBanner, FieldMsg, Status};
 use crate::api::users::{
     list_users, take_reset_link, CreateUser, MakeResetLink, RemoveUser, SetUserDisabled,
@@ -23,6 +24,20 @@ fn role_msg(r: Role) -> Msg {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{i18n.t(Msg::UsersTitle)}</h1>
+            <MerchantOnly denied=Msg::DeniedUsers>
+                <UsersBody/>
+            </MerchantOnly>
+        </section>
+    }
+}
+
+/// The page for a merchant (other roles are told why they cannot use it).
+#[component]
+fn UsersBody() -> impl IntoView {
     let i18n = use_i18n();
     let users = Resource::new(|| (), |_| list_users());
     let q = use_query_map().get_untracked();
@@ -47,8 +62,7 @@ pub fn UsersPage() -> impl IntoView {
         .filter(|e| e.code != ErrorCode::Validation)
         .map(|e| view! { <ErrorBanner error=e/> });
     view! {
-        <section class="page">
-            <h1>{i18n.t(Msg::UsersTitle)}</h1>
+        <div>
             <p class="lead">{i18n.t(Msg::UsersIntro)}</p>
             {role_error.map(|e| view! { <ErrorBanner error=e/> })}
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
@@ -107,7 +121,7 @@ pub fn UsersPage() -> impl IntoView {
                                                     <form method="post" action=MakeResetLink::PATH class="inline">
                                                         <input type="hidden" name="id" value=u.id.clone()/>
                                                         <button type="submit" aria-label=format!("{} {}", i18n.now(Msg::MakeResetLink), u.email)
-                                                            data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::MakeResetLink)}</button>
+                                                            data-pending=i18n.now(Msg::Working)>{i18n.t(Msg::MakeResetLink)}</button>
                                                     </form>
                                                     <form method="post" action=RemoveUser::PATH class="inline">
                                                         <input type="hidden" name="id" value=u.id.clone()/>
@@ -143,6 +157,6 @@ pub fn UsersPage() -> impl IntoView {
                 </select>
                 <button type="submit" class="primary" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::AddUser)}</button>
             </form>
-        </section>
+        </div>
     }
 }

@@ -400,7 +400,7 @@ fn check_len(errs: &mut Vec<FieldError>, field: &str, value: &str, min: usize, m
         errs.push(FieldError::new(
             field,
             "too_long",
-            format!("Keep this under {max} characters (it has {n})."),
+            format!("Use at most {max} characters (it has {n})."),
         ));
     }
 }

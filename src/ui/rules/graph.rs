@@ -99,10 +99,10 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         Node {
             col,
             row,
-            title: short(&format!("{arrow} {offer}"), 28),
+            title: short(&format!("{arrow} {offer}"), 26),
             lines: vec![
-                short(&r.name, 32),
-                short(action_text(r), 32),
+                short(&r.name, 30),
+                short(action_text(r), 30),
                 stats_line(stats, &currency, i18n),
             ],
             href: Some(format!("/rules?edit={}#editor", r.id)),
@@ -123,7 +123,7 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         nodes.push(Node {
             col: 0,
             row,
-            title: short(&name(t), 24),
+            title: short(&name(t), 22),
             lines: vec![i18n.now(Msg::GraphBought).to_string()],
             href: None,
             class: "trigger",
@@ -205,13 +205,20 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
             let w = NODE_W[n.col];
             let body = view! {
                 <rect x=x y=y width=w height=NODE_H rx="6" class=format!("node {}", n.class)/>
-                <text x=x + 8.0 y=y + 18.0 class="node-title">{n.title.clone()}</text>
-                {n.lines.iter().enumerate().map(|(i, l)| view! {
-                    <text x=x + 8.0 y=y + 35.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
-                }).collect_view()}
+                // Text is cut to a number of characters, but glyphs differ in width: the
+                // inner <svg> clips whatever would still cross the box's edge.
+                <svg x=x + 8.0 y=y width=w - 14.0 height=NODE_H>
+                    <text x="0" y="18" class="node-title">{n.title.clone()}</text>
+                    {n.lines.iter().enumerate().map(|(i, l)| view! {
+                        <text x="0" y=35.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
+                    }).collect_view()}
+                </svg>
             };
             match n.href {
-                Some(h) => view! { <a href=h class="node-link" data-testid="graph-node">{body}</a> }.into_any(),
+                Some(h) => {
+                    view! { <a href=h class="node-link" data-testid="graph-node">{body}</a> }
+                        .into_any()
+                }
                 None => view! { <g>{body}</g> }.into_any(),
             }
         })

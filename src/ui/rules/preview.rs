@@ -18,8 +18,10 @@ pub(super) fn Preview(
         let d = draft.get();
         let offer = find(d.offer_product_id.clone());
         let trigger = find(d.trigger_product_id.clone());
+        // No price for a quantity the editor refuses (it says why beside the field).
         let full = offer
             .as_ref()
+            .filter(|_| d.quantity > 0)
             .map(|o| o.price.saturating_mul(d.quantity as i64));
         let was = full
             .filter(|_| (1..=PERCENT_MAX).contains(&d.discount.percent))
@@ -59,7 +61,9 @@ pub(super) fn Preview(
                     </p>
                 })}
                 {diff.map(|t| view! { <p class="diff" data-testid="price-diff">{t}</p> })}
-                <p class="timer">{i18n.t(Msg::ExpiresIn)} " " {d.expiry_minutes} " " {i18n.t(Msg::Minutes)}</p>
+                {(d.expiry_minutes > 0).then(|| view! {
+                    <p class="timer">{i18n.t(Msg::ExpiresIn)} " " {d.expiry_minutes} " " {i18n.t(Msg::Minutes)}</p>
+                })}
                 <div class="offer-buttons">
                     <button type="button" class="primary" tabindex="-1" aria-hidden="true">{i18n.t(Msg::PreviewAccept)}</button>
                     <button type="button" class="link" tabindex="-1" aria-hidden="true">{i18n.t(Msg::PreviewDecline)}</button>

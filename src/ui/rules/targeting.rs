@@ -45,7 +45,8 @@ where
                             on:input=move |ev| { let v = event_target_value(&ev); set(&|t| put_bound(t, &cmin, &v, true)) }/>
                     </div>
                     <div class="field">
-                        <label for=id_max.clone()>{i18n.t(Msg::TgUpTo)}</label>
+                        // Read alone, "up to" would not say of what.
+                        <label for=id_max.clone()><span class="sr-only">{i18n.t(Msg::TgOrderValue)} " (" {c.clone()} ") — "</span>{i18n.t(Msg::TgUpTo)}</label>
                         <input id=id_max type="text" inputmode="decimal" value=max0 name=format!("rule[max][{c}]")
                             on:input=move |ev| { let v = event_target_value(&ev); set(&|t| put_bound(t, &cmax, &v, false)) }/>
                     </div>
@@ -114,7 +115,7 @@ where
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.min_quantity = number(&v)) }/>
                 </div>
                 <div class="field">
-                    <label for="tg-qty-max">{i18n.t(Msg::TgUpTo)}</label>
+                    <label for="tg-qty-max"><span class="sr-only">{i18n.t(Msg::TgQuantity)} " — "</span>{i18n.t(Msg::TgUpTo)}</label>
                     <input id="tg-qty-max" name="rule[max_quantity]" type="number" min="0" max="100" inputmode="numeric" value=start.max_quantity.to_string()
                         aria-describedby="tg-qty-error"
                         on:input=move |ev| { let v = event_target_value(&ev); set(&|t| t.max_quantity = number(&v)) }/>

@@ -308,7 +308,7 @@ pub(super) fn CapForm(cap: FrequencyCap) -> impl IntoView {
                         value=cap.days.to_string() aria-describedby="cap-days-error"/>
                     <FieldMsg id="cap-days-error".into() error=Signal::stored(days_err)/>
                 </div>
-                <button type="submit" class="primary" data-testid="save-cap" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::Save)}</button>
+                <button type="submit" class="primary" data-testid="save-cap" data-pending=i18n.now(Msg::Saving)>{i18n.t(Msg::CapSave)}</button>
             </form>
         </section>
     }
