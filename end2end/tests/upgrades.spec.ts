@@ -56,7 +56,7 @@ test('the save offer works with the keyboard alone', async ({ page }) => {
     if (await page.getByTestId('accept').evaluate((el) => el === document.activeElement)) break;
   }
   await expect(page.getByTestId('accept')).toBeFocused();
-  await expect(page.getByTestId('accept')).toContainText('Keep my subscription');
+  await expect(page.getByTestId('accept')).toHaveText('Stay on Basic Monthly');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('offer-paid')).toContainText('Your subscription has been updated', { timeout: 15_000 });
 });

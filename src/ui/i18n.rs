@@ -457,6 +457,7 @@ pub enum Msg {
     OfferYourPlan,
     OfferUpgrade,
     OfferKeep,
+    OfferStayOn,
     OfferCancelAnyway,
     OfferDaysFree,
     OfferNextPayment,
@@ -1306,6 +1307,7 @@ fn en(m: Msg) -> &'static str {
         OfferUpgrade => "Switch plan",
         #[cfg(feature = "ssr")]
         OfferKeep => "Keep my subscription",
+        OfferStayOn => "Stay on",
         #[cfg(feature = "ssr")]
         OfferCancelAnyway => "No thanks, cancel my subscription",
         OfferDaysFree => "days free",
@@ -2251,6 +2253,7 @@ fn zh(m: Msg) -> &'static str {
         OfferUpgrade => "更换套餐",
         #[cfg(feature = "ssr")]
         OfferKeep => "保留我的订阅",
+        OfferStayOn => "改用",
         #[cfg(feature = "ssr")]
         OfferCancelAnyway => "不用了，取消我的订阅",
         OfferDaysFree => "天免费",

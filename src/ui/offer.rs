@@ -48,6 +48,8 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
         (Msg::PreviewAccept, Msg::PreviewDecline)
     };
     let on_subscription = v.action.on_subscription();
+    // A save offer that moves the plan says which plan the customer stays on.
+    let stay_on = (v.save && v.action == OfferAction::PlanChange).then(|| v.product_name.clone());
     let body = match v.state {
         // Two plain forms: one click posts once (a second click while it is on its way is
         // ignored, and the server's compare-and-set charges at most once anyway).
@@ -63,7 +65,10 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
                     <input type="hidden" name="shown" value=v.amount.to_string()/>
                     <button type="submit" class="primary big" data-testid="accept"
                         data-pending=format!("{} — {price}", i18n.now(Msg::OfferCharging))>
-                        {i18n.t(accept_label)}
+                        {match stay_on {
+                            Some(plan) => view! { {i18n.t(Msg::OfferStayOn)} " " {plan} }.into_any(),
+                            None => view! { {i18n.t(accept_label)} }.into_any(),
+                        }}
                         // Nothing due today: no "$0.00" on the button.
                         {(v.amount > 0).then(|| view! {
                             " — " {price.clone()}
