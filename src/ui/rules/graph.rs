@@ -200,19 +200,24 @@ pub(super) fn MapGraph(data: RulesData) -> impl IntoView {
         .collect_view();
     let node_views = nodes
         .into_iter()
-        .map(|n| {
+        .enumerate()
+        .map(|(k, n)| {
             let (x, y) = pos(&n);
             let w = NODE_W[n.col];
+            let clip = format!("node-clip-{k}");
             let body = view! {
                 <rect x=x y=y width=w height=NODE_H rx="6" class=format!("node {}", n.class)/>
-                // Text is cut to a number of characters, but glyphs differ in width: the
-                // inner <svg> clips whatever would still cross the box's edge.
-                <svg x=x + 8.0 y=y width=w - 14.0 height=NODE_H>
-                    <text x="0" y="18" class="node-title">{n.title.clone()}</text>
+                // Text is cut to a number of characters, but glyphs differ in width: the clip
+                // hides whatever would still cross the box's edge.
+                <clipPath id=clip.clone()>
+                    <rect x=x y=y width=w - 6.0 height=NODE_H/>
+                </clipPath>
+                <g clip-path=format!("url(#{clip})")>
+                    <text x=x + 8.0 y=y + 18.0 class="node-title">{n.title.clone()}</text>
                     {n.lines.iter().enumerate().map(|(i, l)| view! {
-                        <text x="0" y=35.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
+                        <text x=x + 8.0 y=y + 35.0 + 14.0 * i as f64 class="node-line">{l.clone()}</text>
                     }).collect_view()}
-                </svg>
+                </g>
             };
             match n.href {
                 Some(h) => {
