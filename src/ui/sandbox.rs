@@ -37,7 +37,7 @@ pub fn SandboxPage() -> impl IntoView {
     let moment_error = form_error::<SubscriberMoment>();
     let moment = get("moment");
     view! {
-        <section class="page">
+        <section class="page sandbox">
             <h1>{i18n.t(Msg::SandboxTitle)}</h1>
             <p class="lead">{i18n.t(Msg::SandboxIntro)}</p>
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
@@ -56,6 +56,9 @@ pub fn SandboxPage() -> impl IntoView {
                             <button type="submit" class="primary" data-testid="simulate" data-pending=i18n.now(Msg::Working)>
                                 {i18n.t(Msg::SandboxBuy)}
                             </button>
+                            // The result beside the button that made it.
+                            <PurchaseResult paid=paid.clone() offer=offer.clone()/>
+                            <InlineError error=purchase_error.clone()/>
                         </form>
                         <form class="form narrow" method="post" action=SubscriberMoment::PATH>
                             <h2>{i18n.t(Msg::SandboxSubscriber)}</h2>
@@ -71,26 +74,16 @@ pub fn SandboxPage() -> impl IntoView {
                                 <button type="submit" name="moment" value="near_limit" data-testid="near-limit">{i18n.t(Msg::SandboxNearLimit)}</button>
                                 <button type="submit" name="moment" value="cancel" data-testid="asks-to-cancel">{i18n.t(Msg::SandboxAsksToCancel)}</button>
                             </div>
+                            {(!moment.is_empty()).then(|| view! {
+                                <div class="banner" role="status" data-testid="moment-result">
+                                    <p>{i18n.t(Msg::SandboxNoSubscriberOffer)} " " <code>{moment.clone()}</code></p>
+                                </div>
+                            })}
+                            <InlineError error=moment_error.clone()/>
                         </form>
                     }.into_any(),
                 })}
             </Suspense>
-            {(!paid.is_empty()).then(|| view! {
-                <div class="banner" role="status">
-                    <p>{i18n.t(Msg::SandboxPaid)} " " <code>{paid.clone()}</code></p>
-                    {match offer.clone() {
-                        Some(u) => view! { <p><a data-testid="offer-link" href=u>{i18n.t(Msg::SandboxOpenOffer)}</a></p> }.into_any(),
-                        None => view! { <p data-testid="no-offer">{i18n.t(Msg::SandboxNoOffer)}</p> }.into_any(),
-                    }}
-                </div>
-            })}
-            <InlineError error=purchase_error/>
-            {(!moment.is_empty()).then(|| view! {
-                <div class="banner" role="status" data-testid="moment-result">
-                    <p>{i18n.t(Msg::SandboxNoSubscriberOffer)} " " <code>{moment.clone()}</code></p>
-                </div>
-            })}
-            <InlineError error=moment_error/>
             <form class="form narrow" method="post" action=SetFault::PATH>
                 <h2>{i18n.t(Msg::SandboxFaults)}</h2>
                 <label for="sb-fault">{i18n.t(Msg::SandboxNextCharges)}</label>
@@ -103,4 +96,21 @@ pub fn SandboxPage() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// What a simulated purchase did: paid, and the offer it led to (or none).
+#[component]
+fn PurchaseResult(paid: String, offer: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!paid.is_empty()).then(|| {
+        view! {
+            <div class="banner" role="status">
+                <p>{i18n.t(Msg::SandboxPaid)} " " <code>{paid}</code></p>
+                {match offer {
+                    Some(u) => view! { <p><a data-testid="offer-link" href=u>{i18n.t(Msg::SandboxOpenOffer)}</a></p> }.into_any(),
+                    None => view! { <p data-testid="no-offer">{i18n.t(Msg::SandboxNoOffer)}</p> }.into_any(),
+                }}
+            </div>
+        }
+    })
 }
