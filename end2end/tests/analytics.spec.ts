@@ -33,6 +33,11 @@ test('analyst changes the range, filters, reads the trend, drills down and downl
   await expect(day.locator('.day-detail')).toContainText(/Shown \d+, Paid \d+/);
   await page.getByTestId('series-paid').uncheck();
   await expect(page.locator('svg[data-testid=trend] .line.paid')).toBeHidden();
+  // The revenue bars carry their own scale (their tallest bar), and it goes with them.
+  await expect(page.getByTestId('revenue-scale')).toHaveText(/^[$€¥]\d[\d,]*(\.\d\d)?$/);
+  await page.getByTestId('series-revenue').uncheck();
+  await expect(page.getByTestId('revenue-scale')).toBeHidden();
+  await page.getByTestId('series-revenue').check();
 
   // Drill-down into the first offer: its funnel and recent offers.
   await table.locator('tbody th a').first().click();

@@ -42,7 +42,8 @@ pub fn Trend(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
         .max()
         .unwrap_or(0)
         .max(1);
-    let max_rev = trend.iter().map(|p| p.revenue).max().unwrap_or(0).max(1);
+    let top_rev = trend.iter().map(|p| p.revenue).max().unwrap_or(0);
+    let max_rev = top_rev.max(1);
     let plot_h = H - PAD_T - PAD_B;
     let cur = currency.clone().unwrap_or_default();
     let bars = trend
@@ -103,7 +104,13 @@ pub fn Trend(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
                 <text class="tick" x="2" y=H - PAD_B>"0"</text>
                 <text class="tick" x=PAD_L y=H - 6.0>{first}</text>
                 <text class="tick end" x=W y=H - 6.0 text-anchor="end">{last}</text>
-                <g class="series-revenue">{bars}</g>
+                <g class="series-revenue">
+                    {bars}
+                    // The bars' own scale, on the right: the counts' scale is on the left.
+                    {(top_rev > 0).then(|| view! {
+                        <text class="tick revenue-scale" x=W y=PAD_T + 10.0 text-anchor="end" data-testid="revenue-scale">{format_money(top_rev, &cur)}</text>
+                    })}
+                </g>
                 <polyline class="line shown" points=points(&shown, max_count, x)/>
                 <polyline class="line paid" points=points(&paid, max_count, x)/>
                 <g class="days">{days}</g>
