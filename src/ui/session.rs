@@ -36,26 +36,34 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// A screen only merchants use: any other role sees why (`denied`) instead of forms the server
-/// would refuse. Signed-out visitors see the screen, whose data calls ask them to sign in.
+/// A page only merchants use: its title, then the page, or for any other role why not
+/// (`denied`) instead of forms the server would refuse. Signed-out visitors see the page,
+/// whose data calls ask them to sign in.
 #[component]
-pub fn MerchantOnly(denied: crate::ui::i18n::Msg, children: ChildrenFn) -> impl IntoView {
+pub fn MerchantPage(
+    title: crate::ui::i18n::Msg,
+    denied: crate::ui::i18n::Msg,
+    children: ChildrenFn,
+) -> impl IntoView {
     let session = use_session();
     let i18n = crate::ui::i18n::use_i18n();
     let allowed =
         move || !matches!(session.user.get(), Some(Ok(Some(u))) if !u.role.can_manage_users());
     view! {
-        <Suspense fallback=|| ()>
-            <Show
-                when=allowed
-                fallback=move || view! {
-                    <div class="banner error" role="alert" data-testid="merchant-only">
-                        <p>{i18n.t(denied)}</p>
-                    </div>
-                }
-            >
-                {children()}
-            </Show>
-        </Suspense>
+        <section class="page">
+            <h1>{i18n.t(title)}</h1>
+            <Suspense fallback=|| ()>
+                <Show
+                    when=allowed
+                    fallback=move || view! {
+                        <div class="banner error" role="alert" data-testid="merchant-only">
+                            <p>{i18n.t(denied)}</p>
+                        </div>
+                    }
+                >
+                    {children()}
+                </Show>
+            </Suspense>
+        </section>
     }
 }

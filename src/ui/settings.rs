@@ -1,10 +1,9 @@
 //! Settings: API tokens and the approval limit, all plain forms. A new token is shown once, on
 //! the page the creating form lands on; it never travels in a URL.
 use super::i18n::{use_i18n, Msg};
-use super::session::MerchantOnly;
+use super::session::MerchantPage;
 use super::widgets::{form_error, ErrorBanner, InlineError, Status};
 use crate::api::settings::{list_api_tokens, take_new_token, CreateApiToken, RevokeApiToken};
-use crate::domain::error::ErrorCode;
 use crate::domain::time::format_utc;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -12,14 +11,10 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <section class="page">
-            <h1>{i18n.t(Msg::SettingsTitle)}</h1>
-            <MerchantOnly denied=Msg::DeniedSettings>
-                <SettingsBody/>
-            </MerchantOnly>
-        </section>
+        <MerchantPage title=Msg::SettingsTitle denied=Msg::DeniedSettings>
+            <SettingsBody/>
+        </MerchantPage>
     }
 }
 
@@ -39,7 +34,6 @@ fn SettingsBody() -> impl IntoView {
             <Status text=revoked.then(|| i18n.now(Msg::TokenRevoked).to_string())/>
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || tokens.get().map(|r| match r {
-                    Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedSettings)}</p></div> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(list) => view! {
                         <table class="tokens">

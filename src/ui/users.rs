@@ -1,7 +1,7 @@
 //! Users and roles: plain forms; the result comes back in the URL (`?done=`, or leptos's
 //! `?__err=` with the refused form's error).
 use super::i18n::{use_i18n, Msg};
-use super::session::MerchantOnly;
+use super::session::MerchantPage;
 use super::widgets::{field_of, form_error, ErrorBanner, FieldMsg, Status};
 use crate::api::users::{
     list_users, take_reset_link, CreateUser, MakeResetLink, RemoveUser, SetUserDisabled,
@@ -24,14 +24,10 @@ fn role_msg(r: Role) -> Msg {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <section class="page">
-            <h1>{i18n.t(Msg::UsersTitle)}</h1>
-            <MerchantOnly denied=Msg::DeniedUsers>
-                <UsersBody/>
-            </MerchantOnly>
-        </section>
+        <MerchantPage title=Msg::UsersTitle denied=Msg::DeniedUsers>
+            <UsersBody/>
+        </MerchantPage>
     }
 }
 
@@ -67,7 +63,6 @@ fn UsersBody() -> impl IntoView {
             {role_error.map(|e| view! { <ErrorBanner error=e/> })}
             <Suspense fallback=move || view! { <p>{i18n.t(Msg::Loading)}</p> }>
                 {move || users.get().map(|r| match r {
-                    Err(e) if e.code == ErrorCode::Forbidden => view! { <div class="banner error" role="alert"><p>{i18n.t(Msg::DeniedUsers)}</p></div> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     Ok(list) => {
                         let status = done.zip(done_user.as_ref().and_then(|id| list.iter().find(|u| &u.id == id)))
