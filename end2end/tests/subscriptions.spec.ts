@@ -35,7 +35,13 @@ test('support finds a subscription by email, compares the modes, upgrades and do
   await expect(diff.getByTestId('charge')).toHaveText('$50.00');
   await expect(page.getByTestId('mode-full_immediately').getByTestId('charge')).toHaveText('$80.00');
   await expect(page.getByTestId('mode-full_immediately')).toContainText('new billing period starts today');
-  await expect(page.getByTestId('mode-prorated_immediately')).toContainText('days left in this billing period');
+  const prorated = page.getByTestId('mode-prorated_immediately');
+  await expect(prorated).toContainText('days left in this billing period');
+  // Each line with its share of the period and what it bills; the credit used closes the gap to the charge.
+  await expect(prorated.getByRole('list', { name: 'Line items' })).toContainText(/Pro Monthly × 1 @ \$80\.00 × \d{1,3}\.\d\d% = \$\d+\.\d\d/);
+  await expect(diff.getByRole('list', { name: 'Line items' })).toContainText('Pro Monthly × 1 @ $80.00 × 100.00% = $80.00');
+  await expect(diff.getByTestId('credit-used')).toContainText('-$30.00');
+  await expect(diff.getByTestId('lines-note')).toHaveCount(0);
 
   await diff.getByTestId('choose').click();
   await expect(page.getByTestId('confirm-amount')).toHaveText('$50.00');

@@ -27,7 +27,8 @@ test('a Basic subscriber upgrades to Pro in one click; the console shows the mov
   await expect(page.getByTestId('plan-move')).toContainText('Basic Monthly → Pro Monthly');
   const terms = page.getByTestId('offer-terms');
   await expect(terms).toContainText(/(\$\d+\.\d\d today|Nothing to pay today), then \$80\.00 \/ month from \d{4}-\d\d-\d\d/);
-  await expect(card).toContainText('it does not start a second one');
+  // The small print adds what the terms do not say; the recurring price is not repeated.
+  await expect(page.getByTestId('offer-small-print')).toHaveText('This changes your current subscription; it does not start a second one.');
   await hydrated(page);
   await page.getByTestId('accept').click();
   await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });

@@ -207,10 +207,44 @@ pub struct ModeQuote {
     pub needs_approval: bool,
 }
 
+impl LineItem {
+    /// What the line bills: its price for its share of the period, rounded to the cent (half
+    /// away from zero).
+    pub fn amount(&self) -> i64 {
+        (self.unit_price as f64 * self.quantity as f64 * self.proration_factor).round() as i64
+    }
+}
+
 impl ModeQuote {
     /// Credit the customer receives (for downgrades), zero otherwise.
     pub fn credit(&self) -> i64 {
         self.customer_credits.max(0)
+    }
+
+    /// The credit used against the charge when the lines leave it out: Dodo's own preview
+    /// lists only the new plan and puts the old plan's unused value in `customer_credits`
+    /// (Pro $80.00 × 50% = $40.00, credit −$15.00, charge $25.00); shown as its own row so the
+    /// figures add up on the card. `None` when none was used, or when the lines already carry
+    /// it (the sandbox lists the unused time as a line): the row must bring the lines nearer
+    /// the charge, not count the credit twice.
+    pub fn credit_used_row(&self) -> Option<i64> {
+        let used = self.customer_credits.min(0);
+        let gap = self.lines_amount() - self.total_amount;
+        (used < 0 && (gap + used).abs() < gap.abs()).then_some(used)
+    }
+
+    /// Whether the lines (and the credit row) add up to the charge. A downgrade charges
+    /// nothing and its credit is shown on its own; otherwise a miss is Dodo's rounding, which
+    /// it does not publish.
+    pub fn lines_add_up(&self) -> bool {
+        let lines = self.lines_amount() + self.credit_used_row().unwrap_or(0);
+        self.line_items.is_empty()
+            || lines == self.total_amount
+            || (self.total_amount == 0 && self.customer_credits > 0)
+    }
+
+    fn lines_amount(&self) -> i64 {
+        self.line_items.iter().map(LineItem::amount).sum()
     }
 }
 
@@ -364,6 +398,53 @@ mod tests {
     }
 
     use super::*;
+
+    fn line(unit_price: i64, proration_factor: f64) -> LineItem {
+        LineItem {
+            name: "Plan".into(),
+            unit_price,
+            quantity: 1,
+            proration_factor,
+        }
+    }
+
+    fn mode_quote(total_amount: i64, customer_credits: i64, lines: Vec<LineItem>) -> ModeQuote {
+        ModeQuote {
+            mode: ProrationMode::ProratedImmediately,
+            total_amount,
+            customer_credits,
+            currency: "USD".into(),
+            effective_at: 0,
+            line_items: lines,
+            next_billing_date: 0,
+            needs_approval: false,
+        }
+    }
+
+    #[test]
+    fn preview_lines_explain_the_charge() {
+        // Dodo's fixture: Pro $80.00 for half the period, the unused Basic as credit used.
+        let q = mode_quote(2500, -1500, vec![line(8000, 0.5)]);
+        assert_eq!(q.line_items[0].amount(), 4000);
+        assert_eq!(q.credit_used_row(), Some(-1500));
+        assert!(q.lines_add_up());
+        // The unused time as its own line: no credit row, the lines are the charge.
+        let q = mode_quote(2500, -1500, vec![line(8000, 0.5), line(-3000, 0.5)]);
+        assert_eq!(q.credit_used_row(), None);
+        assert!(q.lines_add_up());
+        // No credit used, lines equal to the charge.
+        assert!(mode_quote(8000, 0, vec![line(8000, 1.0)]).lines_add_up());
+        // A downgrade: nothing charged, the credit is shown on its own.
+        assert!(mode_quote(0, 5000, vec![line(3000, 1.0)]).lines_add_up());
+        // A cent of rounding the lines cannot show: said so on the card.
+        let q = mode_quote(3499, 0, vec![line(15000, 0.49993), line(-8000, 0.49993)]);
+        assert_eq!(
+            (q.line_items[0].amount(), q.line_items[1].amount()),
+            (7499, -3999)
+        );
+        assert!(!q.lines_add_up());
+        assert_eq!(line(-3000, 0.5).amount(), -1500);
+    }
 
     #[test]
     fn enums_round_trip() {

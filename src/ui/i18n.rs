@@ -427,6 +427,8 @@ pub enum Msg {
     SubsThresholdSave,
     SubsThresholdNone,
     SubsLineItems,
+    SubsLinesNote,
+    SubsCreditUsed,
     SubsCustomer,
     SubsThresholdSaved,
     SubsAmountInvalid,
@@ -1256,6 +1258,8 @@ fn en(m: Msg) -> &'static str {
         SubsThresholdNone => "No limit set: every change runs without approval.",
         #[cfg(feature = "ssr")]
         SubsLineItems => "Line items",
+        SubsLinesNote => "These lines do not add up to the charge exactly: Dodo works the charge out from them and does not publish its rounding. The charge above is Dodo's.",
+        SubsCreditUsed => "Credit used (the current plan's unused value and any balance)",
         #[cfg(feature = "ssr")]
         SubsCustomer => "Customer",
         #[cfg(feature = "ssr")]
@@ -2202,6 +2206,8 @@ fn zh(m: Msg) -> &'static str {
         SubsThresholdNone => "未设置限额：所有变更无需批准即可执行。",
         #[cfg(feature = "ssr")]
         SubsLineItems => "明细",
+        SubsLinesNote => "这些明细与应付金额不完全相符：应付金额由 Dodo 据此计算，其舍入方式未公开。上方金额以 Dodo 为准。",
+        SubsCreditUsed => "已用抵扣（当前套餐未使用的价值及余额）",
         #[cfg(feature = "ssr")]
         SubsCustomer => "顾客",
         #[cfg(feature = "ssr")]

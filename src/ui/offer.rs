@@ -171,8 +171,9 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
     }
 }
 
-/// "$50.00 today, then $80.00 / month from 2026-12-18": the price difference first, the full
-/// price in small print, every recurring price with its period.
+/// "$50.00 today, then $80.00 / month from 2026-12-18": the price difference first, every
+/// recurring price with its period; in small print the full price when a discount keeps each
+/// period below it, and that a plan change moves the subscription.
 fn terms(v: &OfferView) -> Option<impl IntoView> {
     let i18n = use_i18n();
     let recurring = v.recurring_amount?;
@@ -182,6 +183,12 @@ fn terms(v: &OfferView) -> Option<impl IntoView> {
         .recurring_from
         .map(|t| format_utc(t).chars().take(10).collect::<String>());
     let moves = v.action == OfferAction::PlanChange;
+    // The full price only where it says something the line above does not: a discount that
+    // lasts, so every period is below it.
+    let full_each = v
+        .full_amount
+        .filter(|f| *f != recurring)
+        .map(|f| format!("{} / {period}", format_money(f, &v.currency)));
     let today = if v.action == OfferAction::FreeTime || v.amount == 0 {
         view! { <strong>{i18n.t(Msg::OfferNothingToday)}</strong> }.into_any()
     } else {
@@ -190,13 +197,15 @@ fn terms(v: &OfferView) -> Option<impl IntoView> {
     Some(view! {
         <p class="offer-terms" data-testid="offer-terms">
             {v.free_days.map(|d| view! { <strong>{d} " " {i18n.t(Msg::OfferDaysFree)}</strong> ". " })}
-            {today} ", " {i18n.t(Msg::OfferThen)} " " {each.clone()}
+            {today} ", " {i18n.t(Msg::OfferThen)} " " {each}
             {from.map(|f| view! { " " {i18n.t(Msg::OfferFrom)} " " <time>{f}</time> })}
         </p>
-        <p class="small">
-            {i18n.t(Msg::OfferFullPrice)} ": " {each}
-            {moves.then(|| view! { ". " {i18n.t(Msg::OfferMovesSubscription)} })}
-        </p>
+        {(full_each.is_some() || moves).then(|| view! {
+            <p class="small" data-testid="offer-small-print">
+                {full_each.map(|f| view! { {i18n.t(Msg::OfferFullPrice)} ": " {f} ". " })}
+                {moves.then(|| i18n.t(Msg::OfferMovesSubscription))}
+            </p>
+        })}
     })
 }
 

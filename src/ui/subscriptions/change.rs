@@ -179,6 +179,12 @@ fn ChangeForm(
     }
 }
 
+/// A line's share of the period, to two decimals: one decimal ("50.0%") hid that 49.99% of
+/// $150.00 is $74.99.
+fn share(factor: f64) -> String {
+    format!("{:.2}%", factor * 100.0)
+}
+
 #[component]
 fn Modes(p: PreviewView, v: View) -> impl IntoView {
     let i18n = use_i18n();
@@ -206,9 +212,15 @@ fn Modes(p: PreviewView, v: View) -> impl IntoView {
                             <ul class="small" aria-label=i18n.t(Msg::SubsLineItems)>
                                 {q.line_items.iter().map(|l| view! {
                                     <li>{l.name.clone()} " × " {l.quantity} " @ " {format_money(l.unit_price, &cur)}
-                                        " · " {format!("{:.1}%", l.proration_factor * 100.0)}</li>
+                                        " × " {share(l.proration_factor)} " = " {format_money(l.amount(), &cur)}</li>
                                 }).collect_view()}
+                                {q.credit_used_row().map(|used| view! {
+                                    <li data-testid="credit-used">{i18n.t(Msg::SubsCreditUsed)} ": " {format_money(used, &cur)}</li>
+                                })}
                             </ul>
+                            {(!q.lines_add_up()).then(|| view! {
+                                <p class="small" data-testid="lines-note">{i18n.t(Msg::SubsLinesNote)}</p>
+                            })}
                         })}
                         <p class="explain">{i18n.t(explain(mode, effective))}</p>
                         {q.needs_approval.then(|| view! { <p class="flag bad">{i18n.t(Msg::SubsNeedsApproval)}</p> })}
