@@ -461,7 +461,19 @@ async fn pending_change_conflict_and_cancel(app: &TestApp) {
     let (st, v) = execute(&s, &p2, "difference_immediately", None).await;
     assert_eq!(st, StatusCode::CONFLICT, "{v}");
     assert!(
-        v["message"].as_str().unwrap().contains("cancel it first"),
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("cancel it in the plan change history first"),
+        "{v}"
+    );
+    // The reason as a code too: a form post without JavaScript gets only codes back.
+    assert_eq!(
+        (
+            v["fields"][0]["field"].as_str(),
+            v["fields"][0]["code"].as_str()
+        ),
+        (Some("reason"), Some("change_scheduled")),
         "{v}"
     );
     // Cancel the scheduled change; then the next one goes through.

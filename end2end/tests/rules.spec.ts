@@ -37,6 +37,11 @@ test('merchant creates, validates, edits, persists and deletes a rule', async ({
   const preview = page.getByTestId('offer-preview');
   await expect(preview).toContainText('Add forty email templates');
   await expect(page.getByTestId('price-diff')).toContainText('$10.00 more than');
+  // With a discount the comparison uses what the customer would pay, as the offer page does: $15.20 − $9.00.
+  await page.locator('#rule-discount').fill('20');
+  await expect(page.getByTestId('price-diff')).toContainText('$6.20 more than');
+  await page.locator('#rule-discount').fill('0');
+  await expect(page.getByTestId('price-diff')).toContainText('$10.00 more than');
   await expectSamePage(page);
 
   // Saving goes through the server function, then loads the list, which says so.

@@ -75,3 +75,39 @@ test('analysts cannot open the console', async ({ page }) => {
   await page.goto(`/subscriptions?q=${PRIYA_SUB}`);
   await expect(page.getByTestId('subs-denied')).toBeVisible();
 });
+
+test('a change at the next billing date says what it will bill, and blocks another until cancelled', async ({ page }) => {
+  const SAM_SUB = 'sub_SamBasic0007';
+  await signIn(page, 'support');
+  await expect(page.locator('.who')).toHaveText('support@demo.test');
+  await page.goto(`/subscriptions?q=${SAM_SUB}`);
+  await page.locator(`tr[data-id="${SAM_SUB}"]`).getByTestId('change-plan').click();
+  await expect(page.getByTestId('change-panel')).toBeVisible();
+  // A monthly subscriber's first guess is another monthly plan, not a year's price.
+  await expect(page.locator('#change-product option:checked')).toHaveText(/Monthly — \$\d+\.\d\d \/ month/);
+  await page.locator('#change-product').selectOption('pdt_ProMonthly06');
+  await page.locator('#change-effective').selectOption('next_billing_date');
+  await page.getByTestId('preview').click();
+  const card = page.getByTestId('mode-prorated_immediately');
+  await expect(card.getByTestId('charge')).toHaveText('$0.00', { timeout: 10_000 });
+  await expect(card.getByTestId('billed-from')).toContainText(/The new plan is billed from \d{4}-\d\d-\d\d .*: \$80\.00/);
+  await card.getByTestId('choose').click();
+  await page.getByTestId('execute').click();
+  await expect(page.getByTestId('change-result')).toHaveAttribute('data-state', 'scheduled', { timeout: 15_000 });
+  const row = page.getByTestId('history').getByTestId('change-row').first();
+  await expect(row).toContainText('At the next billing date');
+
+  // Another change is refused with the reason, before and after trying.
+  await page.goto(`/subscriptions?q=${SAM_SUB}`);
+  await page.locator(`tr[data-id="${SAM_SUB}"]`).getByTestId('change-plan').click();
+  await expect(page.getByTestId('scheduled-first')).toContainText('Scheduled change to Pro Monthly × 1');
+  await page.getByTestId('preview').click();
+  await page.getByTestId('mode-full_immediately').getByTestId('choose').click();
+  await page.getByTestId('execute').click();
+  await expect(page.getByTestId('change-panel').locator('.banner.error')).toContainText('Another change of this subscription is scheduled');
+  await expect(page.getByTestId('change-panel').locator('.banner.error')).toContainText('Nothing was charged');
+
+  // Cancelled, the subscription is free for the next change.
+  await page.getByTestId('history').getByTestId('change-row').first().getByRole('button', { name: 'Cancel this change' }).click();
+  await expect(page.getByTestId('history').getByTestId('change-row').first()).toHaveAttribute('data-state', 'cancelled', { timeout: 10_000 });
+});

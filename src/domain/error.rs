@@ -1,5 +1,9 @@
 use serde::{Deserialize, Serialize};
 
+/// The field that carries why a whole action was refused ("another change is scheduled"), so
+/// an error that comes back in a URL, where only codes are read, keeps its reason.
+pub const REASON: &str = "reason";
+
 /// Stable, public error families. Clients (and our UI's translations) key on these; the
 /// message is a human fallback in English.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -61,6 +61,8 @@ fn field_msg(code: &str) -> Msg {
         "password_wrong" => Msg::ErrPasswordWrong,
         "reason_invalid" => Msg::ErrReasonInvalid,
         "currency_invalid" => Msg::ErrCurrencyInvalid,
+        "change_scheduled" => Msg::ErrChangeScheduled,
+        "change_in_progress" => Msg::ErrChangeInProgress,
         _ => Msg::ErrRequired,
     }
 }
@@ -70,8 +72,16 @@ fn field_msg(code: &str) -> Msg {
 pub fn error_text(lang: Lang, e: &AppError) -> String {
     match lang {
         Lang::En => e.message.clone(),
-        _ => tr(lang, code_msg(e.code)).to_string(),
+        _ => tr(lang, top_msg(e)).to_string(),
     }
+}
+
+/// The message for an error as a whole: its `reason` field's code when it has one (a
+/// conflict says which: "another change is scheduled"), else its code's.
+fn top_msg(e: &AppError) -> Msg {
+    e.field(crate::domain::error::REASON)
+        .map(|f| field_msg(&f.code))
+        .unwrap_or(code_msg(e.code))
 }
 
 pub fn field_text(lang: Lang, f: &FieldError) -> String {
@@ -86,7 +96,7 @@ pub fn field_text(lang: Lang, f: &FieldError) -> String {
 /// to our own message (an unknown field code reads "This field is required.").
 pub fn from_url(e: AppError) -> AppError {
     AppError {
-        message: tr(Lang::En, code_msg(e.code)).to_string(),
+        message: tr(Lang::En, top_msg(&e)).to_string(),
         fields: e
             .fields
             .into_iter()
@@ -102,6 +112,26 @@ pub fn from_url(e: AppError) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_error_keeps_its_reason_but_not_its_text() {
+        let mut e = AppError::new(ErrorCode::Conflict, "<b>spoofed</b>");
+        assert_eq!(from_url(e.clone()).message, tr(Lang::En, Msg::ErrConflict));
+        e.fields.push(FieldError::new(
+            crate::domain::error::REASON,
+            "change_scheduled",
+            "spoofed too",
+        ));
+        let shown = from_url(e);
+        assert_eq!(shown.message, tr(Lang::En, Msg::ErrChangeScheduled));
+        assert!(shown
+            .message
+            .contains("Cancel it in the plan change history"));
+        assert_eq!(
+            error_text(Lang::Zh, &shown),
+            tr(Lang::Zh, Msg::ErrChangeScheduled)
+        );
+    }
 
     /// Without JavaScript a refused form comes back with codes only, and in Chinese a field's
     /// message is always read from its code: every code the rule checks give has its own text.

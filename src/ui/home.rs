@@ -24,6 +24,7 @@ pub fn HomePage() -> impl IntoView {
                             <p>{i18n.t(text)}</p>
                             {(user.role == Role::Merchant).then(|| view! { <a class="button" href="/rules">{i18n.t(Msg::NavRules)}</a> })}
                             {(user.role == Role::Analyst).then(|| view! { <a class="button" href="/analytics">{i18n.t(Msg::HomeAnalyticsLink)}</a> })}
+                            {(user.role == Role::Support).then(|| view! { <a class="button" href="/subscriptions">{i18n.t(Msg::NavSubscriptions)}</a> })}
                         }.into_any()
                     }
                     _ => view! {

@@ -226,6 +226,8 @@ pub enum Msg {
     ErrForbidden,
     ErrNotFound,
     ErrConflict,
+    ErrChangeScheduled,
+    ErrChangeInProgress,
     ErrRateLimited,
     ErrUpstream,
     ErrInternal,
@@ -301,6 +303,7 @@ pub enum Msg {
     AnRevPerShown,
     AnUplift,
     AnTotal,
+    AnFreeTimeSamePlan,
     AnNoData,
     AnTrend,
     AnTrendWeekly,
@@ -361,6 +364,8 @@ pub enum Msg {
     SubsColStatus,
     SubsColNextBilling,
     SubsScheduledTo,
+    SubsBilledFrom,
+    SubsCancelScheduledFirst,
     SubsChangePlan,
     SubsTarget,
     SubsQuantity,
@@ -721,7 +726,7 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         HomeAnalyst => "Read how each offer converts: funnel, revenue, trend, experiments and why charges fail.",
         #[cfg(feature = "ssr")]
-        HomeSupport => "The subscription console for plan changes arrives with the support release.",
+        HomeSupport => "Find a customer's subscription, compare what each proration mode would charge, and make the plan change.",
         #[cfg(feature = "ssr")]
         SignedInAs => "Signed in as",
         #[cfg(feature = "ssr")]
@@ -894,6 +899,8 @@ fn en(m: Msg) -> &'static str {
         ErrForbidden => "Your role does not allow this.",
         ErrNotFound => "This no longer exists. Reload the page.",
         ErrConflict => "Someone else changed this meanwhile. Reload and try again.",
+        ErrChangeScheduled => "Another change of this subscription is scheduled for its next billing date. Cancel it in the plan change history, then make this one. Nothing was charged.",
+        ErrChangeInProgress => "Another change of this subscription is still being processed. Wait for its outcome in the plan change history. Nothing was charged.",
         ErrRateLimited => "Too many attempts. Wait a while and try again.",
         ErrUpstream => "Dodo Payments could not be reached. Nothing was changed; try again shortly.",
         ErrInternal => "Something went wrong on our side. Nothing was changed; please try again.",
@@ -1020,6 +1027,7 @@ fn en(m: Msg) -> &'static str {
         AnUplift => "Order-value uplift",
         #[cfg(feature = "ssr")]
         AnTotal => "Total",
+        AnFreeTimeSamePlan => "free time on the current plan",
         #[cfg(feature = "ssr")]
         AnNoData => "No offers in this range. Pick a longer range or clear the filters.",
         #[cfg(feature = "ssr")]
@@ -1127,6 +1135,8 @@ fn en(m: Msg) -> &'static str {
         SubsColNextBilling => "Next billing date",
         #[cfg(feature = "ssr")]
         SubsScheduledTo => "Scheduled change to",
+        SubsBilledFrom => "The new plan is billed from",
+        SubsCancelScheduledFirst => "Cancel it in the plan change history before making another change.",
         #[cfg(feature = "ssr")]
         SubsChangePlan => "Change plan",
         #[cfg(feature = "ssr")]
@@ -1544,7 +1554,7 @@ fn en(m: Msg) -> &'static str {
         RpDraftHelp => "The live map with this rule as it stands now, unsaved, over the last 30 days. Nothing was saved; edit and replay again, or save.",
         RpNothingKept => "The draft to replay is no longer kept (after 30 minutes); press “Replay with this change” again.",
         #[cfg(feature = "ssr")]
-        GraphTaken => "taken",
+        GraphTaken => "paid",
         #[cfg(feature = "ssr")]
         GraphNoOffers => "no offers in 30 days",
         #[cfg(feature = "ssr")]
@@ -1553,7 +1563,7 @@ fn en(m: Msg) -> &'static str {
         GraphDeclined => "declined",
         GraphAccepted => "accepted",
         #[cfg(feature = "ssr")]
-        GraphCaption => "The map as a picture: what was bought, the offer it leads to, the downsell shown when that offer is declined and the next offer shown once it is accepted, with take rate and revenue over 30 days. Click an offer to edit it; the table above lists the same rules.",
+        GraphCaption => "The map as a picture: what was bought, the offer it leads to, the downsell shown when that offer is declined and the next offer shown once it is accepted, with the share of offers made that were paid (\"8% paid\") and what they brought in over 30 days (Analytics gives take rate among offers shown, and revenue net of refunds). Click an offer to edit it; the table above lists the same rules.",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",
@@ -1665,7 +1675,7 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         HomeAnalyst => "查看每个优惠的转化：漏斗、收入、趋势、实验以及扣款失败的原因。",
         #[cfg(feature = "ssr")]
-        HomeSupport => "用于更改订阅套餐的客服控制台将随客服版本上线。",
+        HomeSupport => "查找顾客的订阅，比较每种按比例计费方式的收费，然后更改套餐。",
         #[cfg(feature = "ssr")]
         SignedInAs => "当前登录",
         #[cfg(feature = "ssr")]
@@ -1840,6 +1850,8 @@ fn zh(m: Msg) -> &'static str {
         ErrForbidden => "您的角色无权执行此操作。",
         ErrNotFound => "该内容已不存在，请刷新页面。",
         ErrConflict => "其他人已修改了此内容。请刷新后重试。",
+        ErrChangeScheduled => "此订阅已安排了另一项更改，将在下个账单日生效。请先在套餐更改记录中取消它，再进行此更改。未扣任何款项。",
+        ErrChangeInProgress => "此订阅的另一项更改仍在处理中。请在套餐更改记录中等待其结果。未扣任何款项。",
         ErrRateLimited => "尝试次数过多，请稍后再试。",
         ErrUpstream => "无法连接 Dodo Payments。未做任何更改，请稍后重试。",
         ErrInternal => "我们这边出了点问题。未做任何更改，请重试。",
@@ -1967,6 +1979,7 @@ fn zh(m: Msg) -> &'static str {
         AnUplift => "订单金额提升",
         #[cfg(feature = "ssr")]
         AnTotal => "合计",
+        AnFreeTimeSamePlan => "当前套餐的免费时长",
         #[cfg(feature = "ssr")]
         AnNoData => "此范围内没有优惠。请选择更长的范围或清除筛选条件。",
         #[cfg(feature = "ssr")]
@@ -2075,6 +2088,8 @@ fn zh(m: Msg) -> &'static str {
         SubsColNextBilling => "下次扣费日期",
         #[cfg(feature = "ssr")]
         SubsScheduledTo => "已安排变更为",
+        SubsBilledFrom => "新套餐开始计费于",
+        SubsCancelScheduledFirst => "请先在套餐更改记录中取消它，再进行其他更改。",
         #[cfg(feature = "ssr")]
         SubsChangePlan => "变更套餐",
         #[cfg(feature = "ssr")]
@@ -2492,7 +2507,7 @@ fn zh(m: Msg) -> &'static str {
         RpDraftHelp => "当前规则表加上此规则（按现在的内容，未保存）在过去 30 天的结果。没有保存任何内容；可以继续编辑后再回放，或直接保存。",
         RpNothingKept => "待回放的草稿已不再保留（30 分钟后失效）；请再次点击“用此修改回放”。",
         #[cfg(feature = "ssr")]
-        GraphTaken => "接受",
+        GraphTaken => "已付款",
         #[cfg(feature = "ssr")]
         GraphNoOffers => "30 天内无优惠",
         #[cfg(feature = "ssr")]
@@ -2501,7 +2516,7 @@ fn zh(m: Msg) -> &'static str {
         GraphDeclined => "拒绝后",
         GraphAccepted => "接受后",
         #[cfg(feature = "ssr")]
-        GraphCaption => "规则表示意图：购买的商品、随后展示的优惠、拒绝后展示的降级优惠以及接受后展示的后续优惠，并显示 30 天内的接受率和收入。点击优惠即可编辑；上方表格列出了相同的规则。",
+        GraphCaption => "规则表示意图：购买的商品、随后展示的优惠、拒绝后展示的降级优惠以及接受后展示的后续优惠，并显示 30 天内已付款优惠占所发优惠的比例及其收入（分析页的接受率按已展示的优惠计算，收入已扣除退款）。点击优惠即可编辑；上方表格列出了相同的规则。",
         // The browser bundle carries only what its islands show (see `Msg`).
         #[cfg(not(feature = "ssr"))]
         _ => "",

@@ -148,7 +148,8 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             {v.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
             <h1>{v.headline.clone()}</h1>
             <p>{v.value_prop.clone()}</p>
-            {v.from_product_name.clone().map(|from| view! {
+            // Free time keeps the plan: "Pro Monthly → Pro Monthly" would say nothing.
+            {v.from_product_name.clone().filter(|_| v.action != OfferAction::FreeTime).map(|from| view! {
                 <p class="plan-move" data-testid="plan-move">
                     {i18n.t(Msg::OfferYourPlan)} ": " {from} " → " <strong>{v.product_name.clone()}</strong>
                 </p>

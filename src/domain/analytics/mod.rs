@@ -660,7 +660,12 @@ pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
             csv_text(&r.name),
             r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
             csv_text(&r.trigger),
-            csv_text(&r.offered),
+            // A free-time save offer offers no other product: it keeps the plan held.
+            csv_text(if r.offered.is_empty() && r.kind.is_some() {
+                "free time on the current plan"
+            } else {
+                r.offered.as_str()
+            }),
             csv_text(&r.currency),
             c.created.to_string(),
             c.shown.to_string(),

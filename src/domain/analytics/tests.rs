@@ -369,6 +369,12 @@ fn csv_has_the_table_rows_then_totals() {
     assert_eq!(rows[1][14], "10.00");
     assert_eq!(rows[1][19], "40.00");
     assert_eq!(rows[2][0], "Total");
+    assert_eq!(rows[1][3], "pdt_r1");
+    // A free-time save rule offers no other product: the cell says what it offers.
+    let mut free = rule("s1", RuleKind::Save, false);
+    free.offer_product_id.clear();
+    let r = report(&w, &[free], &[roll(0, "s1", Variant::A, "USD", c)], &[]);
+    assert_eq!(csv_records(&r)[1][3], "free time on the current plan");
 }
 
 /// The report as the server builds it: the database's sums (here their reference) first.

@@ -634,10 +634,5 @@ fn validate_save(
     }
 }
 
-/// Price of the offer (times quantity) minus the price of the product just bought.
-pub fn price_difference(offer: &ProductSummary, quantity: i32, trigger: &ProductSummary) -> i64 {
-    offer.price.saturating_mul(quantity as i64) - trigger.price
-}
-
 #[cfg(test)]
 mod tests;

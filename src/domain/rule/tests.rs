@@ -212,14 +212,6 @@ fn non_downsells_drop_a_parent() {
 }
 
 #[test]
-fn price_difference_counts_quantity() {
-    let c = catalogue();
-    assert_eq!(price_difference(&c[1], 1, &c[0]), 2000);
-    assert_eq!(price_difference(&c[2], 2, &c[0]), 900);
-    assert_eq!(price_difference(&c[2], 1, &c[0]), -1000);
-}
-
-#[test]
 fn experiments_are_checked() {
     let products = catalogue();
     let mut d = draft("Course", "a", "b");

@@ -114,7 +114,9 @@ pub(super) async fn prepare(
         _ => &rule.headline,
     };
     let (action, amount, quoted_at) = if free_time {
-        (OfferAction::FreeTime, 0, Some(now))
+        // Quoted when first shown, like a plan change: the quote reads the subscription for
+        // the date its price resumes, which the page states.
+        (OfferAction::FreeTime, 0, None)
     } else if !offered.is_recurring {
         let amount = offered.price.saturating_mul(rule.quantity);
         (OfferAction::OneTime, amount, Some(now))

@@ -467,18 +467,31 @@ async fn load(db: &Db, id: &str) -> Result<Change, AppError> {
     store::get(db, id).await?.ok_or_else(not_found)
 }
 
+/// Says which change is in the way; its `reason` field keeps that when the error comes back
+/// in a URL (a form post without JavaScript), where only codes are read.
 fn pending_conflict(other: &PlanChangeView) -> AppError {
-    let when = match other.state {
-        ChangeState::Scheduled => "is scheduled for the next billing date; cancel it first",
-        _ => "is still being processed; wait for its outcome",
-    };
-    AppError::new(
-        ErrorCode::Conflict,
-        format!(
-            "Another change of this subscription (to {} × {}) {when}. Nothing was charged.",
-            other.to_product_name, other.to_quantity
+    let (reason, when) = match other.state {
+        ChangeState::Scheduled => (
+            "change_scheduled",
+            "is scheduled for the next billing date; cancel it in the plan change history first",
         ),
-    )
+        _ => (
+            "change_in_progress",
+            "is still being processed; wait for its outcome in the plan change history",
+        ),
+    };
+    let message = format!(
+        "Another change of this subscription (to {} × {}) {when}. Nothing was charged.",
+        other.to_product_name, other.to_quantity
+    );
+    AppError {
+        fields: vec![FieldError::new(
+            crate::domain::error::REASON,
+            reason,
+            message.clone(),
+        )],
+        ..AppError::new(ErrorCode::Conflict, message)
+    }
 }
 
 pub async fn execute(

@@ -1,6 +1,6 @@
 use crate::domain::money::format_money;
 use crate::domain::rule::discount::PERCENT_MAX;
-use crate::domain::rule::{price_difference, ProductSummary, RuleDraft};
+use crate::domain::rule::{ProductSummary, RuleDraft};
 use crate::ui::i18n::{use_i18n, Msg};
 use crate::ui::widgets::price_diff_text;
 use leptos::prelude::*;
@@ -27,25 +27,27 @@ pub(super) fn Preview(
             .filter(|_| (1..=PERCENT_MAX).contains(&d.discount.percent))
             .zip(offer.as_ref())
             .map(|(f, o)| format_money(f, &o.currency));
-        let total = offer.as_ref().zip(full).map(|(o, f)| {
-            let f = if was.is_some() {
+        // What the customer would pay: the comparison with what they bought uses it too, as
+        // the offer page does.
+        let charged = full.map(|f| {
+            if was.is_some() {
                 d.discount.apply(f)
             } else {
                 f
-            };
-            format_money(f, &o.currency)
-        });
-        let diff = match (&offer, &trigger) {
-            (Some(o), Some(t)) if o.currency == t.currency => {
-                let delta = price_difference(o, d.quantity, t);
-                Some(price_diff_text(
-                    i18n,
-                    delta,
-                    &o.currency,
-                    &t.name,
-                    &t.price_label(),
-                ))
             }
+        });
+        let total = offer
+            .as_ref()
+            .zip(charged)
+            .map(|(o, c)| format_money(c, &o.currency));
+        let diff = match (&offer, &trigger, charged) {
+            (Some(o), Some(t), Some(c)) if o.currency == t.currency => Some(price_diff_text(
+                i18n,
+                c - t.price,
+                &o.currency,
+                &t.name,
+                &t.price_label(),
+            )),
             _ => None,
         };
         view! {

@@ -34,7 +34,14 @@ fn explain(m: ProrationMode, effective: EffectiveAt) -> Msg {
     }
 }
 
-fn reason_msg(r: ReasonCode) -> Msg {
+pub(super) fn effective_msg(e: EffectiveAt) -> Msg {
+    match e {
+        EffectiveAt::Immediately => Msg::SubsImmediately,
+        EffectiveAt::NextBillingDate => Msg::SubsNextBillingDate,
+    }
+}
+
+pub(super) fn reason_msg(r: ReasonCode) -> Msg {
     match r {
         ReasonCode::CustomerRequest => Msg::SubsReasonCustomer,
         ReasonCode::BillingCorrection => Msg::SubsReasonBilling,
@@ -56,9 +63,17 @@ struct Chosen {
 impl Chosen {
     fn first_guess(sub: &SubscriptionView, products: &[ProductSummary]) -> Self {
         Self {
+            // Another plan in the same currency, billed as often as this one when there is
+            // such a plan (a monthly subscriber's likely move is another monthly plan, not a
+            // year's price).
             product_id: products
                 .iter()
-                .find(|p| p.currency == sub.currency && p.id != sub.product_id)
+                .filter(|p| p.currency == sub.currency && p.id != sub.product_id)
+                .min_by_key(|p| {
+                    !p.interval
+                        .as_deref()
+                        .is_some_and(|i| i.eq_ignore_ascii_case(&sub.interval))
+                })
                 .map(|p| p.id.clone())
                 .unwrap_or_default(),
             quantity: sub.quantity,
@@ -110,10 +125,20 @@ pub(super) fn ChangePanel(
         }
     };
     let execute_error = form_error::<ExecuteChange>().map(|e| view! { <ErrorBanner error=e/> });
+    // Dodo keeps one scheduled change per subscription: said before the agent prepares another.
+    let scheduled = sub.scheduled.clone().map(|s| {
+        view! {
+            <p class="flag bad" data-testid="scheduled-first">
+                {i18n.t(Msg::SubsScheduledTo)} " " {s.product_name} " × " {s.quantity} " · "
+                {format_utc(s.effective_at)} ". " {i18n.t(Msg::SubsCancelScheduledFirst)}
+            </p>
+        }
+    });
     view! {
         <section class="change-panel" aria-labelledby="change-title" data-testid="change-panel">
             <h2 id="change-title">{i18n.t(Msg::SubsChangePlan)} " — " {customer} ", " {sub.product_name.clone()} " × " {sub.quantity}
                 " (" {format_money(sub.recurring_amount, &sub.currency)} ")"</h2>
+            {scheduled}
             {body}
             {execute_error}
         </section>
@@ -159,8 +184,8 @@ fn ChangeForm(
                 <div class="field">
                     <label for="change-effective">{i18n.t(Msg::SubsEffective)}</label>
                     <select id="change-effective" name="effective_at">
-                        <option value="immediately" selected=now>{i18n.t(Msg::SubsImmediately)}</option>
-                        <option value="next_billing_date" selected=!now>{i18n.t(Msg::SubsNextBillingDate)}</option>
+                        <option value="immediately" selected=now>{i18n.t(effective_msg(EffectiveAt::Immediately))}</option>
+                        <option value="next_billing_date" selected=!now>{i18n.t(effective_msg(EffectiveAt::NextBillingDate))}</option>
                     </select>
                 </div>
                 <div class="field">
@@ -189,6 +214,7 @@ fn share(factor: f64) -> String {
 fn Modes(p: PreviewView, v: View) -> impl IntoView {
     let i18n = use_i18n();
     let effective = p.effective;
+    let to_amount = p.to_amount;
     view! {
         <p class="lead" id="modes">{p.from_product_name.clone()} " × " {p.from_quantity} " (" {format_money(p.from_amount, &p.currency)} ") → "
             {p.to_product_name.clone()} " × " {p.to_quantity} " (" {format_money(p.to_amount, &p.currency)} ")"</p>
@@ -207,6 +233,11 @@ fn Modes(p: PreviewView, v: View) -> impl IntoView {
                             <p>{i18n.t(Msg::SubsCredit)} ": " <strong data-testid="credit">{format_money(credit, &cur)}</strong></p>
                         })}
                         <p class="small">{i18n.t(Msg::SubsTakesEffect)} ": " {format_utc(q.effective_at)}</p>
+                        // Scheduled: nothing now in any mode; what the new plan bills, and when, is the news.
+                        {(effective == EffectiveAt::NextBillingDate).then(|| view! {
+                            <p data-testid="billed-from">{i18n.t(Msg::SubsBilledFrom)} " " {format_utc(q.effective_at)} ": "
+                                <strong>{format_money(to_amount, &cur)}</strong></p>
+                        })}
                         <p class="small">{i18n.t(Msg::SubsNewNextBilling)} ": " {format_utc(q.next_billing_date)}</p>
                         {(!q.line_items.is_empty()).then(|| view! {
                             <ul class="small" aria-label=i18n.t(Msg::SubsLineItems)>

@@ -52,13 +52,14 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                                     })}
                                 </td>
                                 <td>{s.quantity}</td>
-                                <td>{format_money(s.recurring_amount, &s.currency)} " / " {s.interval.clone()}</td>
+                                <td>{format_money(s.recurring_amount, &s.currency)} " / " {s.interval.to_lowercase()}</td>
                                 <td><span class="state" data-state=s.status.clone()>{s.status.clone()}</span>
                                     {(active && s.cancel_at_next_billing_date).then(|| view! {
                                         <p class="small" data-testid="cancelling">{i18n.t(Msg::SubsEndsAtPeriodEnd)}</p>
                                     })}
                                 </td>
-                                <td>{format_utc(s.next_billing_date)}</td>
+                                // An ended subscription bills no more: no date to show.
+                                <td>{(s.status != "cancelled" && s.status != "expired").then(|| format_utc(s.next_billing_date))}</td>
                                 <td>{active.then(|| view! {
                                     <a class="button plain" data-testid="change-plan" href=href>
                                         {i18n.t(Msg::SubsChangePlan)}

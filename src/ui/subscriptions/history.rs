@@ -1,6 +1,6 @@
 //! Plan changes as a table: who, when, from → to, mode, previewed against charged (a mismatch
 //! is highlighted), the outcome, and what can still be done with each.
-use super::change::mode_msg;
+use super::change::{effective_msg, mode_msg, reason_msg};
 use super::{state_msg, View};
 use crate::api::subscriptions::{ApproveChange, CancelChange, ExecuteChange};
 use crate::domain::money::format_money;
@@ -49,9 +49,9 @@ pub(super) fn HistoryTable(
                             <td>{v.executed_by.clone().unwrap_or(v.requested_by.clone())}
                                 {v.approved_by.clone().map(|a| view! { <br/><span class="small">"✓ " {a}</span> })}</td>
                             <td>{v.from_product_name.clone()} " × " {v.from_quantity} " → " {v.to_product_name.clone()} " × " {v.to_quantity}
-                                {v.reason_code.map(|r| view! { <br/><span class="small">{r.as_str()} {v.reason_note.clone().map(|n| format!(": {n}"))}</span> })}</td>
+                                {v.reason_code.map(|r| view! { <br/><span class="small">{i18n.t(reason_msg(r))} {v.reason_note.clone().map(|n| format!(": {n}"))}</span> })}</td>
                             <td>{v.mode.map(|m| view! { <span>{i18n.t(mode_msg(m))}</span> })}
-                                <br/><span class="small">{v.effective.as_str()}</span></td>
+                                <br/><span class="small">{i18n.t(effective_msg(v.effective))}</span></td>
                             <td>{v.previewed_amount.map(|a| format_money(a, &cur))}
                                 {v.previewed_credit.filter(|c| *c > 0).map(|c| view! { <br/><span class="small">{i18n.t(Msg::SubsCredit)} " " {format_money(c, &cur)}</span> })}</td>
                             <td data-testid="charged">{v.charged_amount.map(|a| format_money(a, &cur)).unwrap_or_else(|| "—".into())}
