@@ -680,6 +680,13 @@ async fn mismatch_and_failed_charges_are_flagged(app: &TestApp) {
     execute(&s, &p, "difference_immediately", None).await;
     let done = wait(&s, &p["change_id"], "failed", |_| true).await;
     assert_eq!(done["failure_code"], "EXPIRED_CARD");
+    // Written for the support agent who reads it: about the customer, and what to do.
+    assert!(
+        done["failure_message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("The customer's saved card has expired")),
+        "{done}"
+    );
     let found = find(&s, MARCO_SUB).await;
     assert_eq!(
         found["customers"][0]["subscriptions"][0]["product_id"],

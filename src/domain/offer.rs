@@ -144,9 +144,41 @@ pub fn decline_reason(code: &str) -> &'static str {
     }
 }
 
+/// The same reason for support staff, who read it in the plan change history: about the
+/// customer, and what to do next.
+pub fn decline_reason_for_staff(code: &str) -> &'static str {
+    match decline_kind(code) {
+        DeclineKind::Funds => "The customer's card was declined for insufficient funds. Nothing was charged.",
+        DeclineKind::Expired => "The customer's saved card has expired. Ask them to update it (customer portal), then preview the change again.",
+        DeclineKind::Bank => "The customer's bank declined the payment. Nothing was charged.",
+        DeclineKind::Confirm => "The customer's bank wants them to confirm this payment, which cannot be done without them. Nothing was charged.",
+        DeclineKind::Blocked => "The customer's card cannot be used (reported lost, stolen or blocked). Ask them for another payment method.",
+        DeclineKind::Network => "The payment network had a problem and nothing was charged. Preview the change again to retry.",
+        DeclineKind::Other => "The payment did not go through and nothing was charged.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_read_about_the_customer_and_what_to_do() {
+        assert!(decline_reason("EXPIRED_CARD").starts_with("Your"));
+        let staff = decline_reason_for_staff("EXPIRED_CARD");
+        assert!(staff.starts_with("The customer's saved card has expired"));
+        assert!(staff.contains("update it"));
+        for code in [
+            "INSUFFICIENT_FUNDS",
+            "DO_NOT_HONOR",
+            "AUTHENTICATION_REQUIRED",
+            "STOLEN_CARD",
+            "NETWORK_ERROR",
+            "WHATEVER",
+        ] {
+            assert!(!decline_reason_for_staff(code).contains("Your"), "{code}");
+        }
+    }
 
     #[test]
     fn states_round_trip_and_settle_rules() {

@@ -4,7 +4,7 @@
 //! arrival order end in the same record.
 use super::store::{self, audit, Change, Tx, WEBHOOK};
 use crate::domain::error::AppError;
-use crate::domain::offer::decline_reason;
+use crate::domain::offer::decline_reason_for_staff;
 use crate::domain::subscription::{ChangeState, EffectiveAt, OnPaymentFailure};
 use crate::server::db::begin_write;
 use crate::server::ids::now_ms;
@@ -76,7 +76,7 @@ async fn record_payment(
         )
         .bind(payment_id)
         .bind(code)
-        .bind(decline_reason(code))
+        .bind(decline_reason_for_staff(code))
         .bind(now_ms())
         .bind(id)
         .execute(&mut **tx)

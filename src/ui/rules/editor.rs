@@ -154,6 +154,16 @@ pub(super) fn RuleEditor(
             })
         })
     };
+    // Only a chosen one-time product hides the subscription terms: without JavaScript the form
+    // is not redrawn when the offer is picked, so a new rule keeps them.
+    let offers_one_time = move || {
+        editing.with(|d| {
+            products.with_value(|ps| {
+                ps.iter()
+                    .any(|p| p.id == d.offer_product_id && !p.is_recurring)
+            })
+        })
+    };
     let other_rules = move || {
         let own = own_id.get_value();
         let parent = get(|d| d.parent_rule_id.clone().unwrap_or_default())();
@@ -316,6 +326,7 @@ pub(super) fn RuleEditor(
                         </Show>
                     </div>
                 </Show>
+                <Show when=move || is_save() || !offers_one_time()>
                 <fieldset class="terms-fields">
                     <legend>{i18n.t(Msg::EditorTerms)}</legend>
                     <div class="row">
@@ -357,6 +368,7 @@ pub(super) fn RuleEditor(
                         </div>
                     </Show>
                 </fieldset>
+                </Show>
                 <Show when=move || !follows() && !is_save()>
                     <TargetingFields editing products field_error/>
                 </Show>
