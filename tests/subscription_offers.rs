@@ -503,6 +503,21 @@ async fn apply_change_puts_the_subscription_on_hold(app: &TestApp) {
     );
     assert_eq!(sub["status"], "on_hold");
     wait_state(&api, &other, "expired").await;
+    // Its customer is told why, not only that it ended.
+    let page = reqwest::get(format!("{}/offer/{other}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("the subscription it was for is no longer active"),
+        "withdrawn offer's page: {}",
+        page[page.find("offer-expired").unwrap_or(0)..]
+            .chars()
+            .take(300)
+            .collect::<String>()
+    );
     assert_eq!(
         scalar(
             app,
@@ -511,6 +526,60 @@ async fn apply_change_puts_the_subscription_on_hold(app: &TestApp) {
         .await
         .as_deref(),
         Some("1")
+    );
+}
+
+/// A subscription moved elsewhere (Dodo's dashboard, the merchant's own backend) ends an open
+/// upgrade to the plan it is now on: the offer is quoted again at once, withdrawn with its
+/// reason, and the customer's click charges nothing.
+async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let tok = token_of(&near_limit(&api, PRIYA, Some(PRIYA_BASIC)).await);
+    let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
+    assert!(
+        strip_tags(&page).contains("$50.00 today"),
+        "quoted when shown"
+    );
+    sandbox_post(
+        app,
+        &format!("/subscriptions/{PRIYA_BASIC}/change-plan"),
+        json!({ "product_id": PRO, "quantity": 1,
+                "proration_billing_mode": "do_not_bill" }),
+    )
+    .await;
+    let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
+    assert_eq!(sub["product_id"], PRO);
+    // The webhook marks the quote stale; the next look (here the accept) quotes again.
+    let mut stale = false;
+    for _ in 0..100 {
+        stale = scalar(
+            app,
+            &format!("SELECT CAST(quoted_at AS TEXT) FROM offers WHERE token = '{tok}'"),
+        )
+        .await
+        .as_deref()
+            == Some("0");
+        if stale {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(stale, "subscription.plan_changed reached the open offer");
+    let (s, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "expired", "{v}");
+    assert_eq!(v["failure_code"], "same_plan", "{v}");
+    assert_eq!(
+        v["failure_message"],
+        Value::Null,
+        "a withdrawal is not a decline: {v}"
+    );
+    assert_eq!(paid_amount(app, &tok).await, None, "nothing charged");
+    let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
+    assert!(
+        strip_tags(&page).contains("your subscription is already on this plan"),
+        "{}",
+        strip_tags(&page)
     );
 }
 
@@ -615,6 +684,7 @@ async fn analytics_count_saves_by_reason(app: &TestApp) {
 
 on_both_backends!(
     analytics_count_saves_by_reason,
+    a_plan_change_elsewhere_ends_the_open_upgrade,
     unanswered_save_offer_cancels,
     apply_change_puts_the_subscription_on_hold,
     one_time_cross_sell_leaves_the_subscription,

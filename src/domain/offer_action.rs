@@ -70,9 +70,20 @@ pub enum NoOffer {
     SeveralSubscriptions,
     /// The subscription is set to end; Dodo refuses plan changes of it.
     Cancelling,
+    /// The offered product is no longer for sale.
+    ProductGone,
 }
 
 impl NoOffer {
+    pub const ALL: [NoOffer; 6] = [
+        NoOffer::NotActive,
+        NoOffer::SamePlan,
+        NoOffer::CurrencyMismatch,
+        NoOffer::SeveralSubscriptions,
+        NoOffer::Cancelling,
+        NoOffer::ProductGone,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             NoOffer::NotActive => "subscription_not_active",
@@ -80,7 +91,13 @@ impl NoOffer {
             NoOffer::CurrencyMismatch => "currency_mismatch",
             NoOffer::SeveralSubscriptions => "several_subscriptions",
             NoOffer::Cancelling => "subscription_cancelling",
+            NoOffer::ProductGone => "product_unavailable",
         }
+    }
+
+    /// The reason a withdrawn offer keeps (`as_str`), read back; `None` for anything else.
+    pub fn parse(code: &str) -> Option<NoOffer> {
+        NoOffer::ALL.into_iter().find(|w| w.as_str() == code)
     }
 }
 

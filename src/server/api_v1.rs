@@ -119,8 +119,9 @@ async fn accept(
     check_token(&token)?;
     let (v, dodo) = offers::accept_timed(&state, &token, None).await?;
     let body = Json(json!({
-        "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url,
-        "requoted": v.requoted, "amount": v.amount, "currency": v.currency,
+        "state": v.state, "failure_code": v.failure_code, "failure_message": v.failure_message,
+        "fallback_url": v.fallback_url, "requoted": v.requoted, "amount": v.amount,
+        "currency": v.currency,
     }));
     // Our own time and the time spent waiting for Dodo, separately (Server-Timing, in ms).
     let own = start.elapsed().saturating_sub(dodo);
@@ -138,8 +139,8 @@ async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Rep
     // Paid, with a next offer open: where to send the customer next.
     let next = v.next_token.map(|t| state.offer_url(&t));
     Ok(Json(json!({
-        "state": v.state, "failure_message": v.failure_message, "fallback_url": v.fallback_url,
-        "next_offer_url": next,
+        "state": v.state, "failure_code": v.failure_code, "failure_message": v.failure_message,
+        "fallback_url": v.fallback_url, "next_offer_url": next,
     })))
 }
 

@@ -51,7 +51,10 @@ async fn apply_events(
                 offers::on_payment_failed(tx, data).await?;
                 plan_changes::on_payment(tx, data, false).await?
             }
-            "subscription.plan_changed" => plan_changes::on_subscription(tx, kind, data).await?,
+            "subscription.plan_changed" => {
+                plan_changes::on_subscription(tx, kind, data).await?;
+                offers::on_subscription_changed(tx, data).await?
+            }
             "subscription.on_hold" => {
                 plan_changes::on_subscription(tx, kind, data).await?;
                 offers::on_subscription_ended(tx, kind, data).await?

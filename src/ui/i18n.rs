@@ -239,6 +239,11 @@ pub enum Msg {
     OfferDiscountCycles,
     OfferThanks,
     OfferExpired,
+    OfferEndedSamePlan,
+    OfferEndedNotActive,
+    OfferEndedCancelling,
+    OfferEndedProductGone,
+    OfferEndedChanged,
     OfferNoMethod,
     OfferFallback,
     OfferUpdateMethod,
@@ -442,6 +447,7 @@ pub enum Msg {
     TimingOnDecline,
     TimingOnAccept,
     AnSavesTitle,
+    AnSavesNote,
     AnSaveReason,
     AnSaveAsked,
     AnSaveOffered,
@@ -973,6 +979,16 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         OfferExpired => "This offer has ended.",
         #[cfg(feature = "ssr")]
+        OfferEndedSamePlan => "This offer has ended: your subscription is already on this plan, so nothing was charged.",
+        #[cfg(feature = "ssr")]
+        OfferEndedNotActive => "This offer has ended: the subscription it was for is no longer active, so nothing was charged.",
+        #[cfg(feature = "ssr")]
+        OfferEndedCancelling => "This offer has ended: your subscription is set to end, so its plan can no longer be changed. Nothing was charged.",
+        #[cfg(feature = "ssr")]
+        OfferEndedProductGone => "This offer has ended: what it offered is no longer available, so nothing was charged.",
+        #[cfg(feature = "ssr")]
+        OfferEndedChanged => "This offer has ended: your subscriptions have changed since it was made, so nothing was charged.",
+        #[cfg(feature = "ssr")]
         OfferNoMethod => "We can't charge your saved payment method for this, so nothing was charged. You can still get it with a regular checkout.",
         #[cfg(feature = "ssr")]
         OfferFallback => "Continue to checkout",
@@ -1283,6 +1299,7 @@ fn en(m: Msg) -> &'static str {
         TimingOnAccept => "When its rule's offer is paid",
         #[cfg(feature = "ssr")]
         AnSavesTitle => "Save offers by cancel reason",
+        AnSavesNote => "Every request to cancel in these dates, whichever rule answered it: the kind, product and currency filters above do not apply here.",
         #[cfg(feature = "ssr")]
         AnSaveReason => "Reason",
         #[cfg(feature = "ssr")]
@@ -1925,6 +1942,16 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         OfferExpired => "此优惠已结束。",
         #[cfg(feature = "ssr")]
+        OfferEndedSamePlan => "此优惠已结束：您的订阅已在此方案上，未产生任何扣款。",
+        #[cfg(feature = "ssr")]
+        OfferEndedNotActive => "此优惠已结束：它所针对的订阅已不再有效，未产生任何扣款。",
+        #[cfg(feature = "ssr")]
+        OfferEndedCancelling => "此优惠已结束：您的订阅即将结束，无法再更改方案。未产生任何扣款。",
+        #[cfg(feature = "ssr")]
+        OfferEndedProductGone => "此优惠已结束：所提供的商品已不再供应，未产生任何扣款。",
+        #[cfg(feature = "ssr")]
+        OfferEndedChanged => "此优惠已结束：自优惠发出后您的订阅已有变化，未产生任何扣款。",
+        #[cfg(feature = "ssr")]
         OfferNoMethod => "无法使用您保存的支付方式支付此项，未产生任何扣款。您仍可通过常规结账购买。",
         #[cfg(feature = "ssr")]
         OfferFallback => "前往结账",
@@ -2236,6 +2263,7 @@ fn zh(m: Msg) -> &'static str {
         TimingOnAccept => "在其规则的推荐付款后",
         #[cfg(feature = "ssr")]
         AnSavesTitle => "按取消原因统计的挽留优惠",
+        AnSavesNote => "这些日期内的所有取消请求，无论由哪条规则响应：上方的类型、商品和货币筛选不适用于此处。",
         #[cfg(feature = "ssr")]
         AnSaveReason => "原因",
         #[cfg(feature = "ssr")]

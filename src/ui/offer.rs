@@ -6,7 +6,7 @@ use crate::api::offer::{get_offer, AcceptOffer, DeclineOffer};
 use crate::domain::error::AppError;
 use crate::domain::money::format_money;
 use crate::domain::offer::{decline_kind, DeclineKind, OfferState, OfferView};
-use crate::domain::offer_action::OfferAction;
+use crate::domain::offer_action::{NoOffer, OfferAction};
 use crate::domain::time::format_utc;
 use crate::ui::widgets::{form_error, price_diff_text, ErrorBanner, InlineError};
 use leptos::prelude::*;
@@ -107,7 +107,10 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             let done = if v.save { Msg::OfferCancelled } else { Msg::OfferThanks };
             view! { <p class="status" role="status" data-testid="offer-declined">{i18n.t(done)}</p> }.into_any()
         }
-        OfferState::Expired => view! { <p class="status" role="status" data-testid="offer-expired">{i18n.t(Msg::OfferExpired)}</p> }.into_any(),
+        OfferState::Expired => {
+            let why = v.failure_code.as_deref().and_then(NoOffer::parse).map_or(Msg::OfferExpired, ended_msg);
+            view! { <p class="status" role="status" data-testid="offer-expired">{i18n.t(why)}</p> }.into_any()
+        }
         OfferState::Failed | OfferState::Fallback => {
             let reason = if v.state == OfferState::Failed {
                 decline_msg(decline_kind(v.failure_code.as_deref().unwrap_or_default()))
@@ -228,6 +231,17 @@ fn discount_text(v: &OfferView) -> Option<String> {
         );
     }
     Some(text)
+}
+
+/// Why an offer was withdrawn when the customer came to take it (it changed under them).
+fn ended_msg(w: NoOffer) -> Msg {
+    match w {
+        NoOffer::SamePlan => Msg::OfferEndedSamePlan,
+        NoOffer::NotActive => Msg::OfferEndedNotActive,
+        NoOffer::Cancelling => Msg::OfferEndedCancelling,
+        NoOffer::ProductGone => Msg::OfferEndedProductGone,
+        NoOffer::CurrencyMismatch | NoOffer::SeveralSubscriptions => Msg::OfferEndedChanged,
+    }
 }
 
 fn decline_msg(k: DeclineKind) -> Msg {

@@ -148,6 +148,11 @@ fn downgrades_wait_for_the_billing_date_and_quotes_lock() {
     for a in OfferAction::ALL {
         assert_eq!(OfferAction::parse(a.as_str()), Some(a));
     }
+    for w in NoOffer::ALL {
+        assert_eq!(NoOffer::parse(w.as_str()), Some(w));
+    }
+    // A decline code on the same column is not a withdrawal.
+    assert_eq!(NoOffer::parse("INSUFFICIENT_FUNDS"), None);
     assert!(OfferAction::PlanChange.on_subscription());
     assert!(!OfferAction::NewSubscription.on_subscription());
 }

@@ -28,7 +28,8 @@ pub use holdout::{hold_out, holdout_subject, open_holdouts};
 pub use page::{peek, view};
 pub use save::{request_cancel, spawn_sweeper, sweep, CancelOutcome};
 pub use settle::{
-    on_dispute, on_payment_failed, on_refund, on_refund_failed, on_subscription_ended,
+    on_dispute, on_payment_failed, on_refund, on_refund_failed, on_subscription_changed,
+    on_subscription_ended,
 };
 
 use super::db::{begin_write, Db};
@@ -37,7 +38,7 @@ use super::rollups::{self, Subject};
 use crate::domain::analytics::{EventKind, Variant};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::OfferState;
-use crate::domain::offer_action::OfferAction;
+use crate::domain::offer_action::{NoOffer, OfferAction};
 use crate::domain::proration::ProrationMode;
 use crate::domain::rule::Discount;
 use crate::domain::subscription::{EffectiveAt, OnPaymentFailure};
@@ -218,6 +219,26 @@ pub(super) async fn transition(
             .await?
             .rows_affected();
     Ok(n == 1)
+}
+
+/// Withdraws a pending offer that can no longer be made as it stands: expired, `why` kept on
+/// the offer (its page tells the customer) and `detail` on its event. True when it moved.
+pub(super) async fn withdraw(
+    tx: &mut Tx,
+    offer: &Offer,
+    why: NoOffer,
+    detail: &str,
+) -> Result<bool, sqlx::Error> {
+    if !transition(tx, offer, OfferState::Pending, OfferState::Expired).await? {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE offers SET failure_code = $1 WHERE id = $2")
+        .bind(why.as_str())
+        .bind(&offer.id)
+        .execute(&mut **tx)
+        .await?;
+    event(tx, offer, EventKind::Expired, None, Some(detail)).await?;
+    Ok(true)
 }
 
 /// Expires a pending offer whose time is up; true when it is (now) expired.

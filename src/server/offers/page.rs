@@ -7,6 +7,7 @@ use super::{by_token, event, expire_if_due};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
 use crate::domain::offer::{decline_reason, OfferState, OfferView};
+use crate::domain::offer_action::NoOffer;
 use crate::domain::subscription::EffectiveAt;
 use crate::server::db::begin_write;
 use crate::server::ids::now_ms;
@@ -108,9 +109,11 @@ pub(super) async fn render(
         expires_at: offer.expires_at,
         now: now_ms(),
         failure_code: offer.failure_code.clone(),
+        // A withdrawn offer keeps its reason in the same column; it is not a decline.
         failure_message: offer
             .failure_code
             .as_deref()
+            .filter(|c| NoOffer::parse(c).is_none())
             .map(|c| decline_reason(c).to_string()),
         fallback_url: offer.fallback_url.clone(),
         next_token,

@@ -2,8 +2,7 @@
 //! at accept: a one-time product by its current price, a new subscription by its first period,
 //! a plan change by Dodo's change-plan preview. When the fresh quote differs from what the
 //! customer saw, nothing is charged and the page shows the new amount for a new click.
-use super::{event, plan, transition, Offer};
-use crate::domain::analytics::EventKind;
+use super::{plan, Offer};
 use crate::domain::error::AppError;
 use crate::domain::offer::OfferState;
 use crate::domain::offer_action::{choose, NoOffer, OfferAction};
@@ -52,7 +51,7 @@ pub(super) fn is_stale(offer: &Offer) -> bool {
 async fn fresh(state: &AppState, offer: &Offer) -> Result<Result<Quote, NoOffer>, AppError> {
     let products = state.dodo.products().await?;
     let Some(offered) = products.iter().find(|p| p.id == offer.offer_product_id) else {
-        return Ok(Err(NoOffer::NotActive));
+        return Ok(Err(NoOffer::ProductGone));
     };
     let price = offered.price.saturating_mul(offer.quantity);
     // A checkout's charge takes the offer's discount; each later period too when it lasts
@@ -146,9 +145,7 @@ async fn store(state: &AppState, offer: &Offer, q: &Quote) -> Result<(), AppErro
 async fn withdraw(state: &AppState, offer: &Offer, why: NoOffer) -> Result<(), AppError> {
     tracing::info!(offer_id = %offer.id, reason = why.as_str(), "offer withdrawn");
     let mut tx = begin_write(&state.db).await?;
-    if transition(&mut tx, offer, OfferState::Pending, OfferState::Expired).await? {
-        event(&mut tx, offer, EventKind::Expired, None, Some(why.as_str())).await?;
-    }
+    super::withdraw(&mut tx, offer, why, why.as_str()).await?;
     tx.commit().await?;
     Ok(())
 }

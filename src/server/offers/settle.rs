@@ -3,10 +3,11 @@
 //! compare-and-set on the state it read, so duplicates and any order end in one record.
 use super::accept::fall_back;
 use super::follow::follow;
-use super::{by_token, event, from_row, transition, Offer, Tx, COLUMNS, NOT_CHARGED};
+use super::{by_token, event, from_row, withdraw, Offer, Tx, COLUMNS, NOT_CHARGED};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
 use crate::domain::offer::{decline_reason, OfferState};
+use crate::domain::offer_action::{NoOffer, OfferAction};
 use crate::domain::rule::{ProductSummary, RuleKind};
 use crate::server::db::begin_write;
 use crate::server::dodo::READ_BACK_AFTER_MS;
@@ -308,6 +309,27 @@ pub(super) async fn fail_charging(
     Ok(())
 }
 
+/// `subscription.plan_changed`: the open offers on that subscription were quoted against the
+/// plan it left, so each is quoted again when next shown or accepted (one made pointless is
+/// then withdrawn with its reason) instead of looking live until its quote ages out.
+pub async fn on_subscription_changed(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
+    let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    // Stale but still quoted (0, not NULL): an unchanged amount is then charged on the first
+    // click, as a quote that aged out would be.
+    sqlx::query(
+        "UPDATE offers SET quoted_at = 0 WHERE subscription_id = $1 AND state = $2 \
+         AND action <> $3 AND quoted_at IS NOT NULL",
+    )
+    .bind(sub)
+    .bind(OfferState::Pending.as_str())
+    .bind(OfferAction::OneTime.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// `subscription.cancelled`, `.on_hold`, `.expired`, `.failed`: offers still open on that
 /// subscription are withdrawn (an upgrade of a cancelled subscription cannot be made), each
 /// counted as expired with the reason.
@@ -329,9 +351,7 @@ pub async fn on_subscription_ended(
     let detail = event_type.replace('.', "_");
     for r in rows {
         let offer = from_row(&r)?;
-        if transition(tx, &offer, OfferState::Pending, OfferState::Expired).await? {
-            event(tx, &offer, EventKind::Expired, None, Some(&detail)).await?;
-        }
+        withdraw(tx, &offer, NoOffer::NotActive, &detail).await?;
     }
     Ok(())
 }

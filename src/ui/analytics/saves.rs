@@ -49,6 +49,7 @@ pub fn Saves(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     view! {
         <section class="saves" data-testid="saves">
             <h2>{i18n.t(Msg::AnSavesTitle)}</h2>
+            <p class="hint">{i18n.t(Msg::AnSavesNote)}</p>
             <table>
                 <thead>
                     <tr>
