@@ -20,7 +20,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -165,6 +165,16 @@ async fn webhook_secret(
     Ok((Some(Secret::new(kept)), generated))
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource loads
+/// suppressed by a process-wide flag (`leptos_server`'s `SuppressResourceLoad`), and a page
+/// whose resource first polls meanwhile never finishes (leptos-rs/leptos#4773): with a second
+/// server in the process (the integration tests start dozens), listing again while the first
+/// renders left a page hanging now and then.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Binds, migrates, seeds (when asked) and serves. Returns once the server accepts requests.
 pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<Running, String> {
     let listener = TcpListener::bind(config.site_addr)
@@ -238,7 +248,7 @@ pub async fn start(config: Config, mut leptos_options: LeptosOptions) -> Result<
         hashed_assets: leptos_options.hash_files,
         https: app_url.starts_with("https://"),
     };
-    let routes = generate_route_list(App);
+    let routes = routes();
     let ctx_state = state.clone();
     let mut router: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))

@@ -84,7 +84,8 @@ async fn boot_with(
     options: LeptosOptions,
 ) -> TestApp {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter("warn")
+        // TEST_LOG=info (any filter) shows the servers' logs in a failing test's output.
+        .with_env_filter(std::env::var("TEST_LOG").as_deref().unwrap_or("warn"))
         .with_test_writer()
         .try_init();
     let running = start(config(database_url.clone()), options)
