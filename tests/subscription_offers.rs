@@ -576,10 +576,15 @@ async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
     );
     assert_eq!(paid_amount(app, &tok).await, None, "nothing charged");
     let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
+    let text = strip_tags(&page);
     assert!(
-        strip_tags(&page).contains("your subscription is already on this plan"),
-        "{}",
-        strip_tags(&page)
+        text.contains("your subscription is already on this plan"),
+        "{text}"
+    );
+    // No price or plan move left on the page to read as still on offer.
+    assert!(
+        !text.contains("today, then") && !text.contains("Basic Monthly →"),
+        "{text}"
     );
 }
 

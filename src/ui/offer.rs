@@ -109,7 +109,7 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
         }
         OfferState::Expired => {
             let why = v.failure_code.as_deref().and_then(NoOffer::parse).map_or(Msg::OfferExpired, ended_msg);
-            view! { <p class="status" role="status" data-testid="offer-expired">{i18n.t(why)}</p> }.into_any()
+            view! { <p class="status ended" role="status" data-testid="offer-expired">{i18n.t(why)}</p> }.into_any()
         }
         OfferState::Failed | OfferState::Fallback => {
             let reason = if v.state == OfferState::Failed {
@@ -143,8 +143,10 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
         &v.trigger_product_name,
         &format_money(v.trigger_amount, &v.currency),
     );
-    let terms = terms(&v);
-    let show_product = !v.action.on_subscription();
+    // An ended offer asks nothing of anyone: no price or plan move to read as still on offer.
+    let ended = v.state == OfferState::Expired;
+    let terms = (!ended).then(|| terms(&v)).flatten();
+    let show_product = !ended && !v.action.on_subscription();
     let saving = discount_text(&v);
     view! {
         <article class="offer-card big" data-state=v.state.as_str() data-action=v.action.as_str() data-testid="offer-card">
@@ -152,7 +154,7 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             <h1>{v.headline.clone()}</h1>
             <p>{v.value_prop.clone()}</p>
             // Free time keeps the plan: "Pro Monthly → Pro Monthly" would say nothing.
-            {v.from_product_name.clone().filter(|_| v.action != OfferAction::FreeTime).map(|from| view! {
+            {v.from_product_name.clone().filter(|_| !ended && v.action != OfferAction::FreeTime).map(|from| view! {
                 <p class="plan-move" data-testid="plan-move">
                     {i18n.t(Msg::OfferYourPlan)} ": " {from} " → " <strong>{v.product_name.clone()}</strong>
                 </p>
