@@ -529,6 +529,22 @@ async fn apply_change_puts_the_subscription_on_hold(app: &TestApp) {
     );
 }
 
+/// Waits until a subscription webhook has marked the open offer `tok` for a fresh quote.
+async fn assert_requoted(app: &TestApp, tok: &str, by: &str) {
+    for _ in 0..100 {
+        let quoted_at = scalar(
+            app,
+            &format!("SELECT CAST(quoted_at AS TEXT) FROM offers WHERE token = '{tok}'"),
+        )
+        .await;
+        if quoted_at.as_deref() == Some("0") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{by} never reached the open offer");
+}
+
 /// A subscription moved elsewhere (Dodo's dashboard, the merchant's own backend) ends an open
 /// upgrade to the plan it is now on: the offer is quoted again at once, withdrawn with its
 /// reason, and the customer's click charges nothing.
@@ -550,21 +566,7 @@ async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
     let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
     assert_eq!(sub["product_id"], PRO);
     // The webhook marks the quote stale; the next look (here the accept) quotes again.
-    let mut stale = false;
-    for _ in 0..100 {
-        stale = scalar(
-            app,
-            &format!("SELECT CAST(quoted_at AS TEXT) FROM offers WHERE token = '{tok}'"),
-        )
-        .await
-        .as_deref()
-            == Some("0");
-        if stale {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(stale, "subscription.plan_changed reached the open offer");
+    assert_requoted(app, &tok, "subscription.plan_changed").await;
     let (s, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["state"], "expired", "{v}");
@@ -586,6 +588,34 @@ async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
         !text.contains("today, then") && !text.contains("Basic Monthly →"),
         "{text}"
     );
+}
+
+/// The subscriber sets the subscription to end (Dodo's portal: a PATCH, `subscription.updated`)
+/// while an upgrade is open: Dodo would refuse the change, so the click ends the offer with
+/// that reason instead of calling it.
+async fn a_cancellation_elsewhere_ends_the_open_upgrade(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let tok = token_of(&near_limit(&api, PRIYA, Some(PRIYA_BASIC)).await);
+    common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
+    let r = common::client()
+        .patch(format!(
+            "{}/sandbox/dodo/subscriptions/{PRIYA_BASIC}",
+            app.base
+        ))
+        .bearer_auth("sandbox_key")
+        .json(&json!({ "cancel_at_next_billing_date": true }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_requoted(app, &tok, "subscription.updated").await;
+    let (s, v) = api.post(&format!("offers/{tok}/accept"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "expired", "{v}");
+    assert_eq!(v["failure_code"], "subscription_cancelling", "{v}");
+    assert_eq!(paid_amount(app, &tok).await, None, "nothing charged");
+    let sub = sandbox_get(app, &format!("/subscriptions/{PRIYA_BASIC}")).await;
+    assert_eq!(sub["product_id"], BASIC, "the plan did not move");
 }
 
 /// A one-time cross-sell for a subscriber is a one-time charge: the subscription is untouched.
@@ -690,6 +720,7 @@ async fn analytics_count_saves_by_reason(app: &TestApp) {
 on_both_backends!(
     analytics_count_saves_by_reason,
     a_plan_change_elsewhere_ends_the_open_upgrade,
+    a_cancellation_elsewhere_ends_the_open_upgrade,
     unanswered_save_offer_cancels,
     apply_change_puts_the_subscription_on_hold,
     one_time_cross_sell_leaves_the_subscription,

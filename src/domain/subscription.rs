@@ -170,6 +170,14 @@ pub struct SubscriptionView {
     pub scheduled: Option<ScheduledView>,
 }
 
+impl SubscriptionView {
+    /// Cancelled, expired or never started (`failed`): it bills no more, so it has no next
+    /// billing date to show.
+    pub fn has_ended(&self) -> bool {
+        matches!(self.status.as_str(), "cancelled" | "expired" | "failed")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerView {
     pub id: String,
@@ -444,6 +452,31 @@ mod tests {
         );
         assert!(!q.lines_add_up());
         assert_eq!(line(-3000, 0.5).amount(), -1500);
+    }
+
+    #[test]
+    fn only_ended_subscriptions_have_no_next_bill() {
+        let sub = |status: &str| SubscriptionView {
+            id: "sub_1".into(),
+            status: status.into(),
+            product_id: "pdt_1".into(),
+            product_name: "Basic".into(),
+            quantity: 1,
+            recurring_amount: 3000,
+            currency: "USD".into(),
+            interval: "Month".into(),
+            previous_billing_date: 0,
+            next_billing_date: 0,
+            cancel_at_next_billing_date: false,
+            payment_method_id: None,
+            scheduled: None,
+        };
+        for s in ["cancelled", "expired", "failed"] {
+            assert!(sub(s).has_ended(), "{s}");
+        }
+        for s in ["active", "on_hold", "paused", "pending"] {
+            assert!(!sub(s).has_ended(), "{s}");
+        }
     }
 
     #[test]

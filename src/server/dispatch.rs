@@ -55,6 +55,11 @@ async fn apply_events(
                 plan_changes::on_subscription(tx, kind, data).await?;
                 offers::on_subscription_changed(tx, data).await?
             }
+            // What an open offer's quote read moved: the billing dates (a renewal, free
+            // time), the cancellation flag, the plan (a change made outside us).
+            "subscription.updated" | "subscription.renewed" | "subscription.active" => {
+                offers::on_subscription_changed(tx, data).await?
+            }
             "subscription.on_hold" => {
                 plan_changes::on_subscription(tx, kind, data).await?;
                 offers::on_subscription_ended(tx, kind, data).await?

@@ -462,6 +462,14 @@ pub struct OfferRow {
     pub counts: Counts,
 }
 
+impl OfferRow {
+    /// A free-time save rule offers no other product: it keeps the plan held (a total row
+    /// offers nothing at all).
+    pub fn offers_free_time(&self) -> bool {
+        self.kind.is_some() && self.offered.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrendPoint {
     pub day: i64,
@@ -660,8 +668,7 @@ pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
             csv_text(&r.name),
             r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
             csv_text(&r.trigger),
-            // A free-time save offer offers no other product: it keeps the plan held.
-            csv_text(if r.offered.is_empty() && r.kind.is_some() {
+            csv_text(if r.offers_free_time() {
                 "free time on the current plan"
             } else {
                 r.offered.as_str()

@@ -229,16 +229,23 @@ pub(super) async fn withdraw(
     why: NoOffer,
     detail: &str,
 ) -> Result<bool, sqlx::Error> {
-    if !transition(tx, offer, OfferState::Pending, OfferState::Expired).await? {
-        return Ok(false);
+    // `transition` with the reason in the same statement.
+    let moved = sqlx::query(
+        "UPDATE offers SET state = $1, failure_code = $2, updated_at = $3 WHERE id = $4 AND state = $5",
+    )
+    .bind(OfferState::Expired.as_str())
+    .bind(why.as_str())
+    .bind(now_ms())
+    .bind(&offer.id)
+    .bind(OfferState::Pending.as_str())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if moved {
+        event(tx, offer, EventKind::Expired, None, Some(detail)).await?;
     }
-    sqlx::query("UPDATE offers SET failure_code = $1 WHERE id = $2")
-        .bind(why.as_str())
-        .bind(&offer.id)
-        .execute(&mut **tx)
-        .await?;
-    event(tx, offer, EventKind::Expired, None, Some(detail)).await?;
-    Ok(true)
+    Ok(moved)
 }
 
 /// Expires a pending offer whose time is up; true when it is (now) expired.

@@ -309,9 +309,10 @@ pub(super) async fn fail_charging(
     Ok(())
 }
 
-/// `subscription.plan_changed`: the open offers on that subscription were quoted against the
-/// plan it left, so each is quoted again when next shown or accepted (one made pointless is
-/// then withdrawn with its reason) instead of looking live until its quote ages out.
+/// `subscription.plan_changed`, `.updated`, `.renewed`, `.active`: the open offers on that
+/// subscription were quoted against what it was (its plan, billing dates, cancellation), so
+/// each is quoted again when next shown or accepted (one made pointless is then withdrawn with
+/// its reason) instead of looking live until its quote ages out.
 pub async fn on_subscription_changed(tx: &mut Tx, data: &Value) -> Result<(), sqlx::Error> {
     let Some(sub) = data.get("subscription_id").and_then(Value::as_str) else {
         return Ok(());

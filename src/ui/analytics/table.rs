@@ -74,7 +74,7 @@ pub fn OfferTable(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
                     {link}
                     {total.then(|| view! { <span>{i18n.t(Msg::AnTotal)}</span> })}
                     {(!total).then(|| view! {
-                        <span class="sub">{format!("{} → {}", super::catch_all_named(i18n, &row.trigger, row.trigger.clone()), offered_label(i18n, &row.offered))}</span>
+                        <span class="sub">{format!("{} → {}", super::catch_all_named(i18n, &row.trigger, row.trigger.clone()), offered_label(i18n, &row))}</span>
                     })}
                 </th>
                 <td>{cur.clone()}</td>
@@ -128,11 +128,11 @@ pub fn OfferTable(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     .into_any()
 }
 
-/// What a rule offers; a free-time save offer offers no other product (it keeps the plan held).
-fn offered_label(i18n: crate::ui::i18n::I18n, offered: &str) -> String {
-    if offered.is_empty() {
+/// What a rule offers, in words for free time.
+fn offered_label(i18n: crate::ui::i18n::I18n, row: &OfferRow) -> String {
+    if row.offers_free_time() {
         i18n.now(Msg::AnFreeTimeSamePlan).to_string()
     } else {
-        offered.to_string()
+        row.offered.clone()
     }
 }

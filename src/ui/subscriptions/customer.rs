@@ -44,6 +44,7 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                     {c.subscriptions.into_iter().map(|s| {
                         let href = format!("{}#change-title", v.href(&[("sub", &s.id), ("change", ""), ("mode", ""), ("done", "")]));
                         let active = s.status == "active";
+                        let ended = s.has_ended();
                         view! {
                             <tr data-testid="subscription" data-id=s.id.clone()>
                                 <td>{s.product_name.clone()} <br/><code class="small">{s.id.clone()}</code>
@@ -58,8 +59,7 @@ pub(super) fn CustomerCard(c: CustomerView, v: View) -> impl IntoView {
                                         <p class="small" data-testid="cancelling">{i18n.t(Msg::SubsEndsAtPeriodEnd)}</p>
                                     })}
                                 </td>
-                                // An ended subscription bills no more: no date to show.
-                                <td>{(s.status != "cancelled" && s.status != "expired").then(|| format_utc(s.next_billing_date))}</td>
+                                <td>{(!ended).then(|| format_utc(s.next_billing_date))}</td>
                                 <td>{active.then(|| view! {
                                     <a class="button plain" data-testid="change-plan" href=href>
                                         {i18n.t(Msg::SubsChangePlan)}
