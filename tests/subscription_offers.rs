@@ -618,6 +618,30 @@ async fn a_cancellation_elsewhere_ends_the_open_upgrade(app: &TestApp) {
     assert_eq!(sub["product_id"], BASIC, "the plan did not move");
 }
 
+/// Dodo refuses the preview of an open upgrade (here a quantity it does not take, standing in
+/// for a subscription that changed between our read and the preview): the customer's page
+/// says the offer ended, not support's "Dodo refused this change", and nothing is charged.
+async fn a_refused_preview_ends_the_offer_for_the_customer(app: &TestApp) {
+    let api = merchant_api(app).await;
+    let tok = token_of(&near_limit(&api, PRIYA, Some(PRIYA_BASIC)).await);
+    common::exec(
+        app,
+        &format!("UPDATE offers SET quantity = 500, quoted_at = 0 WHERE token = '{tok}'"),
+    )
+    .await;
+    let page = common::page_text(&common::client(), format!("{}/offer/{tok}", app.base)).await;
+    let text = strip_tags(&page);
+    assert!(
+        text.contains("your subscriptions have changed since it was made"),
+        "{text}"
+    );
+    assert!(!text.contains("Dodo Payments refused"), "{text}");
+    let (_, v) = api.get(&format!("offers/{tok}")).await;
+    assert_eq!(v["state"], "expired", "{v}");
+    assert_eq!(v["failure_code"], "refused_by_dodo", "{v}");
+    assert_eq!(paid_amount(app, &tok).await, None, "nothing charged");
+}
+
 /// A one-time cross-sell for a subscriber is a one-time charge: the subscription is untouched.
 async fn one_time_cross_sell_leaves_the_subscription(app: &TestApp) {
     let api = merchant_api(app).await;
@@ -721,6 +745,7 @@ on_both_backends!(
     analytics_count_saves_by_reason,
     a_plan_change_elsewhere_ends_the_open_upgrade,
     a_cancellation_elsewhere_ends_the_open_upgrade,
+    a_refused_preview_ends_the_offer_for_the_customer,
     unanswered_save_offer_cancels,
     apply_change_puts_the_subscription_on_hold,
     one_time_cross_sell_leaves_the_subscription,

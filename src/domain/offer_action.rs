@@ -72,16 +72,19 @@ pub enum NoOffer {
     Cancelling,
     /// The offered product is no longer for sale.
     ProductGone,
+    /// Dodo refused the change's preview (422: the subscription changed after we read it).
+    Refused,
 }
 
 impl NoOffer {
-    pub const ALL: [NoOffer; 6] = [
+    pub const ALL: [NoOffer; 7] = [
         NoOffer::NotActive,
         NoOffer::SamePlan,
         NoOffer::CurrencyMismatch,
         NoOffer::SeveralSubscriptions,
         NoOffer::Cancelling,
         NoOffer::ProductGone,
+        NoOffer::Refused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +95,7 @@ impl NoOffer {
             NoOffer::SeveralSubscriptions => "several_subscriptions",
             NoOffer::Cancelling => "subscription_cancelling",
             NoOffer::ProductGone => "product_unavailable",
+            NoOffer::Refused => "refused_by_dodo",
         }
     }
 

@@ -242,7 +242,9 @@ fn ended_msg(w: NoOffer) -> Msg {
         NoOffer::NotActive => Msg::OfferEndedNotActive,
         NoOffer::Cancelling => Msg::OfferEndedCancelling,
         NoOffer::ProductGone => Msg::OfferEndedProductGone,
-        NoOffer::CurrencyMismatch | NoOffer::SeveralSubscriptions => Msg::OfferEndedChanged,
+        NoOffer::CurrencyMismatch | NoOffer::SeveralSubscriptions | NoOffer::Refused => {
+            Msg::OfferEndedChanged
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! a plan change by Dodo's change-plan preview. When the fresh quote differs from what the
 //! customer saw, nothing is charged and the page shows the new amount for a new click.
 use super::{plan, Offer};
-use crate::domain::error::AppError;
+use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::offer::OfferState;
 use crate::domain::offer_action::{choose, NoOffer, OfferAction};
 use crate::domain::subscription::EffectiveAt;
@@ -87,7 +87,13 @@ async fn fresh(state: &AppState, offer: &Offer) -> Result<Result<Quote, NoOffer>
                 Err(why) => Ok(Err(why)),
                 Ok(c) if c.action == OfferAction::PlanChange => {
                     let sid = c.subscription_id.unwrap_or_default();
-                    plan::quote(state, offer, &sid, offered).await.map(Ok)
+                    match plan::quote(state, offer, &sid, offered).await {
+                        // Dodo refused the preview (the subscription went inactive or was
+                        // set to end after we read it): the change would be refused too, so
+                        // the customer learns the offer ended, not support's error.
+                        Err(e) if e.code == ErrorCode::Validation => Ok(Err(NoOffer::Refused)),
+                        quoted => quoted.map(Ok),
+                    }
                 }
                 Ok(c) => Ok(Ok(simple(c.action))),
             }
