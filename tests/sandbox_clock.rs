@@ -660,7 +660,7 @@ async fn payment_method_updates_and_portal() {
 }
 
 #[tokio::test]
-async fn prorated_preview_shows_the_unused_credit_line() {
+async fn prorated_preview_puts_the_unused_time_in_customer_credits() {
     let app = common::sqlite().await;
     let body =
         |mode: &str| json!({ "product_id": PRO, "quantity": 1, "proration_billing_mode": mode });
@@ -671,8 +671,10 @@ async fn prorated_preview_shows_the_unused_credit_line() {
     )
     .await;
     let charge = &v["immediate_charge"];
+    // Dodo's shape (the contract's fixture): the new plan is the only line, for its share of
+    // the period; the old plan's unused value is the negative `customer_credits`.
     let lines = charge["line_items"].as_array().unwrap();
-    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
         (
             lines[0]["product_id"].as_str(),
@@ -680,31 +682,24 @@ async fn prorated_preview_shows_the_unused_credit_line() {
         ),
         (Some(PRO), Some(8000))
     );
-    assert_eq!(
-        (
-            lines[1]["product_id"].as_str(),
-            lines[1]["unit_price"].as_i64()
-        ),
-        (Some(BASIC), Some(-3000))
-    );
-    let factor = lines[1]["proration_factor"].as_f64().unwrap();
+    let factor = lines[0]["proration_factor"].as_f64().unwrap();
     assert!(
         (factor - 0.5).abs() < 0.01,
         "half the period left: {factor}"
     );
-    let sum: i64 = lines
-        .iter()
-        .map(|l| l["subtotal"].as_i64().unwrap())
-        .collect::<Vec<_>>()
-        .iter()
-        .sum();
-    assert!(lines[1]["subtotal"].as_i64().unwrap() < 0);
-    assert_eq!(
-        charge["summary"]["total_amount"].as_i64(),
-        Some(sum),
-        "total = sum of the lines (no credit held)"
+    let line = lines[0]["subtotal"].as_i64().unwrap();
+    let credits = charge["summary"]["customer_credits"].as_i64().unwrap();
+    let total = charge["summary"]["total_amount"].as_i64().unwrap();
+    assert!((line - 4000).abs() <= 2, "Pro $80 × ½: {line}");
+    assert!(
+        (credits + 1500).abs() <= 2,
+        "Basic's unused half: {credits}"
     );
-    assert!((sum - 2500).abs() <= 2, "(8000 − 3000) × ½ ≈ 2500: {sum}");
+    assert_eq!(total, line + credits, "the line less the credit used");
+    assert!(
+        (total - 2500).abs() <= 2,
+        "(8000 − 3000) × ½ ≈ 2500: {total}"
+    );
     // Other modes keep their single line.
     let v = common::sandbox_post(
         &app,

@@ -42,6 +42,10 @@ test('support finds a subscription by email, compares the modes, upgrades and do
   await expect(diff.getByRole('list', { name: 'Line items' })).toContainText('Pro Monthly × 1 @ $80.00 × 100.00% = $80.00');
   await expect(diff.getByTestId('credit-used')).toContainText('-$30.00');
   await expect(diff.getByTestId('lines-note')).toHaveCount(0);
+  // Prorated as Dodo previews it: the new plan's share as the one line, Basic's unused time as the credit used.
+  await expect(prorated.getByRole('list', { name: 'Line items' }).getByRole('listitem')).toHaveCount(2);
+  await expect(prorated.getByTestId('credit-used')).toContainText(/-\$\d+\.\d\d/);
+  await expect(prorated.getByTestId('lines-note')).toHaveCount(0);
 
   await diff.getByTestId('choose').click();
   await expect(page.getByTestId('confirm-amount')).toHaveText('$50.00');

@@ -233,8 +233,9 @@ impl ModeQuote {
     /// lists only the new plan and puts the old plan's unused value in `customer_credits`
     /// (Pro $80.00 × 50% = $40.00, credit −$15.00, charge $25.00); shown as its own row so the
     /// figures add up on the card. `None` when none was used, or when the lines already carry
-    /// it (the sandbox lists the unused time as a line): the row must bring the lines nearer
-    /// the charge, not count the credit twice.
+    /// it (Dodo does not document how lines, credits and the total tie together, so a preview
+    /// listing the unused time as a negative line is possible): the row must bring the lines
+    /// nearer the charge, not count the credit twice.
     pub fn credit_used_row(&self) -> Option<i64> {
         let used = self.customer_credits.min(0);
         let gap = self.lines_amount() - self.total_amount;

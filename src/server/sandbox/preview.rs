@@ -1,46 +1,34 @@
 //! `POST /subscriptions/{id}/change-plan/preview` (CONTRACT §9.4): what a change would bill
 //! now, priced by `domain::proration`, without changing or charging anything.
 //!
-//! Line items: the new plan for its share of the period and, under `prorated_immediately`,
-//! the unused part of the old plan as its own (negative) line. Each line also carries its
-//! `subtotal` (an emulator extra), so `summary.total_amount` is the lines' sum less any credit
-//! balance the subscription holds, never below zero.
+//! As in Dodo's preview (the contract's fixture, Basic → Pro half-way: one line of Pro at
+//! `proration_factor` 0.5, `customer_credits` −1500, `total_amount` 2500), the only line is the
+//! new plan for its share of the period; what offsets it (the old plan's unused value, then any
+//! credit balance held) is `summary.customer_credits`, never a line of its own. The line also
+//! carries its `subtotal` (an emulator extra): an upgrade's `total_amount` is that subtotal plus
+//! the (negative) `customer_credits`; a downgrade charges nothing and `customer_credits` is the
+//! credit added.
 use super::payments::parse_body;
 use super::plan_change::{apply_to, price, validate, ChangeRequest, Planned};
 use super::subscriptions::{subscription_json, Scheduled, Sub};
 use super::{iso, Reply, Sandbox};
-use crate::domain::proration::{ProrationMode, Quote};
+use crate::domain::proration::Quote;
 use crate::domain::subscription::EffectiveAt;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-fn line_items(s: &Sub, p: &Planned, q: &Quote) -> Vec<Value> {
-    let mut lines = Vec::new();
-    if q.new_plan_charge > 0 {
-        lines.push(json!({
-            "type": "subscription", "id": p.product.id, "product_id": p.product.id,
-            "name": p.product.name, "description": p.product.description,
-            "currency": p.product.currency, "unit_price": p.product.price, "quantity": p.quantity,
-            "proration_factor": q.proration_factor, "tax_inclusive": false, "tax_rate": 0.0, "tax": 0,
-            "subtotal": q.new_plan_charge
-        }));
+fn line_items(p: &Planned, q: &Quote) -> Vec<Value> {
+    if q.new_plan_charge <= 0 {
+        return Vec::new();
     }
-    if p.mode == Some(ProrationMode::ProratedImmediately)
-        && p.effective == EffectiveAt::Immediately
-        && q.unused_credit > 0
-    {
-        lines.push(json!({
-            "type": "subscription", "id": format!("{}_unused", s.product.id),
-            "product_id": s.product.id,
-            "name": format!("Unused time on {}", s.product.name),
-            "description": "Credit for the part of the current period not used on the old plan.",
-            "currency": s.product.currency, "unit_price": -s.product.price, "quantity": s.quantity,
-            "proration_factor": q.proration_factor, "tax_inclusive": false, "tax_rate": 0.0, "tax": 0,
-            "subtotal": -q.unused_credit
-        }));
-    }
-    lines
+    vec![json!({
+        "type": "subscription", "id": p.product.id, "product_id": p.product.id,
+        "name": p.product.name, "description": p.product.description,
+        "currency": p.product.currency, "unit_price": p.product.price, "quantity": p.quantity,
+        "proration_factor": q.proration_factor, "tax_inclusive": false, "tax_rate": 0.0, "tax": 0,
+        "subtotal": q.new_plan_charge
+    })]
 }
 
 fn preview_json(s: &Sub, p: &Planned, q: &Quote, now: i64) -> Value {
@@ -68,7 +56,7 @@ fn preview_json(s: &Sub, p: &Planned, q: &Quote, now: i64) -> Value {
     json!({
         "immediate_charge": {
             "effective_at": effective_at,
-            "line_items": line_items(s, p, q),
+            "line_items": line_items(p, q),
             "summary": {
                 "currency": cur, "total_amount": q.total_amount, "tax": 0,
                 "customer_credits": q.customer_credits,
