@@ -556,6 +556,7 @@ async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
         strip_tags(&page).contains("$50.00 today"),
         "quoted when shown"
     );
+    assert!(page.contains("Best value"), "the rule's badge while open");
     sandbox_post(
         app,
         &format!("/subscriptions/{PRIYA_BASIC}/change-plan"),
@@ -583,9 +584,11 @@ async fn a_plan_change_elsewhere_ends_the_open_upgrade(app: &TestApp) {
         text.contains("your subscription is already on this plan"),
         "{text}"
     );
-    // No price or plan move left on the page to read as still on offer.
+    // No price, plan move or badge left on the page to read as still on offer.
     assert!(
-        !text.contains("today, then") && !text.contains("Basic Monthly →"),
+        !text.contains("today, then")
+            && !text.contains("Basic Monthly →")
+            && !text.contains("Best value"),
         "{text}"
     );
 }

@@ -22,7 +22,7 @@ test('simulate a purchase, accept the offer with one click, see it confirmed', a
   await expect(page).toHaveURL(/\/rules$/);
   await simulatePurchase(page, 'cus_PriyaRaman0001', 'pdt_LpTemplatePack01');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Write the words that make those pages sell');
-  await expect(page.getByTestId('offer-card')).toContainText('$20.00 more than');
+  await expect(page.getByTestId('price-diff')).toHaveText('$20.00 more than what you just bought (Landing Page Template Pack, $29.00)');
   // A plain form: the page comes back charging, looks again each second, then shows paid.
   const accept = page.getByTestId('accept');
   await accept.click();
@@ -36,6 +36,8 @@ test('simulate a purchase, accept the offer with one click, see it confirmed', a
   await expect(page.getByTestId('full-price')).toHaveText('$9.00');
   await expect(page.getByTestId('offer-card').locator('.price').first()).toHaveText('$6.75');
   await expect(page.getByTestId('saving')).toHaveText('You save $2.25 (25% off).');
+  // An add-on after the course meets another need: no price gap to anything.
+  await expect(page.getByTestId('price-diff')).toHaveCount(0);
   await hydrated(page);
   await expect(page.getByTestId('countdown')).toHaveText(/^Offer ends in (29:[0-5]\d|30:00)$/);
   const first = await page.getByTestId('countdown').textContent();
@@ -51,6 +53,8 @@ test('decline shows the downsell at once, which can be accepted', async ({ page 
   await simulatePurchase(page, 'cus_JonasWeber0002', 'pdt_LpTemplatePack01');
   await page.getByTestId('decline').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not now? Take the email templates instead');
+  // A downsell is priced against the offer just declined, not the purchase.
+  await expect(page.getByTestId('price-diff')).toHaveText('$30.00 less than the offer you passed on (Conversion Copywriting Course, $49.00)');
   await hydrated(page);
   await page.getByTestId('accept').click();
   await expect(page.getByTestId('offer-paid')).toBeVisible({ timeout: 15_000 });

@@ -1,5 +1,6 @@
 //! Offers: the states an offer moves through and what the customer's page needs to show.
 use super::offer_action::OfferAction;
+use super::rule::RuleKind;
 use serde::{Deserialize, Serialize};
 
 /// `pending → charging → paid | failed`, `pending → declined | expired | fallback`.
@@ -64,8 +65,9 @@ pub struct OfferView {
     pub quantity: i32,
     pub amount: i64,
     pub currency: String,
-    pub trigger_product_name: String,
-    pub trigger_amount: i64,
+    /// What the page sets the price against, if anything (see [`ComparedWith::for_kind`]).
+    #[serde(default)]
+    pub compared: Option<PriceComparison>,
     pub expires_at: i64,
     pub now: i64,
     pub failure_message: Option<String>,
@@ -99,6 +101,37 @@ pub struct OfferView {
     pub discount_percent: i32,
     #[serde(default)]
     pub discount_cycles: i32,
+}
+
+/// What an offer's price is set against on its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparedWith {
+    /// The product just bought.
+    Bought,
+    /// The offer declined just before this one.
+    Declined,
+}
+
+impl ComparedWith {
+    /// An upsell is a step up from what was just bought; a downsell is the cheaper way to
+    /// what was just declined. A cross-sell or a next offer meets another need, and a save
+    /// offer keeps a plan: a price gap to anything would only mislead there.
+    pub fn for_kind(kind: RuleKind) -> Option<Self> {
+        match kind {
+            RuleKind::Upsell => Some(ComparedWith::Bought),
+            RuleKind::Downsell => Some(ComparedWith::Declined),
+            RuleKind::CrossSell | RuleKind::Next | RuleKind::Save => None,
+        }
+    }
+}
+
+/// "$20.00 more than what you just bought (Template pack, $29.00)".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceComparison {
+    pub with: ComparedWith,
+    pub name: String,
+    pub amount: i64,
 }
 
 /// Families of decline codes, each with one explanation a customer understands.
@@ -161,6 +194,21 @@ pub fn decline_reason_for_staff(code: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_upsells_and_downsells_compare_prices() {
+        assert_eq!(
+            ComparedWith::for_kind(RuleKind::Upsell),
+            Some(ComparedWith::Bought)
+        );
+        assert_eq!(
+            ComparedWith::for_kind(RuleKind::Downsell),
+            Some(ComparedWith::Declined)
+        );
+        for k in [RuleKind::CrossSell, RuleKind::Next, RuleKind::Save] {
+            assert_eq!(ComparedWith::for_kind(k), None, "{k:?}");
+        }
+    }
 
     #[test]
     fn staff_read_about_the_customer_and_what_to_do() {

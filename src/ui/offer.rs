@@ -37,7 +37,6 @@ pub fn OfferPage() -> impl IntoView {
 #[component]
 fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
     let i18n = use_i18n();
-    let diff = v.amount - v.trigger_amount;
     let minutes_left = ((v.expires_at - v.now).max(0) + 59_999) / 60_000;
     let price = format_money(v.amount, &v.currency);
     let (accept_label, decline_label) = if v.save {
@@ -136,13 +135,16 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
             }.into_any()
         }
     };
-    let diff_text = price_diff_text(
-        i18n,
-        diff,
-        &v.currency,
-        &v.trigger_product_name,
-        &format_money(v.trigger_amount, &v.currency),
-    );
+    let diff_text = v.compared.as_ref().map(|c| {
+        price_diff_text(
+            i18n,
+            v.amount - c.amount,
+            &v.currency,
+            c.with,
+            &c.name,
+            &format_money(c.amount, &v.currency),
+        )
+    });
     // An ended offer asks nothing of anyone: no price or plan move to read as still on offer.
     let ended = v.state == OfferState::Expired;
     let terms = (!ended).then(|| terms(&v)).flatten();
@@ -150,7 +152,8 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
     let saving = discount_text(&v);
     view! {
         <article class="offer-card big" data-state=v.state.as_str() data-action=v.action.as_str() data-testid="offer-card">
-            {v.badge.clone().map(|b| view! { <span class="badge">{b}</span> })}
+            // "Best value" on an offer that can no longer be taken would still sell it.
+            {v.badge.clone().filter(|_| !ended).map(|b| view! { <span class="badge" data-testid="offer-badge">{b}</span> })}
             <h1>{v.headline.clone()}</h1>
             <p>{v.value_prop.clone()}</p>
             // Free time keeps the plan: "Pro Monthly → Pro Monthly" would say nothing.
@@ -168,7 +171,7 @@ fn OfferCard(v: OfferView, error: Option<AppError>) -> impl IntoView {
                     <strong class="price">{format_money(v.amount, &v.currency)}</strong>
                 </p>
                 {saving.clone().map(|s| view! { <p class="saving" data-testid="saving">{s}</p> })}
-                <p class="diff">{diff_text.clone()}</p>
+                {diff_text.clone().map(|t| view! { <p class="diff" data-testid="price-diff">{t}</p> })}
             })}
             {terms}
             {body}

@@ -69,25 +69,31 @@ where
         .map(super::errors::from_url)
 }
 
-/// The offer against the product just bought, as the customer reads it: "$20.00 more than
-/// what you just bought (Landing Page Template Pack, $29.00)". Shared by the hosted offer
-/// page and the editor's preview.
+/// The offer against what it is compared with, as the customer reads it: "$20.00 more than
+/// what you just bought (Landing Page Template Pack, $29.00)", or for a downsell "… less than
+/// the offer you passed on (…)". Shared by the hosted offer page and the editor's preview.
 pub fn price_diff_text(
     i18n: super::i18n::I18n,
     delta: i64,
     currency: &str,
-    bought: &str,
-    bought_price: &str,
+    with: crate::domain::offer::ComparedWith,
+    name: &str,
+    price: &str,
 ) -> String {
     use crate::domain::money::format_money;
+    use crate::domain::offer::ComparedWith;
     let (amount, word) = match delta.signum() {
         1 => (format_money(delta, currency), Msg::PreviewMore),
         -1 => (format_money(-delta, currency), Msg::PreviewLess),
         _ => (String::new(), Msg::PreviewSame),
     };
+    let basis = match with {
+        ComparedWith::Bought => Msg::PreviewBought,
+        ComparedWith::Declined => Msg::PreviewDeclined,
+    };
     format!(
-        "{amount} {} {} ({bought}, {bought_price})",
+        "{amount} {} {} ({name}, {price})",
         i18n.now(word),
-        i18n.now(Msg::PreviewBought)
+        i18n.now(basis)
     )
 }

@@ -6,8 +6,9 @@ use super::settle::read_back;
 use super::{by_token, event, expire_if_due};
 use crate::domain::analytics::EventKind;
 use crate::domain::error::AppError;
-use crate::domain::offer::{decline_reason, OfferState, OfferView};
+use crate::domain::offer::{decline_reason, ComparedWith, OfferState, OfferView, PriceComparison};
 use crate::domain::offer_action::NoOffer;
+use crate::domain::rule::RuleKind;
 use crate::domain::subscription::EffectiveAt;
 use crate::server::db::begin_write;
 use crate::server::ids::now_ms;
@@ -93,6 +94,13 @@ pub(super) async fn render(
             .map(|p| p.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
+    let compared = compared(state, &offer)
+        .await?
+        .map(|(with, product, amount)| PriceComparison {
+            with,
+            name: name(&product),
+            amount,
+        });
     Ok(OfferView {
         token: offer.token.clone(),
         state: offer.state,
@@ -104,8 +112,7 @@ pub(super) async fn render(
         quantity: offer.quantity as i32,
         amount: offer.amount,
         currency: offer.currency.clone(),
-        trigger_product_name: name(&offer.trigger_product_id),
-        trigger_amount: offer.trigger_amount,
+        compared,
         expires_at: offer.expires_at,
         now: now_ms(),
         failure_code: offer.failure_code.clone(),
@@ -132,5 +139,43 @@ pub(super) async fn render(
         full_amount: offer.full_amount,
         discount_percent: offer.full_amount.map_or(0, |_| offer.discount.percent),
         discount_cycles: offer.full_amount.map_or(0, |_| offer.discount.cycles),
+    })
+}
+
+/// What the offer's price is set against (`ComparedWith::for_kind`): the product just bought,
+/// or for a downsell the offer declined before it, in the same currency. Only an offer that
+/// shows its product has a price to compare (a plan change shows what it bills).
+async fn compared(
+    state: &AppState,
+    offer: &super::Offer,
+) -> Result<Option<(ComparedWith, String, i64)>, AppError> {
+    if offer.action.on_subscription() {
+        return Ok(None);
+    }
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM rules WHERE id = $1")
+        .bind(&offer.rule_id)
+        .fetch_optional(&state.db)
+        .await?;
+    let with = kind
+        .as_deref()
+        .and_then(RuleKind::parse)
+        .and_then(ComparedWith::for_kind);
+    Ok(match with {
+        None => None,
+        Some(ComparedWith::Bought) => Some((
+            ComparedWith::Bought,
+            offer.trigger_product_id.clone(),
+            offer.trigger_amount,
+        )),
+        Some(ComparedWith::Declined) => {
+            let declined: Option<(String, i64)> = sqlx::query_as(
+                "SELECT p.offer_product_id, p.amount FROM offers o JOIN offers p ON p.id = o.parent_offer_id \
+                 WHERE o.id = $1 AND p.currency = o.currency",
+            )
+            .bind(&offer.id)
+            .fetch_optional(&state.db)
+            .await?;
+            declined.map(|(product, amount)| (ComparedWith::Declined, product, amount))
+        }
     })
 }

@@ -1,4 +1,5 @@
 use crate::domain::money::format_money;
+use crate::domain::offer::ComparedWith;
 use crate::domain::rule::discount::PERCENT_MAX;
 use crate::domain::rule::{ProductSummary, RuleDraft};
 use crate::ui::i18n::{use_i18n, Msg};
@@ -40,14 +41,20 @@ pub(super) fn Preview(
             .as_ref()
             .zip(charged)
             .map(|(o, c)| format_money(c, &o.currency));
+        // As the offer page compares it: an upsell with what was just bought; a downsell's
+        // declined offer is not known here, and other kinds are not compared.
+        let bought = ComparedWith::for_kind(d.kind) == Some(ComparedWith::Bought);
         let diff = match (&offer, &trigger, charged) {
-            (Some(o), Some(t), Some(c)) if o.currency == t.currency => Some(price_diff_text(
-                i18n,
-                c - t.price,
-                &o.currency,
-                &t.name,
-                &t.price_label(),
-            )),
+            (Some(o), Some(t), Some(c)) if bought && o.currency == t.currency => {
+                Some(price_diff_text(
+                    i18n,
+                    c - t.price,
+                    &o.currency,
+                    ComparedWith::Bought,
+                    &t.name,
+                    &t.price_label(),
+                ))
+            }
             _ => None,
         };
         view! {
