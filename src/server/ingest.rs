@@ -101,10 +101,18 @@ const BURST: usize = 48;
 /// burst shorter than this is answered with the whole machine; in a longer one the applier
 /// runs alongside, so offers are never more than this late for want of a turn.
 const MAX_DEFER_MS: i64 = 5_000;
+/// A burst is over once no batch has been stored for this long (ms). Deliveries waiting
+/// (`in_flight`) alone said too early: between a batch's answers and the clients' next
+/// requests it dips, and the applier, taking those moments, ran through the whole burst.
+const QUIET_MS: i64 = 50;
 /// Burst batches stored at once. One at a time, a burst's rate was the commit's latency (the
 /// WAL flush) over the batch, with the CPU half idle; while one batch waits for its flush the
-/// next is sent, and PostgreSQL flushes their commits together.
-const STORES: usize = 4;
+/// next is sent, and PostgreSQL flushes their commits together. Two, each filled (below),
+/// stored more per second than four smaller ones.
+const STORES: usize = 2;
+/// A burst batch waits up to this many scheduler turns to hold [`FILL`] deliveries.
+const FILL_TURNS: usize = 16;
+const FILL: usize = 32;
 
 /// What the workers and the inbox's applier share: events stored and not yet applied (this
 /// process's count; the table is the truth), and the applier's wake-up.
@@ -115,6 +123,9 @@ struct Inbox {
     in_flight: AtomicUsize,
     /// When the inbox last received events while empty (ms; 0: empty as far as we know).
     since: AtomicI64,
+    /// When a burst batch was last stored (ms): a burst is still arriving while batches keep
+    /// coming.
+    last_stored: AtomicI64,
     /// Burst batches being stored: counted as the inbox's until stored, so a delivery that
     /// comes after them is not applied before them.
     storing: AtomicUsize,
@@ -154,6 +165,7 @@ impl Ingest {
             wake: Notify::new(),
             in_flight: AtomicUsize::new(0),
             since: AtomicI64::new(0),
+            last_stored: AtomicI64::new(0),
             storing: AtomicUsize::new(0),
             stores: Arc::new(Semaphore::new(STORES)),
             bursts,
@@ -215,6 +227,17 @@ async fn worker(
             };
             // What arrived while the earlier batches were being stored goes with this one.
             take_waiting(&mut batch, &mut rx);
+            // The answers to a stored batch go out together, so the moment a store ends only
+            // a few deliveries are queued; a handful of turns lets the handlers already at
+            // work queue theirs. Batches went from about 9 to about 27 deliveries, and
+            // PostgreSQL's cost per row falls with the batch (one statement, one commit).
+            for _ in 0..FILL_TURNS {
+                if batch.len() >= FILL {
+                    break;
+                }
+                tokio::task::yield_now().await;
+                take_waiting(&mut batch, &mut rx);
+            }
             tokio::spawn(store_burst(db.clone(), inbox.clone(), batch, permit));
             continue;
         }
@@ -303,9 +326,11 @@ async fn store_burst(
     if let Ok(stored) = &stored {
         let n = stored.iter().filter(|s| **s).count();
         inbox.pending.fetch_add(n, Ordering::AcqRel);
+        let now = now_ms();
+        inbox.last_stored.store(now, Ordering::Release);
         let _ = inbox
             .since
-            .compare_exchange(0, now_ms(), Ordering::AcqRel, Ordering::Acquire);
+            .compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire);
     }
     inbox.storing.fetch_sub(1, Ordering::AcqRel);
     inbox.wake.notify_one();
@@ -352,6 +377,7 @@ async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
             inbox.bursts,
             inbox.in_flight.load(Ordering::Acquire),
             inbox.since.load(Ordering::Acquire),
+            inbox.last_stored.load(Ordering::Acquire),
             now_ms(),
         ) {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -406,11 +432,15 @@ async fn applier(db: Db, dodo: Arc<Dodo>, inbox: Arc<Inbox>, apply: Apply) {
     }
 }
 
-/// Whether the applier may apply now: not while a burst is still arriving (`in_flight` at
-/// [`BURST`] or more, on PostgreSQL), unless the oldest stored event (`since`, ms; 0 when the
-/// inbox was found empty) has waited [`MAX_DEFER_MS`].
-fn may_apply(bursts: bool, in_flight: usize, since: i64, now: i64) -> bool {
-    !bursts || in_flight < BURST || since == 0 || now - since >= MAX_DEFER_MS
+/// Whether the applier may apply now: not while a burst is still arriving (on PostgreSQL:
+/// `in_flight` at [`BURST`] or more, or a batch stored within [`QUIET_MS`] of `now`), unless
+/// the oldest stored event (`since`, ms; 0 when the inbox was found empty) has waited
+/// [`MAX_DEFER_MS`].
+fn may_apply(bursts: bool, in_flight: usize, since: i64, last_stored: i64, now: i64) -> bool {
+    !bursts
+        || since == 0
+        || now - since >= MAX_DEFER_MS
+        || (in_flight < BURST && now - last_stored >= QUIET_MS)
 }
 
 /// Claims and applies up to `limit` stored events, oldest first, in one transaction.
@@ -578,16 +608,20 @@ mod tests {
     #[test]
     fn the_applier_waits_for_a_burst_but_never_longer_than_the_limit() {
         let t = 1_000_000;
-        // No burst: apply.
-        assert!(may_apply(true, BURST - 1, t, t));
-        // A burst that has just begun: wait.
-        assert!(!may_apply(true, BURST, t, t));
-        assert!(!may_apply(true, 500, t, t + MAX_DEFER_MS - 1));
+        let quiet = t - QUIET_MS;
+        // No burst: few waiting, nothing stored for a while. Apply.
+        assert!(may_apply(true, BURST - 1, t, quiet, t));
+        // Many waiting: a burst that has just begun. Wait.
+        assert!(!may_apply(true, BURST, t, quiet, t));
+        assert!(!may_apply(true, 500, t, quiet, t + MAX_DEFER_MS - 1));
+        // Few waiting for a moment, but batches still being stored: the burst goes on.
+        assert!(!may_apply(true, 3, t, t - 1, t));
+        assert!(!may_apply(true, 0, t, t - QUIET_MS + 1, t));
         // The oldest stored event has waited the limit: apply, burst or not.
-        assert!(may_apply(true, 500, t, t + MAX_DEFER_MS));
+        assert!(may_apply(true, 500, t, t, t + MAX_DEFER_MS));
         // Nothing stored by a burst (events a crash left): apply.
-        assert!(may_apply(true, 500, 0, t));
+        assert!(may_apply(true, 500, 0, t, t));
         // SQLite stores nothing for later: never held back.
-        assert!(may_apply(false, 500, t, t));
+        assert!(may_apply(false, 500, t, t, t));
     }
 }
