@@ -42,6 +42,9 @@ test('analyst changes the range, filters, reads the trend, drills down and downl
   // Drill-down into the first offer: its funnel and recent offers.
   await table.locator('tbody th a').first().click();
   await expect(page.getByTestId('funnel')).toBeVisible();
+  // Each step after the first says how many of the step before it went on.
+  await expect(page.getByTestId('funnel-step')).toHaveCount(3);
+  await expect(page.getByTestId('funnel-step').nth(1)).toHaveText(/^\d{1,3}\.\d% of shown$/);
   await expect(page.getByTestId('recent').locator('tbody tr').first()).toBeVisible();
 
   // The CSV has a header, the table's rows, then one total per currency.

@@ -314,6 +314,8 @@ pub enum Msg {
     AnTrend,
     AnTrendWeekly,
     AnFunnel,
+    AnOfCreated,
+    AnOfStep,
     AnExperiments,
     AnDeclines,
     AnRecent,
@@ -1054,6 +1056,8 @@ fn en(m: Msg) -> &'static str {
         AnTrendWeekly => "Weekly trend",
         #[cfg(feature = "ssr")]
         AnFunnel => "Funnel",
+        AnOfCreated => "of created",
+        AnOfStep => "{p} of {step}",
         #[cfg(feature = "ssr")]
         AnExperiments => "Experiments",
         #[cfg(feature = "ssr")]
@@ -1067,7 +1071,7 @@ fn en(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         AnOutcome => "Outcome",
         #[cfg(feature = "ssr")]
-        AnAmount => "Amount",
+        AnAmount => "Offered at",
         #[cfg(feature = "ssr")]
         AnArm => "Arm",
         #[cfg(feature = "ssr")]
@@ -2018,6 +2022,8 @@ fn zh(m: Msg) -> &'static str {
         AnTrendWeekly => "每周趋势",
         #[cfg(feature = "ssr")]
         AnFunnel => "漏斗",
+        AnOfCreated => "占已创建",
+        AnOfStep => "占{step}的 {p}",
         #[cfg(feature = "ssr")]
         AnExperiments => "实验",
         #[cfg(feature = "ssr")]
@@ -2031,7 +2037,7 @@ fn zh(m: Msg) -> &'static str {
         #[cfg(feature = "ssr")]
         AnOutcome => "结果",
         #[cfg(feature = "ssr")]
-        AnAmount => "金额",
+        AnAmount => "报价",
         #[cfg(feature = "ssr")]
         AnArm => "分组",
         #[cfg(feature = "ssr")]

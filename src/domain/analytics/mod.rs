@@ -164,7 +164,28 @@ fn ratio(num: i64, den: i64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
+/// One step of an offer's funnel (created → shown → accepted → paid).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FunnelStep {
+    pub count: i64,
+    /// Its share of offers created: the bar's length.
+    pub of_created: Option<f64>,
+    /// Its share of the step before, where offers were lost ("accepted of shown" is the take
+    /// rate, "paid of shown" the table's conversion has the same basis). `None` for the first.
+    pub of_previous: Option<f64>,
+}
+
 impl Counts {
+    /// The funnel's four steps, in order.
+    pub fn funnel(&self) -> [FunnelStep; 4] {
+        let counts = [self.created, self.shown, self.accepted, self.paid];
+        std::array::from_fn(|i| FunnelStep {
+            count: counts[i],
+            of_created: ratio(counts[i], self.created),
+            of_previous: i.checked_sub(1).and_then(|p| ratio(counts[i], counts[p])),
+        })
+    }
+
     /// The change one event makes. `net_before` is the offer's net revenue before this event
     /// (paid minus refunded so far), so the sum of squares stays exact whatever the order.
     pub fn for_event(kind: EventKind, amount: i64, trigger_amount: i64, net_before: i64) -> Self {

@@ -105,6 +105,18 @@ fn funnel_rates() {
     assert!(close(c.aov_uplift().unwrap(), 49_000.0 / 29_000.0, 1e-12));
     assert!(close(c.failure_rate().unwrap(), 2.0 / 12.0, 1e-12));
     assert_eq!(Counts::default().conversion(), None);
+    // The funnel: bars against offers created, each step against the one before it.
+    let f = c.funnel();
+    assert_eq!(f.map(|s| s.count), [120, 100, 12, 10]);
+    assert_eq!(f[0].of_created, Some(1.0));
+    assert_eq!(f[0].of_previous, None);
+    assert_eq!(f[2].of_previous, c.take_rate(), "accepted of shown");
+    assert!(close(f[3].of_previous.unwrap(), 10.0 / 12.0, 1e-12));
+    assert!(close(f[3].of_created.unwrap(), 10.0 / 120.0, 1e-12));
+    let none = Counts::default().funnel();
+    assert!(none
+        .iter()
+        .all(|s| s.of_created.is_none() && s.of_previous.is_none()));
 }
 
 #[test]

@@ -119,29 +119,38 @@ pub fn Trend(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
     }
 }
 
-/// Created → shown → accepted → paid for one offer, each bar as a share of offers created.
+/// Created → shown → accepted → paid for one offer: each bar and its figure as a share of
+/// offers created, and under each step's name its share of the step before (accepted of
+/// shown is the table's take rate), so where offers are lost reads at a glance.
 #[component]
 pub fn Funnel(counts: Counts) -> impl IntoView {
     let i18n = use_i18n();
-    let base = counts.created.max(1) as f64;
-    let steps = [
-        (Msg::AnCreated, counts.created),
-        (Msg::AnShown, counts.shown),
-        (Msg::AnAccepted, counts.accepted),
-        (Msg::AnPaid, counts.paid),
-    ];
-    let row_h = 34.0;
+    let labels = [Msg::AnCreated, Msg::AnShown, Msg::AnAccepted, Msg::AnPaid];
+    let pct = |r: Option<f64>| format!("{:.1}%", 100.0 * r.unwrap_or(0.0));
+    let row_h = 44.0;
     view! {
         <svg class="funnel" viewBox=format!("0 0 {W} {}", row_h * 4.0) role="img" aria-label=i18n.t(Msg::AnFunnel) data-testid="funnel">
-            {steps.into_iter().enumerate().map(|(i, (label, v))| {
-                let w = (W - 260.0) * v as f64 / base;
+            {counts.funnel().into_iter().enumerate().map(|(i, step)| {
+                let w = (W - 300.0) * step.of_created.unwrap_or(0.0);
                 let y = row_h * i as f64;
+                // Closures: the words follow the language switch.
+                let value = move || if i == 0 {
+                    step.count.to_string()
+                } else {
+                    format!("{} · {} {}", step.count, pct(step.of_created), i18n.now(Msg::AnOfCreated))
+                };
+                let of_previous = (i > 0).then_some(move || {
+                    i18n.now(Msg::AnOfStep)
+                        .replace("{p}", &pct(step.of_previous))
+                        .replace("{step}", &i18n.now(labels[i - 1]).to_lowercase())
+                });
                 view! {
-                    <text class="label" x="0" y=y + 21.0>{i18n.t(label)}</text>
-                    <rect class="bar" x="120" y=y + 6.0 width=format!("{w:.1}") height=row_h - 12.0/>
-                    <text class="value" x=format!("{:.1}", 128.0 + w) y=y + 21.0>
-                        {format!("{v} · {:.1}%", 100.0 * v as f64 / base)}
-                    </text>
+                    <text class="label" x="0" y=y + 18.0>{i18n.t(labels[i])}</text>
+                    {of_previous.map(|t| view! {
+                        <text class="step" x="0" y=y + 33.0 data-testid="funnel-step">{t}</text>
+                    })}
+                    <rect class="bar" x="120" y=y + 6.0 width=format!("{w:.1}") height=row_h - 16.0/>
+                    <text class="value" x=format!("{:.1}", 128.0 + w) y=y + 24.0>{value}</text>
                 }
             }).collect_view()}
         </svg>

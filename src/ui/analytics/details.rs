@@ -47,6 +47,8 @@ pub fn Selected(rep: StoredValue<std::sync::Arc<Report>>) -> impl IntoView {
                                 <th scope="col">{i18n.t(Msg::AnWhen)}</th>
                                 <th scope="col">{i18n.t(Msg::AnArm)}</th>
                                 <th scope="col">{i18n.t(Msg::AnOutcome)}</th>
+                                // The offer's price whatever became of it ("Amount" read as
+                                // money taken on declined offers); the outcome says if it was paid.
                                 <th scope="col" class="num">{i18n.t(Msg::AnAmount)}</th>
                             </tr></thead>
                             <tbody>
