@@ -292,7 +292,7 @@ pub fn build_report(
         totals,
         trend_currency,
         trend,
-        declines: decline_rows(w, &by_id, &data.declines),
+        declines: decline_rows(w, &by_id, &failure_currency(&data.cells), &data.declines),
         experiments,
         products: products_seen,
         currencies,
@@ -326,11 +326,37 @@ fn experiment(rule: &RuleInfo, currency: &str, arms: &Arms) -> ExperimentResult 
     }
 }
 
-/// Failed charges per decline code, most frequent first.
-fn decline_rows(w: &Window, rules: &Rules<'_>, declines: &[CodeCount]) -> Vec<DeclineRow> {
+/// The currency of each rule's failed charges in the range, where they all share one
+/// (`None` where they do not). Decline codes are summed without a currency; a rule offers one
+/// product, so its failures are nearly always in one currency, and then so are its codes.
+fn failure_currency(cells: &[Cell]) -> HashMap<&str, Option<&str>> {
+    let mut out: HashMap<&str, Option<&str>> = HashMap::new();
+    for c in cells.iter().filter(|c| c.counts.failed > 0) {
+        let currency = Some(c.currency.as_str());
+        out.entry(&c.rule_id)
+            .and_modify(|seen| {
+                if *seen != currency {
+                    *seen = None;
+                }
+            })
+            .or_insert(currency);
+    }
+    out
+}
+
+/// Failed charges per decline code, most frequent first. Under a currency filter a rule's
+/// codes count where its failures were all in that currency, or in several (they cannot be
+/// told apart then).
+fn decline_rows(
+    w: &Window,
+    rules: &Rules<'_>,
+    currency: &HashMap<&str, Option<&str>>,
+    declines: &[CodeCount],
+) -> Vec<DeclineRow> {
     let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
     for d in declines {
-        if passes(w, &rules.get(&d.rule_id), None) {
+        let currency = currency.get(d.rule_id.as_str()).copied().flatten();
+        if passes(w, &rules.get(&d.rule_id), currency) {
             *counts.entry(&d.code).or_default() += d.count;
         }
     }

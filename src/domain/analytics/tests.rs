@@ -389,6 +389,71 @@ fn csv_has_the_table_rows_then_totals() {
     assert_eq!(csv_records(&r)[1][3], "free time on the current plan");
 }
 
+#[test]
+fn failed_charges_by_reason_follow_the_currency_filter() {
+    let failed = |n| Counts {
+        created: n,
+        shown: n,
+        accepted: n,
+        failed: n,
+        ..Counts::default()
+    };
+    let rollups = vec![
+        roll(1, "r1", Variant::A, "USD", failed(7)),
+        roll(1, "r2", Variant::A, "EUR", failed(5)),
+        // A rule whose failures were in two currencies: its codes cannot be split.
+        roll(1, "r3", Variant::A, "USD", failed(1)),
+        roll(1, "r3", Variant::A, "EUR", failed(1)),
+    ];
+    let code = |rule: &str, code: &str, count| DeclineCount {
+        bucket: QUARTERS_PER_DAY,
+        rule_id: rule.into(),
+        code: code.into(),
+        count,
+    };
+    let declines = vec![
+        code("r1", "INSUFFICIENT_FUNDS", 7),
+        code("r2", "EXPIRED_CARD", 5),
+        code("r3", "DO_NOT_HONOR", 2),
+    ];
+    let rules = vec![
+        rule("r1", RuleKind::Upsell, false),
+        rule("r2", RuleKind::Upsell, false),
+        rule("r3", RuleKind::Upsell, false),
+    ];
+    let codes = |currency: &str| {
+        let w = Filters {
+            from: "1970-01-02".into(),
+            to: "1970-01-02".into(),
+            currency: currency.into(),
+            ..Filters::default()
+        }
+        .check()
+        .unwrap();
+        report(&w, &rules, &rollups, &declines)
+            .declines
+            .into_iter()
+            .map(|d| (d.code, d.count))
+            .collect::<Vec<_>>()
+    };
+    let all = codes("");
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(
+        codes("EUR"),
+        [
+            ("EXPIRED_CARD".to_string(), 5),
+            ("DO_NOT_HONOR".to_string(), 2)
+        ]
+    );
+    assert_eq!(
+        codes("USD"),
+        [
+            ("INSUFFICIENT_FUNDS".to_string(), 7),
+            ("DO_NOT_HONOR".to_string(), 2)
+        ]
+    );
+}
+
 /// The report as the server builds it: the database's sums (here their reference) first.
 fn report(w: &Window, rules: &[RuleInfo], rollups: &[Rollup], declines: &[DeclineCount]) -> Report {
     build_report(w, 0, rules, &[], &range_data(w, rules, rollups, declines))
