@@ -88,10 +88,6 @@ pub struct Quote {
     pub resets_cycle: bool,
     /// The subscription's credit balance after the change.
     pub balance_after: i64,
-    /// The old plan's unused value set against the new plan's charge (`prorated_immediately`:
-    /// the old price for the time left; `difference_immediately`: the full old price; 0 for
-    /// `full_immediately`). `new_plan_charge - unused_credit` is the change's net amount.
-    pub unused_credit: i64,
 }
 
 /// What changing from `old` to `new` bills now under `mode`, given the credit `balance` the
@@ -133,7 +129,6 @@ pub fn quote(
         new_plan_charge: gross,
         resets_cycle: mode == ProrationMode::FullImmediately,
         balance_after,
-        unused_credit: offset,
     }
 }
 
@@ -194,7 +189,8 @@ mod tests {
             (q.total_amount, q.customer_credits, q.new_plan_charge),
             (2500, -1500, 4000)
         );
-        assert_eq!(q.new_plan_charge - q.unused_credit, q.total_amount);
+        // Dodo's preview shape: the new plan's line plus the (negative) credit is the charge.
+        assert_eq!(q.new_plan_charge + q.customer_credits, q.total_amount);
         assert!((q.proration_factor - 0.5).abs() < 1e-9);
     }
 

@@ -209,15 +209,29 @@ pub(super) async fn transition(
     from: OfferState,
     to: OfferState,
 ) -> Result<bool, sqlx::Error> {
-    let n =
-        sqlx::query("UPDATE offers SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-            .bind(to.as_str())
-            .bind(now_ms())
-            .bind(&offer.id)
-            .bind(from.as_str())
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+    transition_why(tx, offer, from, to, None).await
+}
+
+/// [`transition`], recording `why` in `failure_code` in the same statement when given.
+async fn transition_why(
+    tx: &mut Tx,
+    offer: &Offer,
+    from: OfferState,
+    to: OfferState,
+    why: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "UPDATE offers SET state = $1, updated_at = $2, failure_code = COALESCE($5, failure_code) \
+         WHERE id = $3 AND state = $4",
+    )
+    .bind(to.as_str())
+    .bind(now_ms())
+    .bind(&offer.id)
+    .bind(from.as_str())
+    .bind(why)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     Ok(n == 1)
 }
 
@@ -229,19 +243,14 @@ pub(super) async fn withdraw(
     why: NoOffer,
     detail: &str,
 ) -> Result<bool, sqlx::Error> {
-    // `transition` with the reason in the same statement.
-    let moved = sqlx::query(
-        "UPDATE offers SET state = $1, failure_code = $2, updated_at = $3 WHERE id = $4 AND state = $5",
+    let moved = transition_why(
+        tx,
+        offer,
+        OfferState::Pending,
+        OfferState::Expired,
+        Some(why.as_str()),
     )
-    .bind(OfferState::Expired.as_str())
-    .bind(why.as_str())
-    .bind(now_ms())
-    .bind(&offer.id)
-    .bind(OfferState::Pending.as_str())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected()
-        == 1;
+    .await?;
     if moved {
         event(tx, offer, EventKind::Expired, None, Some(detail)).await?;
     }

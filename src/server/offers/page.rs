@@ -94,13 +94,18 @@ pub(super) async fn render(
             .map(|p| p.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let compared = compared(state, &offer)
-        .await?
-        .map(|(with, product, amount)| PriceComparison {
-            with,
-            name: name(&product),
-            amount,
-        });
+    // A selling point for an offer still open, shown to the customer: not for the merchant's
+    // polling, nor on the page an accept returns (the customer has answered).
+    let compared = if mark_shown && offer.state == OfferState::Pending {
+        compared(state, &offer).await?
+    } else {
+        None
+    };
+    let compared = compared.map(|(with, product, amount)| PriceComparison {
+        with,
+        name: name(&product),
+        amount,
+    });
     Ok(OfferView {
         token: offer.token.clone(),
         state: offer.state,
@@ -143,8 +148,8 @@ pub(super) async fn render(
 }
 
 /// What the offer's price is set against (`ComparedWith::for_kind`): the product just bought,
-/// or for a downsell the offer declined before it, in the same currency. Only an offer that
-/// shows its product has a price to compare (a plan change shows what it bills).
+/// or for a downsell the offer declined before it, in the same currency; one read. Only an
+/// offer that shows its product has a price to compare (a plan change shows what it bills).
 async fn compared(
     state: &AppState,
     offer: &super::Offer,
@@ -152,30 +157,31 @@ async fn compared(
     if offer.action.on_subscription() {
         return Ok(None);
     }
-    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM rules WHERE id = $1")
-        .bind(&offer.rule_id)
-        .fetch_optional(&state.db)
-        .await?;
+    let row: Option<(Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT r.kind, p.offer_product_id, p.amount FROM offers o \
+         LEFT JOIN rules r ON r.id = o.rule_id \
+         LEFT JOIN offers p ON p.id = o.parent_offer_id AND p.currency = o.currency \
+         WHERE o.id = $1",
+    )
+    .bind(&offer.id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((kind, declined_product, declined_amount)) = row else {
+        return Ok(None);
+    };
     let with = kind
         .as_deref()
         .and_then(RuleKind::parse)
         .and_then(ComparedWith::for_kind);
     Ok(match with {
-        None => None,
         Some(ComparedWith::Bought) => Some((
             ComparedWith::Bought,
             offer.trigger_product_id.clone(),
             offer.trigger_amount,
         )),
-        Some(ComparedWith::Declined) => {
-            let declined: Option<(String, i64)> = sqlx::query_as(
-                "SELECT p.offer_product_id, p.amount FROM offers o JOIN offers p ON p.id = o.parent_offer_id \
-                 WHERE o.id = $1 AND p.currency = o.currency",
-            )
-            .bind(&offer.id)
-            .fetch_optional(&state.db)
-            .await?;
-            declined.map(|(product, amount)| (ComparedWith::Declined, product, amount))
-        }
+        Some(ComparedWith::Declined) => declined_product
+            .zip(declined_amount)
+            .map(|(product, amount)| (ComparedWith::Declined, product, amount)),
+        None => None,
     })
 }

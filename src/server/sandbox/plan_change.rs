@@ -136,7 +136,6 @@ pub(super) fn price(s: &Sub, p: &Planned, now: i64) -> Quote {
             new_plan_charge: 0,
             resets_cycle: false,
             balance_after: s.credit,
-            unused_credit: 0,
         },
     }
 }
